@@ -1,0 +1,40 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.RegularExpressions;
+
+namespace RecoveryVault.Emulator.Arm;
+
+/// <summary>Which api-version set a route accepts.</summary>
+public enum ApiFamily
+{
+    /// <summary>Routes that take any well-formed api-version (none today; kept for admin-like ARM paths).</summary>
+    Any,
+    Vaults,
+    Backup,
+    Resources,
+    Authorization,
+}
+
+public static partial class ApiVersions
+{
+    public static readonly string[] Vaults = ["2026-07-01", "2025-02-01", "2025-08-01", "2026-01-01", "2026-02-01", "2026-05-01"];
+    public static readonly string[] Backup = ["2023-06-01"];
+    public static readonly string[] Resources = ["2021-04-01", "2022-09-01", "2022-12-01"];
+    public static readonly string[] Authorization = ["2022-04-01"];
+
+    public static IReadOnlyList<string> For(ApiFamily family) => family switch
+    {
+        ApiFamily.Vaults => Vaults,
+        ApiFamily.Backup => Backup,
+        ApiFamily.Resources => Resources,
+        ApiFamily.Authorization => Authorization,
+        _ => [],
+    };
+
+    public static bool IsWellFormed(string version) => DateShape().IsMatch(version);
+
+    public static bool IsSupported(ApiFamily family, string version) =>
+        family == ApiFamily.Any || For(family).Contains(version, StringComparer.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9]+)?$")]
+    private static partial Regex DateShape();
+}

@@ -1,0 +1,119 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Arm;
+
+/// <summary>Authenticated caller of an ARM request.</summary>
+public sealed record ArmPrincipal(string ObjectId, string ClientId, string? DisplayName);
+
+/// <summary>Everything a handler needs for one ARM request.</summary>
+public sealed class ArmContext
+{
+    internal ArmContext(HttpContext http, ArmRouteMatch match, string apiVersion, ArmPrincipal principal, JsonNode? body, EmulatorRuntime runtime)
+    {
+        Http = http;
+        Match = match;
+        ApiVersion = apiVersion;
+        Principal = principal;
+        Body = body;
+        Runtime = runtime;
+    }
+
+    public HttpContext Http { get; }
+
+    public ArmRouteMatch Match { get; }
+
+    public string ApiVersion { get; }
+
+    public ArmPrincipal Principal { get; }
+
+    public JsonNode? Body { get; }
+
+    internal EmulatorRuntime Runtime { get; }
+
+    public IResourceStore Store => Runtime.Store;
+
+    public DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    /// <summary>scheme://host of the request, for absolute nextLink / Location URLs.</summary>
+    public string BaseUrl => $"{Http.Request.Scheme}://{Http.Request.Host}";
+
+    public string Path => Http.Request.Path.Value ?? "/";
+
+    public string Value(string name) =>
+        Match.Values.TryGetValue(name, out var v) ? v : throw new InvalidOperationException($"Route value '{name}' missing.");
+
+    public string? Query(string name)
+    {
+        foreach (var (k, v) in Http.Request.Query)
+        {
+            if (string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return v.ToString();
+            }
+        }
+
+        return null;
+    }
+
+    public JsonObject RequireBodyObject()
+    {
+        if (Body is JsonObject o)
+        {
+            return o;
+        }
+
+        throw ArmErrors.InvalidRequestContent("The request content was invalid and could not be deserialized: a JSON object body is required.");
+    }
+
+    public JsonObject BodyObjectOrEmpty() => Body as JsonObject ?? Json.Object();
+
+    public string Header(string name) => Http.Request.Headers[name].ToString();
+
+    /// <summary>Paged list answer: <c>{"value":[...],"nextLink":"..."}</c> with an opaque offset <c>$skiptoken</c>.</summary>
+    public ArmResponse Page(IReadOnlyList<JsonNode> items, int? pageSizeOverride = null)
+    {
+        var pageSize = Math.Max(1, pageSizeOverride ?? Runtime.PageSize);
+        var offset = 0;
+        var token = Query("$skiptoken") ?? Query("$skipToken");
+        if (!string.IsNullOrEmpty(token))
+        {
+            try
+            {
+                offset = int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (FormatException)
+            {
+                throw ArmErrors.BadRequest("InvalidSkipToken", $"The skip token '{token}' is invalid.");
+            }
+        }
+
+        var page = new JsonArray();
+        foreach (var item in items.Skip(offset).Take(pageSize))
+        {
+            page.Add(item.DeepClone());
+        }
+
+        var body = new JsonObject { ["value"] = page };
+        if (offset + pageSize < items.Count)
+        {
+            var next = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var query = new List<string>();
+            foreach (var (k, v) in Http.Request.Query)
+            {
+                if (!k.Equals("$skiptoken", StringComparison.OrdinalIgnoreCase))
+                {
+                    query.Add(Uri.EscapeDataString(k) + "=" + Uri.EscapeDataString(v.ToString()));
+                }
+            }
+
+            query.Add("$skiptoken=" + Uri.EscapeDataString(next));
+            body["nextLink"] = $"{BaseUrl}{Path}?{string.Join('&', query)}";
+        }
+
+        return ArmResponse.Ok(body);
+    }
+}

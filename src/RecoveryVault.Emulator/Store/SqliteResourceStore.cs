@@ -1,0 +1,188 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using Microsoft.Data.Sqlite;
+
+namespace RecoveryVault.Emulator.Store;
+
+/// <summary>
+/// SQLite-backed store. WAL + synchronous=FULL so that a write the emulator acknowledged survives kill -9;
+/// one connection, transactions serialised by a lock.
+/// </summary>
+public sealed class SqliteResourceStore : IResourceStore
+{
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    public SqliteResourceStore(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        var csb = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // A pooled connection would keep the file open after Dispose and block a restart on the same folder.
+            Pooling = false,
+        };
+        _connection = new SqliteConnection(csb.ToString());
+        _connection.Open();
+        Execute("PRAGMA journal_mode=WAL;");
+        Execute("PRAGMA synchronous=FULL;");
+        Execute("PRAGMA busy_timeout=5000;");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS documents (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                parent_id TEXT,
+                body TEXT NOT NULL,
+                meta TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS ix_documents_parent ON documents(parent_id, kind);
+            CREATE INDEX IF NOT EXISTS ix_documents_kind ON documents(kind);
+            """);
+    }
+
+    public T Transaction<T>(Func<IStoreSession, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var tx = _connection.BeginTransaction();
+            var result = work(new Session(_connection, tx));
+            tx.Commit();
+            return result;
+        }
+    }
+
+    public void Transaction(Action<IStoreSession> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Transaction<object?>(s =>
+        {
+            work(s);
+            return null;
+        });
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            try
+            {
+                Execute("PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+            catch (SqliteException)
+            {
+                // A failed checkpoint only leaves the WAL file behind; SQLite replays it on the next open.
+            }
+
+            _connection.Dispose();
+        }
+    }
+
+    private void Execute(string sql)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private sealed class Session(SqliteConnection connection, SqliteTransaction tx) : IStoreSession
+    {
+        public StoredDocument? Get(string id)
+        {
+            using var cmd = Command("SELECT id, kind, parent_id, body, meta FROM documents WHERE id = $id");
+            cmd.Parameters.AddWithValue("$id", StoreKeys.Normalize(id));
+            return Read(cmd).FirstOrDefault();
+        }
+
+        public void Put(StoredDocument document)
+        {
+            ArgumentNullException.ThrowIfNull(document);
+            using var cmd = Command("""
+                INSERT INTO documents (id, kind, parent_id, body, meta, updated_at) VALUES ($id, $kind, $parent, $body, $meta, $now)
+                ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, parent_id = excluded.parent_id, body = excluded.body,
+                    meta = excluded.meta, updated_at = excluded.updated_at
+                """);
+            cmd.Parameters.AddWithValue("$id", StoreKeys.Normalize(document.Id));
+            cmd.Parameters.AddWithValue("$kind", document.Kind);
+            cmd.Parameters.AddWithValue("$parent", document.ParentId is null ? DBNull.Value : StoreKeys.Normalize(document.ParentId));
+            cmd.Parameters.AddWithValue("$body", document.Body);
+            cmd.Parameters.AddWithValue("$meta", (object?)document.Meta ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O"));
+            cmd.ExecuteNonQuery();
+        }
+
+        public bool Delete(string id)
+        {
+            using var cmd = Command("DELETE FROM documents WHERE id = $id");
+            cmd.Parameters.AddWithValue("$id", StoreKeys.Normalize(id));
+            return cmd.ExecuteNonQuery() > 0;
+        }
+
+        public int DeleteTree(string id)
+        {
+            var key = StoreKeys.Normalize(id);
+            using var cmd = Command("DELETE FROM documents WHERE id = $id OR substr(id, 1, length($prefix)) = $prefix");
+            cmd.Parameters.AddWithValue("$id", key);
+            cmd.Parameters.AddWithValue("$prefix", key.TrimEnd('/') + "/");
+            return cmd.ExecuteNonQuery();
+        }
+
+        public IReadOnlyList<StoredDocument> ListByParent(string parentId, string? kind = null)
+        {
+            using var cmd = Command("SELECT id, kind, parent_id, body, meta FROM documents WHERE parent_id = $p AND ($k IS NULL OR kind = $k) ORDER BY id");
+            cmd.Parameters.AddWithValue("$p", StoreKeys.Normalize(parentId));
+            cmd.Parameters.AddWithValue("$k", (object?)kind ?? DBNull.Value);
+            return Read(cmd);
+        }
+
+        public IReadOnlyList<StoredDocument> ListByKind(string kind, string? idPrefix = null)
+        {
+            using var cmd = Command("SELECT id, kind, parent_id, body, meta FROM documents WHERE kind = $k AND ($prefix IS NULL OR substr(id, 1, length($prefix)) = $prefix) ORDER BY id");
+            cmd.Parameters.AddWithValue("$k", kind);
+            cmd.Parameters.AddWithValue("$prefix", idPrefix is null ? DBNull.Value : StoreKeys.Normalize(idPrefix).TrimEnd('/') + "/");
+            return Read(cmd);
+        }
+
+        public void Clear()
+        {
+            using var cmd = Command("DELETE FROM documents");
+            cmd.ExecuteNonQuery();
+        }
+
+        private SqliteCommand Command(string sql)
+        {
+            var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = sql;
+            return cmd;
+        }
+
+        private static List<StoredDocument> Read(SqliteCommand cmd)
+        {
+            var list = new List<StoredDocument>();
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                list.Add(new StoredDocument(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+
+            return list;
+        }
+    }
+}

@@ -1,0 +1,320 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using RecoveryVault.Engine.Models;
+
+namespace RecoveryVault.Engine.Hosting;
+
+/// <summary>
+/// The cmdlets' door into the Engine. It speaks only plain .NET and Engine model types and turns every Azure
+/// failure into <see cref="RecoveryVaultServiceException"/>, so the cmdlet assembly, loaded in PowerShell's default
+/// load context, never binds to Azure.Core (loaded privately in the module's own context).
+/// </summary>
+public sealed partial class RecoveryVaultSession
+{
+    private static readonly AsyncLocal<Action<RequestLogEntry>?> s_logSink = new();
+    private readonly RecoveryVaultClient _client;
+
+    private RecoveryVaultSession(RecoveryVaultClient client, ConnectRequest request, string? subscriptionId, string? tenantId, string account)
+    {
+        _client = client;
+        Request = request;
+        SubscriptionId = subscriptionId;
+        TenantId = tenantId;
+        Account = account;
+    }
+
+    /// <summary>The request this session was made from.</summary>
+    public ConnectRequest Request { get; }
+
+    /// <summary>Default subscription.</summary>
+    public string? SubscriptionId { get; private set; }
+
+    /// <summary>Tenant.</summary>
+    public string? TenantId { get; }
+
+    /// <summary>Account (client id or "DefaultAzureCredential").</summary>
+    public string Account { get; }
+
+    /// <summary>ARM endpoint.</summary>
+    public Uri Endpoint => _client.Endpoint;
+
+    /// <summary>Environment name.</summary>
+    public string EnvironmentName => _client.Options.Environment.Name;
+
+    /// <summary>User-Agent sent.</summary>
+    public string UserAgent => _client.UserAgent;
+
+    /// <summary>The underlying client (for C# callers; the cmdlets do not touch it).</summary>
+    public RecoveryVaultClient Client => _client;
+
+    /// <summary>Routes request log entries of calls made on this async flow to <paramref name="sink"/>.</summary>
+    public static IDisposable BeginLogScope(Action<RequestLogEntry> sink)
+    {
+        var previous = s_logSink.Value;
+        s_logSink.Value = sink;
+        return new Scope(() => s_logSink.Value = previous);
+    }
+
+    private sealed class Scope(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+
+    /// <summary>Builds the credential and client, and checks the connection by resolving the subscription.</summary>
+    public static async Task<RecoveryVaultSession> ConnectAsync(ConnectRequest request, CancellationToken ct)
+    {
+        var options = new RecoveryVaultClientOptions
+        {
+            Environment = request.Endpoint is not null ? RecoveryVaultEnvironment.Custom(request.Endpoint) : RecoveryVaultEnvironment.FromName(request.EnvironmentName),
+            PinnedCertificateThumbprint = request.Thumbprint,
+            UserAgentSuffix = request.UserAgentSuffix,
+            RequestLog = entry => s_logSink.Value?.Invoke(entry),
+        };
+        if (request.MinimumPollInterval is { } poll)
+        {
+            options.MinimumPollInterval = poll;
+        }
+        if (request.RetryDelay is { } delay)
+        {
+            options.Retry.Delay = delay;
+        }
+        if (request.Thumbprint is not null)
+        {
+            options.Transport = Pipeline.PinnedCertificateTransport.Create(request.Thumbprint);
+        }
+        var (credential, account) = CreateCredential(request, options);
+        var client = new RecoveryVaultClient(credential, options);
+        var session = new RecoveryVaultSession(client, request, request.SubscriptionId, request.TenantId, account);
+        await Call(async () =>
+        {
+            // Proves the token works and picks the default subscription the way Connect-AzAccount does.
+            var first = default(SubscriptionData);
+            await foreach (var s in client.GetSubscriptionsAsync(ct).ConfigureAwait(false))
+            {
+                if (session.SubscriptionId is null || string.Equals(s.SubscriptionId, session.SubscriptionId, StringComparison.OrdinalIgnoreCase))
+                {
+                    first = s;
+                    break;
+                }
+            }
+            if (first is null)
+            {
+                throw new RecoveryVaultServiceException(404, "SubscriptionNotFound",
+                    session.SubscriptionId is null ? "The account has access to no subscription." : $"Subscription '{session.SubscriptionId}' was not found or the account has no access to it.",
+                    session.SubscriptionId, null);
+            }
+            session.SubscriptionId = first.SubscriptionId;
+            return 0;
+        }, null).ConfigureAwait(false);
+        return session;
+    }
+
+    private static (TokenCredential, string) CreateCredential(ConnectRequest r, RecoveryVaultClientOptions options)
+    {
+        var authority = options.Environment.AuthorityHost;
+        switch (r.Kind)
+        {
+            case AuthKind.Emulator:
+                if (r.Endpoint is null || r.TenantId is null || r.ClientId is null || r.ClientSecret is null)
+                {
+                    throw new ArgumentException("The emulator needs an endpoint, tenant, client id and secret.");
+                }
+                return (new EmulatorCredential(r.Endpoint, r.TenantId, r.ClientId, r.ClientSecret, r.Thumbprint), r.ClientId);
+            case AuthKind.ManagedIdentity:
+                return (r.ClientId is null ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned) : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(r.ClientId)),
+                    r.ClientId ?? "ManagedIdentity");
+            case AuthKind.ClientSecret:
+                return (new ClientSecretCredential(Require(r.TenantId, "TenantId"), Require(r.ClientId, "ClientId"), Require(r.ClientSecret, "ClientSecret"),
+                    new ClientSecretCredentialOptions { AuthorityHost = authority }), r.ClientId!);
+            case AuthKind.ClientCertificate:
+                var path = Require(r.CertificatePath, "CertificatePath");
+                var cert = path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase)
+                    ? X509Certificate2.CreateFromPemFile(path)
+                    : X509CertificateLoader.LoadPkcs12FromFile(path, r.CertificatePassword);
+                return (new ClientCertificateCredential(Require(r.TenantId, "TenantId"), Require(r.ClientId, "ClientId"), cert,
+                    new ClientCertificateCredentialOptions { AuthorityHost = authority }), r.ClientId!);
+            case AuthKind.DeviceCode:
+                return (new DeviceCodeCredential(new DeviceCodeCredentialOptions
+                {
+                    AuthorityHost = authority,
+                    TenantId = r.TenantId,
+                    ClientId = r.ClientId ?? "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+                    DeviceCodeCallback = (info, _) =>
+                    {
+                        r.DeviceCodePrompt?.Invoke(info.Message);
+                        return Task.CompletedTask;
+                    },
+                }), "DeviceCode");
+            default:
+                return (new DefaultAzureCredential(new DefaultAzureCredentialOptions { AuthorityHost = authority, TenantId = r.TenantId }), "DefaultAzureCredential");
+        }
+    }
+
+    private static string Require(string? value, string name) =>
+        string.IsNullOrEmpty(value) ? throw new ArgumentException($"{name} is required for this kind of sign-in.") : value;
+
+    /// <summary>Runs a client call and translates its failures.</summary>
+    internal static async Task<T> Call<T>(Func<Task<T>> call, string? resourceId)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Translate(ex, resourceId) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    internal static RecoveryVaultServiceException? Translate(Exception ex, string? resourceId) => ex switch
+    {
+        RecoveryVaultServiceException => null,
+        RecoveryVaultRequestFailedException r => new RecoveryVaultServiceException(r.Status, r.ErrorCode, r.Error?.Message ?? r.Message,
+            r.Error?.Target ?? resourceId, r.RequestId, r.Error?.Details.Select(d => $"{d.Code}: {d.Message}").ToList(), null),
+        CredentialUnavailableException c => new RecoveryVaultServiceException(401, "CredentialUnavailable", FirstLine(c.Message), resourceId, null) { IsAuthentication = true },
+        AuthenticationFailedException a => new RecoveryVaultServiceException(401, "AuthenticationFailed", FirstLine(a.Message), resourceId, null) { IsAuthentication = true },
+        RequestFailedException r => new RecoveryVaultServiceException(r.Status, r.ErrorCode ?? (r.Status == 0 ? "NetworkError" : null),
+            FirstLine(r.Message), resourceId, null),
+        _ => null,
+    };
+
+    private static string FirstLine(string text)
+    {
+        var i = text.IndexOf('\n', StringComparison.Ordinal);
+        return (i < 0 ? text : text[..i]).Trim();
+    }
+
+    /// <summary>Iterates an async pageable, translating failures.</summary>
+    internal static async IAsyncEnumerable<T> Stream<T>(AsyncPageable<T> pageable, string? resourceId, [EnumeratorCancellation] CancellationToken ct) where T : notnull
+    {
+        var enumerator = pageable.GetAsyncEnumerator(ct);
+        try
+        {
+            while (true)
+            {
+                T current;
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                    current = enumerator.Current;
+                }
+                catch (Exception ex) when (Translate(ex, resourceId) is { } translated)
+                {
+                    throw translated;
+                }
+                yield return current;
+            }
+        }
+        finally
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private string Sub(string? subscriptionId) => subscriptionId ?? SubscriptionId
+        ?? throw new RecoveryVaultServiceException(400, "SubscriptionRequired", "No subscription: pass -SubscriptionId or connect with one.", null, null);
+
+    /// <summary>Gets a vault.</summary>
+    public Task<VaultData> GetVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, CancellationToken ct) =>
+        Call(async () => (await _client.GetVaultAsync(Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value,
+            RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
+
+    /// <summary>Streams vaults of a resource group or subscription.</summary>
+    public IAsyncEnumerable<VaultData> ListVaultsAsync(string? subscriptionId, string? resourceGroupName, CancellationToken ct) =>
+        Stream(_client.GetVaultsAsync(Sub(subscriptionId), resourceGroupName, ct), null, ct);
+
+    /// <summary>Creates or replaces a vault and waits for it.</summary>
+    public Task<VaultData> PutVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, VaultData body, CancellationToken ct) =>
+        Call(async () =>
+        {
+            var op = await _client.CreateOrUpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, body, ct).ConfigureAwait(false);
+            return op.ValueOrDefault ?? (await _client.GetVaultAsync(Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value;
+        }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
+
+    /// <summary>Patches a vault and waits for it.</summary>
+    public Task<VaultData> PatchVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, CancellationToken ct) =>
+        Call(async () =>
+        {
+            var op = await _client.UpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, patch, ct).ConfigureAwait(false);
+            return op.ValueOrDefault ?? (await _client.GetVaultAsync(Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value;
+        }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
+
+    /// <summary>Deletes a vault; waits unless <paramref name="noWait"/>.</summary>
+    public Task<bool> DeleteVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, bool noWait, CancellationToken ct) =>
+        Call(async () =>
+        {
+            var op = await _client.DeleteVaultAsync(noWait ? WaitUntil.Started : WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false);
+            return op.HasCompleted;
+        }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
+
+    /// <summary>Streams soft-deleted vaults of a region.</summary>
+    public IAsyncEnumerable<DeletedVaultData> ListDeletedVaultsAsync(string? subscriptionId, string location, CancellationToken ct) =>
+        Stream(_client.GetDeletedVaultsAsync(Sub(subscriptionId), location, ct), null, ct);
+
+    /// <summary>Undeletes a vault into a resource group and returns the vault.</summary>
+    public Task<VaultData> UndeleteVaultAsync(string? subscriptionId, string location, string deletedVaultName, string resourceGroupName, CancellationToken ct) =>
+        Call(async () =>
+        {
+            var sub = Sub(subscriptionId);
+            var deleted = (await _client.GetDeletedVaultAsync(sub, location, deletedVaultName, ct).ConfigureAwait(false)).Value;
+            await _client.UndeleteVaultAsync(WaitUntil.Completed, sub, location, deletedVaultName, $"/subscriptions/{sub}/resourceGroups/{resourceGroupName}", ct).ConfigureAwait(false);
+            var vaultName = RecoveryVaultResourceId.TryParse(deleted.VaultId, out var id, out _) ? id.Name : deletedVaultName;
+            return (await _client.GetVaultAsync(sub, resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value;
+        }, $"/subscriptions/{Sub(subscriptionId)}/providers/Microsoft.RecoveryServices/locations/{location}/deletedVaults/{deletedVaultName}");
+
+    /// <summary>Checks a vault name; returns (available, reason, message).</summary>
+    public Task<(bool Available, string? Reason, string? Message)> CheckVaultNameAsync(string? subscriptionId, string resourceGroupName, string location, string vaultName, CancellationToken ct) =>
+        Call(async () =>
+        {
+            var r = (await _client.CheckNameAvailabilityAsync(Sub(subscriptionId), resourceGroupName, location, vaultName, ct).ConfigureAwait(false)).Value;
+            return (string.Equals(r.Read("nameAvailable"), "true", StringComparison.OrdinalIgnoreCase), r.Read("reason"), r.Read("message"));
+        }, null);
+
+    /// <summary>Gets the backup storage config.</summary>
+    public Task<BackupStorageConfigData> GetStorageConfigAsync(string subscriptionId, string resourceGroupName, string vaultName, CancellationToken ct) =>
+        Call(async () => (await _client.GetBackupStorageConfigAsync(subscriptionId, resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value,
+            RecoveryVaultResourceId.ForVault(subscriptionId, resourceGroupName, vaultName).ToString());
+
+    /// <summary>Sets the backup storage config.</summary>
+    public Task<BackupStorageConfigData> SetStorageConfigAsync(string subscriptionId, string resourceGroupName, string vaultName, BackupStorageConfigData config, CancellationToken ct) =>
+        Call(async () => (await _client.SetBackupStorageConfigAsync(subscriptionId, resourceGroupName, vaultName, config, ct).ConfigureAwait(false)).Value,
+            RecoveryVaultResourceId.ForVault(subscriptionId, resourceGroupName, vaultName).ToString());
+
+    /// <summary>Gets the backup vault config.</summary>
+    public Task<BackupVaultConfigData> GetVaultConfigAsync(string subscriptionId, string resourceGroupName, string vaultName, CancellationToken ct) =>
+        Call(async () => (await _client.GetBackupVaultConfigAsync(subscriptionId, resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value,
+            RecoveryVaultResourceId.ForVault(subscriptionId, resourceGroupName, vaultName).ToString());
+
+    /// <summary>Patches the backup vault config.</summary>
+    public Task<BackupVaultConfigData> SetVaultConfigAsync(string subscriptionId, string resourceGroupName, string vaultName, BackupVaultConfigData config, CancellationToken ct) =>
+        Call(async () => (await _client.UpdateBackupVaultConfigAsync(subscriptionId, resourceGroupName, vaultName, config, ct).ConfigureAwait(false)).Value,
+            RecoveryVaultResourceId.ForVault(subscriptionId, resourceGroupName, vaultName).ToString());
+
+    /// <summary>Streams resource groups (for completion and deleted-vault regions).</summary>
+    public IAsyncEnumerable<ResourceGroupData> ListResourceGroupsAsync(string? subscriptionId, CancellationToken ct) =>
+        Stream(_client.GetResourceGroupsAsync(Sub(subscriptionId), ct), null, ct);
+
+    /// <summary>Streams role assignments that apply at a scope.</summary>
+    public IAsyncEnumerable<RoleAssignmentData> ListRoleAssignmentsAsync(string scope, CancellationToken ct) =>
+        Stream(_client.GetRoleAssignmentsAsync(scope, null, ct), scope, ct);
+
+    /// <summary>Role definitions visible at a scope (all, or by name).</summary>
+    public IAsyncEnumerable<RoleDefinitionData> ListRoleDefinitionsAsync(string scope, string? roleName, CancellationToken ct) =>
+        Stream(_client.GetRoleDefinitionsAsync(scope, roleName, ct), scope, ct);
+
+    /// <summary>Creates a role assignment.</summary>
+    public Task<RoleAssignmentData> CreateRoleAssignmentAsync(string scope, string roleDefinitionId, string principalId, CancellationToken ct) =>
+        Call(async () => (await _client.CreateRoleAssignmentAsync(scope, Guid.NewGuid().ToString(), roleDefinitionId, principalId, ct).ConfigureAwait(false)).Value, scope);
+
+    /// <summary>Deletes a role assignment.</summary>
+    public Task<int> DeleteRoleAssignmentAsync(string roleAssignmentId, CancellationToken ct) =>
+        Call(async () => (await _client.DeleteRoleAssignmentAsync(roleAssignmentId, ct).ConfigureAwait(false)).Status, roleAssignmentId);
+}

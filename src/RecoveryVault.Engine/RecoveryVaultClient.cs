@@ -1,0 +1,174 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using RecoveryVault.Engine.Models;
+using RecoveryVault.Engine.Operations;
+using RecoveryVault.Engine.Pipeline;
+
+namespace RecoveryVault.Engine;
+
+/// <summary>
+/// The Recovery Services REST client. Immutable and thread-safe: one instance serves any number of concurrent
+/// calls. Every operation comes as a sync/async pair taking a <see cref="CancellationToken"/>; lists are
+/// <see cref="Pageable{T}"/>/<see cref="AsyncPageable{T}"/>, long-running operations <see cref="ArmOperation{T}"/>,
+/// failures <see cref="RecoveryVaultRequestFailedException"/>.
+/// </summary>
+public partial class RecoveryVaultClient
+{
+    private readonly HttpPipeline _pipeline;
+    private readonly RecoveryVaultClientOptions _options;
+    private readonly Uri _endpoint;
+
+    /// <summary>For mocking.</summary>
+    protected RecoveryVaultClient()
+    {
+        _pipeline = null!;
+        _options = null!;
+        _endpoint = null!;
+    }
+
+    /// <summary>Creates a client.</summary>
+    public RecoveryVaultClient(TokenCredential credential, RecoveryVaultClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        _options = options ?? new RecoveryVaultClientOptions();
+        _endpoint = _options.Environment.ResourceManagerEndpoint;
+        if (_options.PinnedCertificateThumbprint is { } thumbprint && _options.Transport is HttpClientTransport)
+        {
+            _options.Transport = PinnedCertificateTransport.Create(thumbprint);
+        }
+        var userAgent = new UserAgentPolicy(_options.UserAgentSuffix);
+        var perRetry = new List<HttpPipelinePolicy>
+        {
+            new BearerTokenAuthenticationPolicy(credential, _options.Environment.DefaultScope),
+        };
+        if (_options.RequestLog is { } sink)
+        {
+            perRetry.Add(new RequestLogPolicy(sink));
+        }
+        _pipeline = HttpPipelineBuilder.Build(_options, [userAgent], perRetry.ToArray(), new ResponseClassifier());
+        UserAgent = userAgent.Value;
+    }
+
+    /// <summary>The ARM endpoint this client talks to.</summary>
+    public virtual Uri Endpoint => _endpoint;
+
+    /// <summary>The User-Agent it sends.</summary>
+    public virtual string UserAgent { get; } = string.Empty;
+
+    /// <summary>The options it was created with (do not change them afterwards).</summary>
+    public RecoveryVaultClientOptions Options => _options;
+
+    #region Plumbing
+
+    internal Uri BuildUri(string path, string apiVersion, params (string Name, string? Value)[] query)
+    {
+        var sb = new StringBuilder(path).Append("?api-version=").Append(Uri.EscapeDataString(apiVersion));
+        foreach (var (name, value) in query)
+        {
+            if (value is not null)
+            {
+                sb.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            }
+        }
+        return new Uri(_endpoint, sb.ToString());
+    }
+
+    internal async ValueTask<Response> SendAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct)
+    {
+        // Not disposed: the buffered response it owns is handed to the caller.
+        var message = CreateMessage(method, uri, body);
+        if (async)
+        {
+            await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            _pipeline.Send(message, ct);
+        }
+        var response = message.Response;
+        if (response.IsError)
+        {
+            throw RecoveryVaultRequestFailedException.FromResponse(response, message.Request);
+        }
+        return response;
+    }
+
+    internal async ValueTask<ArmOperation<T>> StartOperationAsync<T>(bool async, WaitUntil waitUntil, RequestMethod method, Uri uri,
+        JsonNode? body, Func<JsonObject, T>? map, CancellationToken ct) where T : class
+    {
+        // Not disposed: the buffered response it owns is handed to the caller.
+        var message = CreateMessage(method, uri, body);
+        if (async)
+        {
+            await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            _pipeline.Send(message, ct);
+        }
+        var response = message.Response;
+        if (response.IsError)
+        {
+            throw RecoveryVaultRequestFailedException.FromResponse(response, message.Request);
+        }
+        var operation = new ArmOperation<T>(_pipeline, message.Request, response, map, _options.MinimumPollInterval);
+        if (waitUntil == WaitUntil.Completed)
+        {
+            if (async)
+            {
+                await operation.WaitForCompletionAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                operation.WaitForCompletion(ct);
+            }
+        }
+        return operation;
+    }
+
+    private HttpMessage CreateMessage(RequestMethod method, Uri uri, JsonNode? body)
+    {
+        var message = _pipeline.CreateMessage();
+        message.Request.Method = method;
+        message.Request.Uri.Reset(uri);
+        message.Request.Headers.SetValue("Accept", "application/json");
+        if (body is not null)
+        {
+            message.Request.Headers.SetValue("Content-Type", "application/json");
+            message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(body.ToJsonString()));
+        }
+        return message;
+    }
+
+    internal async ValueTask<Response<T>> GetAsync<T>(bool async, Uri uri, Func<JsonObject, T> map, CancellationToken ct)
+    {
+        var response = await SendAsync(async, RequestMethod.Get, uri, null, ct).ConfigureAwait(false);
+        return Response.FromValue(map(ArmResourceData.ParseObject(response.Content)), response);
+    }
+
+    internal Pageable<T> GetPageable<T>(Uri first, Func<JsonObject, T> map, CancellationToken ct) where T : notnull =>
+        new ArmPageable<T>(next => FetchPageAsync(false, first, next, map, ct).AsTask().GetAwaiter().GetResult(), ct);
+
+    internal AsyncPageable<T> GetAsyncPageable<T>(Uri first, Func<JsonObject, T> map, CancellationToken ct) where T : notnull =>
+        new ArmAsyncPageable<T>((next, token) => FetchPageAsync(true, first, next, map, token).AsTask(), ct);
+
+    private async ValueTask<Page<T>> FetchPageAsync<T>(bool async, Uri first, string? nextLink, Func<JsonObject, T> map, CancellationToken ct)
+        where T : notnull
+    {
+        // nextLink is followed verbatim: it already carries api-version and the skip token.
+        var uri = nextLink is null ? first : new Uri(nextLink, UriKind.Absolute);
+        var response = await SendAsync(async, RequestMethod.Get, uri, null, ct).ConfigureAwait(false);
+        var body = ArmResourceData.ParseObject(response.Content);
+        var items = body["value"] is JsonArray array
+            ? array.OfType<JsonObject>().Select(o => map((JsonObject)o.DeepClone())).ToList()
+            : [];
+        var next = body["nextLink"]?.GetValue<string>();
+        return Page<T>.FromValues(items, string.IsNullOrEmpty(next) ? null : next, response);
+    }
+
+    #endregion
+}
