@@ -1,0 +1,38 @@
+# RecoveryVault module manifest (the design card: what the module is, what it exports, what it needs).
+@{
+    RootModule             = 'RecoveryVault.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '3f0b6a7e-2c51-4f7e-9a55-1c8f4f0d2b61'
+    Author                 = 'RecoveryVault contributors'
+    CompanyName            = 'RecoveryVault'
+    Copyright              = '(c) RecoveryVault contributors. MIT License.'
+    Description            = 'Azure Recovery Services vaults (Azure Backup) from PowerShell: vaults, access, and a local HTTPS emulator for offline tests. One object pipeline, clear errors, fast import.'
+    PowerShellVersion      = '7.6'
+    CompatiblePSEditions   = @('Core')
+    FormatsToProcess       = @('RecoveryVault.Format.ps1xml')
+    CmdletsToExport        = @(
+        'Connect-RecoveryVault'
+        'Disconnect-RecoveryVault'
+        'Get-RecoveryVaultContext'
+        'Start-RecoveryVaultEmulator'
+        'Stop-RecoveryVaultEmulator'
+        'Add-RecoveryVaultEmulatorData'
+        'Get-RecoveryVault'
+        'New-RecoveryVault'
+        'Set-RecoveryVault'
+        'Remove-RecoveryVault'
+        'Restore-RecoveryVault'
+        'Get-RecoveryVaultRoleAssignment'
+        'Grant-RecoveryVaultAccess'
+        'Revoke-RecoveryVaultAccess'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('Azure', 'Backup', 'RecoveryServices', 'Vault', 'Emulator')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

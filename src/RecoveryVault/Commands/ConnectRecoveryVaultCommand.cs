@@ -1,0 +1,177 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using System.Net;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Signs in to Azure (or the local emulator) and sets the session's default subscription.</summary>
+[Cmdlet(VerbsCommunications.Connect, "RecoveryVault", DefaultParameterSetName = DefaultSet)]
+[OutputType(typeof(ConnectionContext))]
+public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
+{
+    private const string DefaultSet = "Default";
+    private const string IdentitySet = "ManagedIdentity";
+    private const string SecretSet = "ServicePrincipalSecret";
+    private const string CertificateSet = "ServicePrincipalCertificate";
+    private const string DeviceCodeSet = "DeviceCode";
+    private const string EmulatorSet = "Emulator";
+    private const string EmulatorInstanceSet = "EmulatorInstance";
+
+    /// <summary>Use a managed identity (runbooks, Azure VMs).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdentitySet)]
+    public SwitchParameter Identity { get; set; }
+
+    /// <summary>Sign in as a service principal.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    public SwitchParameter ServicePrincipal { get; set; }
+
+    /// <summary>Use the device code flow.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+    public SwitchParameter UseDeviceAuthentication { get; set; }
+
+    /// <summary>Connect to the local emulator.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorSet)]
+    public SwitchParameter Emulator { get; set; }
+
+    /// <summary>The emulator endpoint, e.g. https://127.0.0.1:5443.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorSet)]
+    [ValidateNotNull]
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>The emulator certificate thumbprint to pin.</summary>
+    [Parameter(ParameterSetName = EmulatorSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Thumbprint { get; set; }
+
+    /// <summary>The object Start-RecoveryVaultEmulator returned.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = EmulatorInstanceSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public EmulatorInstance? EmulatorInstance { get; set; }
+
+    /// <summary>Service principal (user name = client id, password = secret); for the emulator, another principal.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
+    [Parameter(ParameterSetName = EmulatorSet)]
+    [Parameter(ParameterSetName = EmulatorInstanceSet)]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Client id (certificate sign-in, or a user-assigned managed identity).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [Parameter(ParameterSetName = IdentitySet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ClientId { get; set; }
+
+    /// <summary>PEM or PFX file of the service principal's certificate.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CertificatePath { get; set; }
+
+    /// <summary>Password of a PFX file.</summary>
+    [Parameter(ParameterSetName = CertificateSet)]
+    public System.Security.SecureString? CertificatePassword { get; set; }
+
+    /// <summary>Tenant id.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [ValidateNotNullOrEmpty]
+    public string? TenantId { get; set; }
+
+    /// <summary>Default subscription for later cmdlets.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SubscriptionId { get; set; }
+
+    /// <summary>Azure cloud.</summary>
+    [Parameter(ParameterSetName = DefaultSet)]
+    [Parameter(ParameterSetName = IdentitySet)]
+    [Parameter(ParameterSetName = SecretSet)]
+    [Parameter(ParameterSetName = CertificateSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [ValidateSet("AzureCloud", "AzureChinaCloud", "AzureUSGovernment")]
+    public string Environment { get; set; } = "AzureCloud";
+
+    /// <inheritdoc />
+    protected override void ProcessRecord() => Run(async ct =>
+    {
+        var request = await BuildRequestAsync(ct).ConfigureAwait(false);
+        var session = await RecoveryVaultSession.ConnectAsync(request, ct).ConfigureAwait(false);
+        ModuleState.Session = session;
+        Emit(new ConnectionContext(session));
+    });
+
+    private async Task<ConnectRequest> BuildRequestAsync(CancellationToken ct)
+    {
+        var ua = $"PowerShell/{PSVersion()}";
+        string? secret = Credential is null ? null : new NetworkCredential(string.Empty, Credential.Password).Password;
+        switch (ParameterSetName)
+        {
+            case EmulatorSet:
+            case EmulatorInstanceSet:
+                var endpoint = EmulatorInstance is not null ? new Uri(EmulatorInstance.Endpoint) : Endpoint!;
+                var thumbprint = EmulatorInstance?.Thumbprint ?? Thumbprint;
+                string? tenant = EmulatorInstance?.TenantId;
+                string? subscription = SubscriptionId ?? EmulatorInstance?.SubscriptionId;
+                if (tenant is null)
+                {
+                    // Only the endpoint was given: the emulator tells its tenant and subscription.
+                    using var admin = new EmulatorAdmin(endpoint, thumbprint);
+                    var health = await admin.SendAsync(HttpMethod.Get, "/_emulator/health", null, ct).ConfigureAwait(false);
+                    tenant = health?["tenantId"]?.GetValue<string>();
+                    subscription ??= health?["subscriptionId"]?.GetValue<string>();
+                    thumbprint ??= health?["thumbprint"]?.GetValue<string>();
+                }
+                return new ConnectRequest
+                {
+                    Kind = AuthKind.Emulator,
+                    Endpoint = endpoint,
+                    Thumbprint = thumbprint,
+                    TenantId = tenant,
+                    SubscriptionId = subscription,
+                    ClientId = Credential?.UserName ?? EmulatorInstance?.ClientId ?? "rv-owner",
+                    ClientSecret = secret ?? EmulatorInstance?.ClientSecret ?? "rv-owner-secret",
+                    UserAgentSuffix = ua,
+                    // The emulator answers LROs in well under a second; poll it briskly when it gives no hint.
+                    MinimumPollInterval = TimeSpan.FromMilliseconds(200),
+                };
+            case IdentitySet:
+                return new ConnectRequest { Kind = AuthKind.ManagedIdentity, ClientId = ClientId, SubscriptionId = SubscriptionId, EnvironmentName = Environment, UserAgentSuffix = ua };
+            case SecretSet:
+                return new ConnectRequest
+                {
+                    Kind = AuthKind.ClientSecret, TenantId = TenantId, ClientId = Credential!.UserName, ClientSecret = secret,
+                    SubscriptionId = SubscriptionId, EnvironmentName = Environment, UserAgentSuffix = ua,
+                };
+            case CertificateSet:
+                return new ConnectRequest
+                {
+                    Kind = AuthKind.ClientCertificate, TenantId = TenantId, ClientId = ClientId,
+                    CertificatePath = GetUnresolvedProviderPathFromPSPath(CertificatePath),
+                    CertificatePassword = CertificatePassword is null ? null : new NetworkCredential(string.Empty, CertificatePassword).Password,
+                    SubscriptionId = SubscriptionId, EnvironmentName = Environment, UserAgentSuffix = ua,
+                };
+            case DeviceCodeSet:
+                return new ConnectRequest
+                {
+                    Kind = AuthKind.DeviceCode, TenantId = TenantId, ClientId = ClientId, SubscriptionId = SubscriptionId,
+                    EnvironmentName = Environment, UserAgentSuffix = ua, DeviceCodePrompt = m => EmitWarning(m),
+                };
+            default:
+                return new ConnectRequest { Kind = AuthKind.Default, TenantId = TenantId, SubscriptionId = SubscriptionId, EnvironmentName = Environment, UserAgentSuffix = ua };
+        }
+    }
+
+    private string PSVersion()
+    {
+        // $PSVersionTable lives in the session; the host version is the console's, not PowerShell's.
+        var table = SessionState.PSVariable.GetValue("PSVersionTable") as System.Collections.Hashtable;
+        return table?["PSVersion"]?.ToString() ?? "7";
+    }
+}

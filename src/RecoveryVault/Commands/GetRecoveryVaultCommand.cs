@@ -1,0 +1,187 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Gets Recovery Services vaults by name (wildcards), resource group, subscription(s) or id; or soft-deleted vaults.</summary>
+[Cmdlet(VerbsCommon.Get, "RecoveryVault", DefaultParameterSetName = ByNameSet)]
+[OutputType(typeof(Vault), ParameterSetName = [ByNameSet, ByResourceIdSet])]
+[OutputType(typeof(DeletedVault), ParameterSetName = [DeletedSet])]
+public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
+{
+    private const string ByNameSet = "ByName";
+    private const string ByResourceIdSet = "ByResourceId";
+    private const string DeletedSet = "Deleted";
+
+    /// <summary>Vault name; wildcards allowed.</summary>
+    [Parameter(Position = 0, ParameterSetName = ByNameSet)]
+    [Parameter(Position = 0, ParameterSetName = DeletedSet)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
+    public string? Name { get; set; }
+
+    /// <summary>Resource group.</summary>
+    [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
+    public string? ResourceGroupName { get; set; }
+
+    /// <summary>One or more subscriptions (default: the connected one).</summary>
+    [Parameter(ParameterSetName = ByNameSet)]
+    [Parameter(ParameterSetName = DeletedSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? SubscriptionId { get; set; }
+
+    /// <summary>Vault resource id.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByResourceIdSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string[] ResourceId { get; set; } = [];
+
+    /// <summary>List soft-deleted vaults instead.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DeletedSet)]
+    public SwitchParameter Deleted { get; set; }
+
+    /// <summary>Regions to list deleted vaults in (default: the regions of the subscription's resource groups).</summary>
+    [Parameter(ParameterSetName = DeletedSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Location { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var ids = new List<RecoveryVaultResourceId>();
+        if (ParameterSetName == ByResourceIdSet)
+        {
+            foreach (var text in ResourceId)
+            {
+                if (RecoveryVaultResourceId.TryParse(text, out var id, out var error) && id.IsVault)
+                {
+                    ids.Add(id);
+                }
+                else
+                {
+                    WriteError(InputError(id is null ? error : $"'{text}' is not a Recovery Services vault id.", ErrorIds.InvalidResourceId, text));
+                }
+            }
+        }
+        Run(async ct =>
+        {
+            switch (ParameterSetName)
+            {
+                case ByResourceIdSet:
+                    foreach (var id in ids)
+                    {
+                        await GetOne(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
+                    }
+                    break;
+                case DeletedSet:
+                    await ListDeleted(ct).ConfigureAwait(false);
+                    break;
+                default:
+                    await ListByName(ct).ConfigureAwait(false);
+                    break;
+            }
+        });
+    }
+
+    private async Task GetOne(string sub, string rg, string name, CancellationToken ct)
+    {
+        var id = RecoveryVaultResourceId.ForVault(sub, rg, name).ToString();
+        try
+        {
+            Emit(new Vault(await Session.GetVaultAsync(sub, rg, name, ct).ConfigureAwait(false)));
+        }
+        catch (RecoveryVaultServiceException ex)
+        {
+            EmitServiceError(ex, id, ErrorIds.VaultNotFound);
+        }
+    }
+
+    private async Task ListByName(CancellationToken ct)
+    {
+        var subscriptions = SubscriptionId ?? [Session.SubscriptionId!];
+        bool wildcard = Name is null || WildcardPattern.ContainsWildcardCharacters(Name);
+        var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
+        foreach (var sub in subscriptions)
+        {
+            if (!wildcard && ResourceGroupName is not null)
+            {
+                await GetOne(sub, ResourceGroupName, Name!, ct).ConfigureAwait(false);
+                continue;
+            }
+            bool found = false;
+            try
+            {
+                await foreach (var v in Session.ListVaultsAsync(sub, ResourceGroupName, ct).ConfigureAwait(false))
+                {
+                    if (pattern.IsMatch(v.Name ?? string.Empty))
+                    {
+                        found = true;
+                        Emit(new Vault(v));
+                    }
+                }
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, ResourceGroupName is null ? $"/subscriptions/{sub}" : $"/subscriptions/{sub}/resourceGroups/{ResourceGroupName}");
+                continue;
+            }
+            if (!wildcard && !found)
+            {
+                // A plain name that matched nothing is an error, as with Get-Item; a wildcard is a filter.
+                var target = ResourceGroupName is null ? $"/subscriptions/{sub}" : $"/subscriptions/{sub}/resourceGroups/{ResourceGroupName}";
+                EmitError(new ErrorRecord(new ItemNotFoundException($"No Recovery Services vault named '{Name}' was found in {target}."),
+                    ErrorIds.VaultNotFound, ErrorCategory.ObjectNotFound, Name));
+            }
+        }
+    }
+
+    private async Task ListDeleted(CancellationToken ct)
+    {
+        var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
+        foreach (var sub in SubscriptionId ?? [Session.SubscriptionId!])
+        {
+            var locations = Location?.Select(RecoveryVaultClient.NormalizeLocation).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            if (locations is null)
+            {
+                // ARM lists deleted vaults per region only; the regions in use are those of the resource groups.
+                locations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                await foreach (var g in Session.ListResourceGroupsAsync(sub, ct).ConfigureAwait(false))
+                {
+                    if (g.Location is { } l)
+                    {
+                        locations.Add(l);
+                    }
+                }
+                EmitVerbose($"Looking for deleted vaults in: {string.Join(", ", locations)}");
+            }
+            foreach (var location in locations)
+            {
+                try
+                {
+                    await foreach (var d in Session.ListDeletedVaultsAsync(sub, location, ct).ConfigureAwait(false))
+                    {
+                        var item = new DeletedVault(d);
+                        if (pattern.IsMatch(item.VaultName) || pattern.IsMatch(item.Name))
+                        {
+                            Emit(item);
+                        }
+                    }
+                }
+                catch (RecoveryVaultServiceException ex)
+                {
+                    EmitServiceError(ex, $"/subscriptions/{sub}/providers/Microsoft.RecoveryServices/locations/{location}/deletedVaults");
+                }
+            }
+        }
+    }
+}

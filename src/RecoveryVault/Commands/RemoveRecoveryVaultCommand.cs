@@ -1,0 +1,54 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Deletes a vault (it stays soft-deleted for 14 days and can be brought back with Restore-RecoveryVault).</summary>
+[Cmdlet(VerbsCommon.Remove, "RecoveryVault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByNameSet)]
+[OutputType(typeof(bool))]
+public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
+{
+    /// <summary>Return at once instead of waiting for the deletion to finish.</summary>
+    [Parameter]
+    public SwitchParameter NoWait { get; set; }
+
+    /// <summary>Write $true for each vault removed.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var id = ResolveVaultId();
+        if (id is null)
+        {
+            return;
+        }
+        Run(async ct =>
+        {
+            if (!await ShouldProcessAsync(id.ToString(), "Delete Recovery Services vault").ConfigureAwait(false))
+            {
+                return;
+            }
+            try
+            {
+                var done = await Session.DeleteVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, NoWait, ct).ConfigureAwait(false);
+                EmitVerbose(done ? $"Deleted {id}." : $"Deletion of {id} started; it finishes in the background.");
+                if (PassThru)
+                {
+                    Emit(true);
+                }
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, id.ToString(), ErrorIds.VaultNotFound);
+            }
+        });
+    }
+}

@@ -1,0 +1,160 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Collections;
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Changes a vault: tags, storage redundancy, cross-region restore, soft delete, immutability, public network access.</summary>
+[Cmdlet(VerbsCommon.Set, "RecoveryVault", SupportsShouldProcess = true, DefaultParameterSetName = ByNameSet)]
+[OutputType(typeof(Vault))]
+public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
+{
+    /// <summary>Replaces the vault's tags.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? Tag { get; set; }
+
+    /// <summary>Backup storage redundancy (only while nothing is protected).</summary>
+    [Parameter]
+    [ValidateSet("LocallyRedundant", "GeoRedundant", "ZoneRedundant")]
+    public string? StorageRedundancy { get; set; }
+
+    /// <summary>Cross-region restore.</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled")]
+    public string? CrossRegionRestore { get; set; }
+
+    /// <summary>Soft delete.</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled", "AlwaysON")]
+    public string? SoftDeleteState { get; set; }
+
+    /// <summary>Soft delete retention (days).</summary>
+    [Parameter]
+    [ValidateRange(14, 180)]
+    public int? SoftDeleteRetentionDays { get; set; }
+
+    /// <summary>Enhanced security.</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled")]
+    public string? EnhancedSecurityState { get; set; }
+
+    /// <summary>Immutability (Locked cannot be undone).</summary>
+    [Parameter]
+    [ValidateSet("Disabled", "Unlocked", "Locked")]
+    public string? ImmutabilityState { get; set; }
+
+    /// <summary>Public network access.</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled")]
+    public string? PublicNetworkAccess { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var id = ResolveVaultId();
+        if (id is null)
+        {
+            return;
+        }
+        var patch = BuildPatch();
+        if (patch is null)
+        {
+            WriteError(InputError("Nothing to change: pass at least one of -Tag, -StorageRedundancy, -CrossRegionRestore, -SoftDeleteState, -SoftDeleteRetentionDays, -EnhancedSecurityState, -ImmutabilityState, -PublicNetworkAccess.",
+                ErrorIds.InvalidParameterCombination, id.ToString()));
+            return;
+        }
+        var changes = string.Join(", ", MyInvocation.BoundParameters.Keys.Where(k => k is not ("Name" or "ResourceGroupName" or "SubscriptionId" or "ResourceId" or "InputObject") && !s_commonParameters.Contains(k)));
+        Run(async ct =>
+        {
+            if (!await ShouldProcessAsync(id.ToString(), $"Update vault ({changes})").ConfigureAwait(false))
+            {
+                return;
+            }
+            try
+            {
+                Emit(new Vault(await Session.PatchVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, patch, ct).ConfigureAwait(false)));
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, id.ToString(), ErrorIds.VaultNotFound);
+            }
+        });
+    }
+
+    private static readonly HashSet<string> s_commonParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable",
+        "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable", "WhatIf", "Confirm",
+    };
+
+    private JsonObject? BuildPatch()
+    {
+        var properties = new JsonObject();
+        var patch = new JsonObject();
+        if (Tag is not null)
+        {
+            var tags = new JsonObject();
+            foreach (var (k, v) in TagHelper.ToDictionary(Tag))
+            {
+                tags[k] = v;
+            }
+            patch["tags"] = tags;
+        }
+        if (StorageRedundancy is not null || CrossRegionRestore is not null)
+        {
+            var redundancy = new JsonObject();
+            if (StorageRedundancy is not null)
+            {
+                redundancy["standardTierStorageRedundancy"] = StorageRedundancy;
+            }
+            if (CrossRegionRestore is not null)
+            {
+                redundancy["crossRegionRestore"] = CrossRegionRestore;
+            }
+            properties["redundancySettings"] = redundancy;
+        }
+        if (SoftDeleteState is not null || SoftDeleteRetentionDays is not null || EnhancedSecurityState is not null || ImmutabilityState is not null)
+        {
+            var security = new JsonObject();
+            if (SoftDeleteState is not null || SoftDeleteRetentionDays is not null || EnhancedSecurityState is not null)
+            {
+                var soft = new JsonObject();
+                if (SoftDeleteState is not null)
+                {
+                    soft["softDeleteState"] = SoftDeleteState;
+                }
+                if (SoftDeleteRetentionDays is not null)
+                {
+                    soft["softDeleteRetentionPeriodInDays"] = SoftDeleteRetentionDays.Value;
+                }
+                if (EnhancedSecurityState is not null)
+                {
+                    soft["enhancedSecurityState"] = EnhancedSecurityState;
+                }
+                security["softDeleteSettings"] = soft;
+            }
+            if (ImmutabilityState is not null)
+            {
+                security["immutabilitySettings"] = new JsonObject { ["state"] = ImmutabilityState };
+            }
+            properties["securitySettings"] = security;
+        }
+        if (PublicNetworkAccess is not null)
+        {
+            properties["publicNetworkAccess"] = PublicNetworkAccess;
+        }
+        if (properties.Count > 0)
+        {
+            patch["properties"] = properties;
+        }
+        return patch.Count == 0 ? null : patch;
+    }
+}

@@ -1,0 +1,87 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+
+namespace RecoveryVault.Internal;
+
+/// <summary>
+/// The one catalogue of error ids. Scripts match them with
+/// <c>Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultCommand'</c>, so they never change.
+/// </summary>
+public static class ErrorIds
+{
+    /// <summary>No Connect-RecoveryVault yet.</summary>
+    public const string NotConnected = "NotConnected";
+    /// <summary>Sign-in failed or token refused.</summary>
+    public const string AuthenticationFailed = "AuthenticationFailed";
+    /// <summary>RBAC said no.</summary>
+    public const string PermissionDenied = "PermissionDenied";
+    /// <summary>No vault of that name/id.</summary>
+    public const string VaultNotFound = "VaultNotFound";
+    /// <summary>No soft-deleted vault of that name.</summary>
+    public const string DeletedVaultNotFound = "DeletedVaultNotFound";
+    /// <summary>The resource group does not exist.</summary>
+    public const string ResourceGroupNotFound = "ResourceGroupNotFound";
+    /// <summary>Some other resource is missing.</summary>
+    public const string ResourceNotFound = "ResourceNotFound";
+    /// <summary>New-RecoveryVault on a name already taken.</summary>
+    public const string VaultAlreadyExists = "VaultAlreadyExists";
+    /// <summary>A malformed resource id.</summary>
+    public const string InvalidResourceId = "InvalidResourceId";
+    /// <summary>The service rejected the request as invalid.</summary>
+    public const string InvalidRequest = "InvalidRequest";
+    /// <summary>A conflict (state does not allow it).</summary>
+    public const string Conflict = "Conflict";
+    /// <summary>429 after all retries.</summary>
+    public const string RequestThrottled = "RequestThrottled";
+    /// <summary>5xx or network failure after all retries.</summary>
+    public const string ServiceUnavailable = "ServiceUnavailable";
+    /// <summary>Ctrl+C or timeout.</summary>
+    public const string OperationCancelled = "OperationCancelled";
+    /// <summary>Role name unknown at that scope.</summary>
+    public const string RoleNotFound = "RoleNotFound";
+    /// <summary>The principal has no such assignment.</summary>
+    public const string RoleAssignmentNotFound = "RoleAssignmentNotFound";
+    /// <summary>The emulator could not start.</summary>
+    public const string EmulatorStartFailed = "EmulatorStartFailed";
+    /// <summary>The emulator admin call failed.</summary>
+    public const string EmulatorRequestFailed = "EmulatorRequestFailed";
+    /// <summary>Parameters contradict each other.</summary>
+    public const string InvalidParameterCombination = "InvalidParameterCombination";
+    /// <summary>Unclassified service error (the ARM code is in the message).</summary>
+    public const string ServiceError = "ServiceError";
+
+    /// <summary>The one map from HTTP status to PowerShell's error category.</summary>
+    public static ErrorCategory CategoryFor(int status) => status switch
+    {
+        400 => ErrorCategory.InvalidArgument,
+        401 => ErrorCategory.AuthenticationError,
+        403 => ErrorCategory.PermissionDenied,
+        404 => ErrorCategory.ObjectNotFound,
+        409 => ErrorCategory.ResourceExists,
+        412 => ErrorCategory.InvalidOperation,
+        429 => ErrorCategory.LimitsExceeded,
+        >= 500 => ErrorCategory.ResourceUnavailable,
+        0 => ErrorCategory.ConnectionError,
+        _ => ErrorCategory.InvalidResult,
+    };
+
+    /// <summary>The error id for a service failure: by ARM code first, then by status.</summary>
+    public static string IdFor(int status, string? armCode, string? notFoundId) => armCode switch
+    {
+        "AuthorizationFailed" or "LinkedAuthorizationFailed" => PermissionDenied,
+        "AuthenticationFailed" or "InvalidAuthenticationToken" or "ExpiredAuthenticationToken" or "CredentialUnavailable" => AuthenticationFailed,
+        "ResourceGroupNotFound" => ResourceGroupNotFound,
+        "TooManyRequests" => RequestThrottled,
+        _ => status switch
+        {
+            400 => InvalidRequest,
+            401 => AuthenticationFailed,
+            403 => PermissionDenied,
+            404 => notFoundId ?? ResourceNotFound,
+            409 => Conflict,
+            429 => RequestThrottled,
+            0 or >= 500 => ServiceUnavailable,
+            _ => ServiceError,
+        },
+    };
+}

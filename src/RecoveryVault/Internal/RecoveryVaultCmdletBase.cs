@@ -1,0 +1,263 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using RecoveryVault.Engine.Hosting;
+
+namespace RecoveryVault.Internal;
+
+/// <summary>
+/// Base of every cmdlet: runs async work off the pipeline thread with a token that Ctrl+C cancels, and pumps every
+/// write (objects, errors, verbose, progress, ShouldProcess prompts) back onto the pipeline thread, the only thread
+/// PowerShell allows them on.
+/// </summary>
+public abstract class RecoveryVaultCmdletBase : PSCmdlet
+{
+    private readonly CancellationTokenSource _cts = new();
+    private BlockingCollection<Action>? _queue;
+    private int _pipelineThreadId;
+
+    /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
+    protected CancellationToken CancellationToken => _cts.Token;
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _cts.Cancel();
+
+    /// <summary>The connected session, or a terminating NotConnected error.</summary>
+    protected RecoveryVaultSession Session => ModuleState.Session ?? throw new PSInvalidOperationException(
+        "Not connected. Run Connect-RecoveryVault first (or Connect-RecoveryVault -Emulator for the local emulator).");
+
+    /// <summary>Fails the whole call when nobody is connected.</summary>
+    protected void RequireSession()
+    {
+        if (ModuleState.Session is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new PSInvalidOperationException("Not connected. Run Connect-RecoveryVault first (or Connect-RecoveryVault -Emulator for the local emulator)."),
+                ErrorIds.NotConnected, ErrorCategory.ConnectionError, null));
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the thread pool and pumps its writes here until it ends.</summary>
+    protected void Run(Func<CancellationToken, Task> work)
+    {
+        using var queue = new BlockingCollection<Action>();
+        _queue = queue;
+        _pipelineThreadId = Environment.CurrentManagedThreadId;
+        // WriteVerbose itself drops what the preference hides; headers are only gathered when -Debug could show them.
+        var debug = MyInvocation.BoundParameters.ContainsKey("Debug")
+            || (GetVariableValue("DebugPreference")?.ToString() is { } d && d != "SilentlyContinue");
+        var task = Task.Run(async () =>
+        {
+            IDisposable? scope = null;
+            {
+                scope = RecoveryVaultSession.BeginLogScope(entry =>
+                {
+                    var line = $"{entry.Method} {entry.Uri} -> {(entry.Status == 0 ? "no response" : entry.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))}"
+                        + $" (x-ms-request-id: {entry.RequestId ?? "-"}, x-ms-client-request-id: {entry.ClientRequestId ?? "-"}, {entry.Elapsed.TotalMilliseconds:F0} ms)"
+                        + (entry.Error is null ? string.Empty : " " + entry.Error);
+                    Post(() => WriteVerbose(line));
+                    if (debug)
+                    {
+                        var headers = string.Join("; ", entry.RequestHeaders.Select(h => $"{h.Key}: {h.Value}"));
+                        Post(() => WriteDebug($"Request headers: {headers}"));
+                    }
+                });
+            }
+            try
+            {
+                await work(_cts.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                scope?.Dispose();
+                queue.CompleteAdding();
+            }
+        });
+        try
+        {
+            foreach (var action in queue.GetConsumingEnumerable())
+            {
+                action();
+            }
+        }
+        finally
+        {
+            _queue = null;
+        }
+        if (task.IsFaulted)
+        {
+            var ex = task.Exception!.InnerException!;
+            if (ex is OperationCanceledException && _cts.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            if (ex is PipelineStoppedException or ActionPreferenceStopException)
+            {
+                throw ex;
+            }
+            ThrowTerminatingError(ex is RecoveryVaultServiceException s ? ServiceErrorRecord(s, s.Target, null)
+                : ex is ErrorRecordException e ? e.Record
+                : new ErrorRecord(ex, ErrorIdForUnexpected(ex), CategoryForUnexpected(ex), null));
+        }
+        if (task.IsCanceled)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    private static string ErrorIdForUnexpected(Exception ex) => ex switch
+    {
+        FormatException => ErrorIds.InvalidResourceId,
+        ArgumentException => ErrorIds.InvalidRequest,
+        OperationCanceledException or TimeoutException => ErrorIds.OperationCancelled,
+        _ => ErrorIds.ServiceError,
+    };
+
+    private static ErrorCategory CategoryForUnexpected(Exception ex) => ex switch
+    {
+        FormatException or ArgumentException => ErrorCategory.InvalidArgument,
+        OperationCanceledException or TimeoutException => ErrorCategory.OperationTimeout,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    /// <summary>Runs <paramref name="action"/> on the pipeline thread (now, if already there).</summary>
+    protected void Post(Action action)
+    {
+        var queue = _queue;
+        if (queue is null || Environment.CurrentManagedThreadId == _pipelineThreadId)
+        {
+            action();
+            return;
+        }
+        try
+        {
+            queue.Add(action);
+        }
+        catch (InvalidOperationException)
+        {
+            // The pump has finished (the call is ending); nothing can be written any more.
+        }
+    }
+
+    /// <summary>Writes an object from any thread.</summary>
+    protected void Emit(object? value) => Post(() => WriteObject(value));
+
+    /// <summary>Writes a non-terminating error from any thread.</summary>
+    protected void EmitError(ErrorRecord record) => Post(() => WriteError(record));
+
+    /// <summary>Writes verbose text from any thread.</summary>
+    protected void EmitVerbose(string text) => Post(() => WriteVerbose(text));
+
+    /// <summary>Writes a warning from any thread.</summary>
+    protected void EmitWarning(string text) => Post(() => WriteWarning(text));
+
+    /// <summary>Writes progress from any thread.</summary>
+    protected void EmitProgress(ProgressRecord record) => Post(() => WriteProgress(record));
+
+    /// <summary>Asks ShouldProcess on the pipeline thread.</summary>
+    protected Task<bool> ShouldProcessAsync(string target, string action)
+    {
+        var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                tcs.SetResult(ShouldProcess(target, action));
+            }
+            catch (Exception ex)
+            {
+                tcs.SetException(ex);
+            }
+        });
+        return tcs.Task;
+    }
+
+    /// <summary>Asks ShouldContinue on the pipeline thread (honouring -Force).</summary>
+    protected Task<bool> ShouldContinueAsync(string query, string caption, bool force)
+    {
+        if (force)
+        {
+            return Task.FromResult(true);
+        }
+        var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                tcs.SetResult(ShouldContinue(query, caption));
+            }
+            catch (Exception ex)
+            {
+                tcs.SetException(ex);
+            }
+        });
+        return tcs.Task;
+    }
+
+    /// <summary>Builds the error record for a service failure.</summary>
+    protected static ErrorRecord ServiceErrorRecord(RecoveryVaultServiceException ex, string? targetId, string? notFoundId)
+    {
+        var id = ErrorIds.IdFor(ex.Status, ex.ErrorCode, notFoundId);
+        var message = ex.Message.TrimEnd('.') + "."
+            + $" (Code: {ex.ErrorCode ?? "None"}; Status: {ex.Status}; RequestId: {ex.RequestId ?? "None"})"
+            + (ex.Details.Count > 0 ? " Details: " + string.Join(" | ", ex.Details) : string.Empty);
+        var exception = new RecoveryVaultException(message, ex.Status, ex.ErrorCode, ex.RequestId, targetId ?? ex.Target);
+        return new ErrorRecord(exception, id, ErrorIds.CategoryFor(ex.Status), targetId ?? ex.Target)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = RecommendedAction(id) },
+        };
+    }
+
+    /// <summary>Writes a per-item service failure as a non-terminating error.</summary>
+    protected void EmitServiceError(RecoveryVaultServiceException ex, string? targetId, string? notFoundId = null) =>
+        EmitError(ServiceErrorRecord(ex, targetId, notFoundId));
+
+    /// <summary>An error record for a validation failure of the caller's input.</summary>
+    protected static ErrorRecord InputError(string message, string id, object? target) =>
+        new(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target);
+
+    private static string? RecommendedAction(string id) => id switch
+    {
+        ErrorIds.PermissionDenied => "Ask an Owner of the scope for a role that grants the action (Grant-RecoveryVaultAccess), then reconnect.",
+        ErrorIds.AuthenticationFailed => "Run Connect-RecoveryVault again.",
+        ErrorIds.ResourceGroupNotFound => "Create the resource group first, or check its name and the subscription.",
+        ErrorIds.RequestThrottled => "Wait a little and retry; the client already retried three times.",
+        ErrorIds.ServiceUnavailable => "Retry later; the client already retried three times.",
+        _ => null,
+    };
+}
+
+/// <summary>Carries a ready error record out of async work.</summary>
+public sealed class ErrorRecordException : Exception
+{
+    /// <summary>Wraps a record.</summary>
+    public ErrorRecordException(ErrorRecord record) : base(record.Exception.Message, record.Exception) => Record = record;
+
+    /// <summary>The record.</summary>
+    public ErrorRecord Record { get; }
+}
+
+/// <summary>The exception in every RecoveryVault service error record.</summary>
+public sealed class RecoveryVaultException : Exception
+{
+    /// <summary>Creates it.</summary>
+    public RecoveryVaultException(string message, int status, string? errorCode, string? requestId, string? resourceId) : base(message)
+    {
+        Status = status;
+        ErrorCode = errorCode;
+        RequestId = requestId;
+        ResourceId = resourceId;
+    }
+
+    /// <summary>HTTP status (0 when no response came).</summary>
+    public int Status { get; }
+
+    /// <summary>ARM error code.</summary>
+    public string? ErrorCode { get; }
+
+    /// <summary>x-ms-request-id.</summary>
+    public string? RequestId { get; }
+
+    /// <summary>The resource the call was about.</summary>
+    public string? ResourceId { get; }
+}

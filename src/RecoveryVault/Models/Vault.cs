@@ -1,0 +1,300 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Collections;
+using RecoveryVault.Engine;
+using RecoveryVault.Engine.Models;
+
+namespace RecoveryVault.Models;
+
+/// <summary>A Recovery Services vault as the pipeline sees it. Pipes into every cmdlet that takes a vault (by Id).</summary>
+public sealed class Vault
+{
+    internal Vault(VaultData data)
+    {
+        Id = data.Id ?? string.Empty;
+        var id = RecoveryVaultResourceId.TryParse(Id, out var parsed, out _) ? parsed : null;
+        Name = data.Name ?? id?.Name ?? string.Empty;
+        ResourceGroupName = id?.ResourceGroupName ?? string.Empty;
+        SubscriptionId = id?.SubscriptionId ?? string.Empty;
+        Location = data.Location ?? string.Empty;
+        Type = data.ResourceType ?? "Microsoft.RecoveryServices/vaults";
+        ProvisioningState = data.ProvisioningState;
+        Sku = data.SkuName;
+        PublicNetworkAccess = data.PublicNetworkAccess;
+        StorageRedundancy = data.StorageRedundancy;
+        CrossRegionRestore = data.CrossRegionRestore;
+        SoftDeleteState = data.SoftDeleteState;
+        SoftDeleteRetentionDays = data.SoftDeleteRetentionDays;
+        EnhancedSecurityState = data.EnhancedSecurityState;
+        ImmutabilityState = data.ImmutabilityState;
+        IdentityType = data.IdentityType;
+        IdentityPrincipalId = data.IdentityPrincipalId;
+        ETag = data.ETag;
+        var tags = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in data.Tags)
+        {
+            tags[k] = v;
+        }
+        Tags = tags;
+    }
+
+    /// <summary>Vault name.</summary>
+    public string Name { get; }
+
+    /// <summary>Resource group.</summary>
+    public string ResourceGroupName { get; }
+
+    /// <summary>Subscription.</summary>
+    public string SubscriptionId { get; }
+
+    /// <summary>Region.</summary>
+    public string Location { get; }
+
+    /// <summary>Resource id (binds to -ResourceId / -Id by property name).</summary>
+    public string Id { get; }
+
+    /// <summary>Resource type.</summary>
+    public string Type { get; }
+
+    /// <summary>Provisioning state.</summary>
+    public string? ProvisioningState { get; }
+
+    /// <summary>SKU.</summary>
+    public string? Sku { get; }
+
+    /// <summary>Enabled or Disabled.</summary>
+    public string? PublicNetworkAccess { get; }
+
+    /// <summary>LocallyRedundant, GeoRedundant or ZoneRedundant.</summary>
+    public string? StorageRedundancy { get; }
+
+    /// <summary>Cross-region restore.</summary>
+    public string? CrossRegionRestore { get; }
+
+    /// <summary>Soft delete state.</summary>
+    public string? SoftDeleteState { get; }
+
+    /// <summary>Soft delete retention (days).</summary>
+    public int? SoftDeleteRetentionDays { get; }
+
+    /// <summary>Enhanced security.</summary>
+    public string? EnhancedSecurityState { get; }
+
+    /// <summary>Immutability.</summary>
+    public string? ImmutabilityState { get; }
+
+    /// <summary>Managed identity type.</summary>
+    public string? IdentityType { get; }
+
+    /// <summary>System-assigned identity principal.</summary>
+    public string? IdentityPrincipalId { get; }
+
+    /// <summary>Tags.</summary>
+    public Hashtable Tags { get; }
+
+    /// <summary>ETag.</summary>
+    public string? ETag { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
+}
+
+/// <summary>A soft-deleted vault.</summary>
+public sealed class DeletedVault
+{
+    internal DeletedVault(DeletedVaultData data)
+    {
+        Id = data.Id ?? string.Empty;
+        Name = data.Name ?? string.Empty;
+        VaultId = data.VaultId ?? string.Empty;
+        var vaultId = RecoveryVaultResourceId.TryParse(VaultId, out var v, out _) ? v : null;
+        VaultName = vaultId?.Name ?? Name;
+        ResourceGroupName = vaultId?.ResourceGroupName ?? string.Empty;
+        SubscriptionId = vaultId?.SubscriptionId ?? string.Empty;
+        Location = data.DeletedVaultLocation ?? string.Empty;
+        DeletionTime = data.DeletionTime;
+        PurgeAt = data.PurgeAt;
+    }
+
+    /// <summary>Deleted vault name.</summary>
+    public string Name { get; }
+
+    /// <summary>Name the vault had.</summary>
+    public string VaultName { get; }
+
+    /// <summary>Resource group it was in.</summary>
+    public string ResourceGroupName { get; }
+
+    /// <summary>Subscription.</summary>
+    public string SubscriptionId { get; }
+
+    /// <summary>Region.</summary>
+    public string Location { get; }
+
+    /// <summary>Deleted-vault resource id.</summary>
+    public string Id { get; }
+
+    /// <summary>The vault's former id.</summary>
+    public string VaultId { get; }
+
+    /// <summary>When it was deleted.</summary>
+    public DateTimeOffset? DeletionTime { get; }
+
+    /// <summary>When it is purged.</summary>
+    public DateTimeOffset? PurgeAt { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
+}
+
+/// <summary>A role assignment that applies to a vault.</summary>
+public sealed class VaultRoleAssignment
+{
+    internal VaultRoleAssignment(RoleAssignmentData data, string? roleName, string vaultId)
+    {
+        Id = data.Id ?? string.Empty;
+        Name = data.Name ?? string.Empty;
+        PrincipalId = data.PrincipalId ?? string.Empty;
+        PrincipalType = data.PrincipalType;
+        RoleDefinitionId = data.RoleDefinitionId ?? string.Empty;
+        RoleName = roleName;
+        Scope = data.Scope ?? string.Empty;
+        VaultId = vaultId;
+        Inherited = !string.Equals(Scope.TrimEnd('/'), vaultId.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Assignment name (GUID).</summary>
+    public string Name { get; }
+
+    /// <summary>Role name, e.g. Backup Operator.</summary>
+    public string? RoleName { get; }
+
+    /// <summary>Principal object id.</summary>
+    public string PrincipalId { get; }
+
+    /// <summary>Principal type.</summary>
+    public string? PrincipalType { get; }
+
+    /// <summary>Scope of the assignment.</summary>
+    public string Scope { get; }
+
+    /// <summary>True when it is assigned above the vault (resource group or subscription).</summary>
+    public bool Inherited { get; }
+
+    /// <summary>Vault it was listed for.</summary>
+    public string VaultId { get; }
+
+    /// <summary>Role definition id.</summary>
+    public string RoleDefinitionId { get; }
+
+    /// <summary>Assignment id.</summary>
+    public string Id { get; }
+}
+
+/// <summary>The current connection.</summary>
+public sealed class ConnectionContext
+{
+    internal ConnectionContext(Engine.Hosting.RecoveryVaultSession s)
+    {
+        Account = s.Account;
+        SubscriptionId = s.SubscriptionId;
+        TenantId = s.TenantId;
+        Environment = s.EnvironmentName;
+        Endpoint = s.Endpoint.ToString();
+        AuthenticationKind = s.Request.Kind.ToString();
+        IsEmulator = s.Request.Kind == Engine.Hosting.AuthKind.Emulator;
+        UserAgent = s.UserAgent;
+    }
+
+    /// <summary>Client id or credential kind.</summary>
+    public string Account { get; }
+
+    /// <summary>Default subscription.</summary>
+    public string? SubscriptionId { get; }
+
+    /// <summary>Tenant.</summary>
+    public string? TenantId { get; }
+
+    /// <summary>Environment.</summary>
+    public string Environment { get; }
+
+    /// <summary>ARM endpoint.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>How it signed in.</summary>
+    public string AuthenticationKind { get; }
+
+    /// <summary>Connected to the local emulator.</summary>
+    public bool IsEmulator { get; }
+
+    /// <summary>User-Agent sent.</summary>
+    public string UserAgent { get; }
+}
+
+/// <summary>A running emulator started by Start-RecoveryVaultEmulator. Pipe it into Connect-RecoveryVault.</summary>
+public sealed class EmulatorInstance
+{
+    internal EmulatorInstance(string endpoint, string thumbprint, string certificatePath, string tenantId, string subscriptionId,
+        string ownerClientId, string ownerClientSecret, int processId, string? dataDirectory)
+    {
+        Endpoint = endpoint;
+        Thumbprint = thumbprint;
+        CertificatePath = certificatePath;
+        TenantId = tenantId;
+        SubscriptionId = subscriptionId;
+        ClientId = ownerClientId;
+        ClientSecret = ownerClientSecret;
+        ProcessId = processId;
+        DataDirectory = dataDirectory;
+    }
+
+    /// <summary>HTTPS endpoint.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Certificate thumbprint to pin.</summary>
+    public string Thumbprint { get; }
+
+    /// <summary>PEM file of the certificate (for curl and other SDKs).</summary>
+    public string CertificatePath { get; }
+
+    /// <summary>Emulator tenant.</summary>
+    public string TenantId { get; }
+
+    /// <summary>Emulator subscription.</summary>
+    public string SubscriptionId { get; }
+
+    /// <summary>Owner principal client id.</summary>
+    public string ClientId { get; }
+
+    /// <summary>Owner principal secret (an emulator secret, not a real one).</summary>
+    public string ClientSecret { get; }
+
+    /// <summary>Process id (0 when not started by this session).</summary>
+    public int ProcessId { get; }
+
+    /// <summary>Data directory (null: in memory).</summary>
+    public string? DataDirectory { get; }
+}
+
+/// <summary>A principal created in the emulator.</summary>
+public sealed class EmulatorPrincipal
+{
+    internal EmulatorPrincipal(string displayName, string clientId, string clientSecret, string objectId)
+    {
+        DisplayName = displayName;
+        ClientId = clientId;
+        ClientSecret = clientSecret;
+        ObjectId = objectId;
+    }
+
+    /// <summary>Display name.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>Client id (use with Connect-RecoveryVault -Emulator -ClientId).</summary>
+    public string ClientId { get; }
+
+    /// <summary>Secret.</summary>
+    public string ClientSecret { get; }
+
+    /// <summary>Object id (for Grant-RecoveryVaultAccess -PrincipalId).</summary>
+    public string ObjectId { get; }
+}
