@@ -1,0 +1,137 @@
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the RecoveryVault module.
+
+.DESCRIPTION
+    Tasks:
+      Build  assembles out/RecoveryVault: manifest, RecoveryVault.dll, Dependencies/ (Engine + Azure libraries, loaded
+             into the module's own AssemblyLoadContext), Emulator/, format file and en-US/ MAML help from docs/en-US.
+      Test   Build, then every xunit project and the Pester suite (against the built module and a real emulator
+             process). Ends with one line "N passed, N failed"; exits 1 when anything failed.
+      Demo   Build, then a scripted session against a freshly started emulator.
+      Bench  Build, then the benchmarks in bench/ (import cost).
+      Clean  removes out/ and every bin/obj.
+    Works offline once packages are restored (dotnet tool restore + the first build).
+
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'RecoveryVault'
+$solution = Join-Path $root 'RecoveryVault.slnx'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Write-Host "== Build ($Configuration)" -ForegroundColor Cyan
+    Invoke-Dotnet restore $solution --verbosity quiet
+    Invoke-Dotnet restore (Join-Path $root 'tools/TestDependencies/TestDependencies.csproj') --verbosity quiet
+    Invoke-Dotnet build $solution -c $Configuration --no-restore --verbosity quiet -nologo
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force -Path $moduleOut, (Join-Path $moduleOut 'Dependencies'), (Join-Path $moduleOut 'Emulator'), (Join-Path $moduleOut 'en-US')
+
+    Invoke-Dotnet publish (Join-Path $root 'src/RecoveryVault.Engine/RecoveryVault.Engine.csproj') -c $Configuration --no-build --verbosity quiet -o (Join-Path $moduleOut 'Dependencies')
+    Invoke-Dotnet publish (Join-Path $root 'src/RecoveryVault.Emulator/RecoveryVault.Emulator.csproj') -c $Configuration --no-build --verbosity quiet -o (Join-Path $moduleOut 'Emulator')
+    $cmdletBin = Join-Path $root "src/RecoveryVault/bin/$Configuration/net10.0"
+    Copy-Item (Join-Path $cmdletBin 'RecoveryVault.dll'), (Join-Path $cmdletBin 'RecoveryVault.xml') $moduleOut
+    # The Engine's own copy must not sit beside RecoveryVault.dll: that would bypass the load context.
+    Remove-Item (Join-Path $moduleOut 'Dependencies/*.pdb') -ErrorAction SilentlyContinue
+    Copy-Item (Join-Path $root 'RecoveryVault.psd1') $moduleOut
+    Copy-Item (Join-Path $root 'module/*.ps1xml') $moduleOut
+
+    $helpCompiler = Join-Path $root "tools/RecoveryVault.HelpCompiler/bin/$Configuration/net10.0/RecoveryVault.HelpCompiler.dll"
+    Invoke-Dotnet $helpCompiler --source (Join-Path $root 'docs/en-US') --module-assembly RecoveryVault.dll --output (Join-Path $moduleOut 'en-US')
+    Write-Host "Module assembled in $moduleOut"
+}
+
+function Get-TrxCount {
+    param([string] $Directory)
+    $passed = 0; $failed = 0
+    foreach ($file in Get-ChildItem $Directory -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
+        [xml] $trx = Get-Content $file.FullName -Raw
+        $counters = $trx.TestRun.ResultSummary.Counters
+        $passed += [int] $counters.passed
+        $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $out 'TestResults'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force $results
+    $problems = @()
+
+    Write-Host '== xunit' -ForegroundColor Cyan
+    & dotnet test $solution -c $Configuration --no-build --nologo --verbosity quiet --logger 'trx' --logger 'console;verbosity=minimal' --results-directory (Join-Path $results 'xunit')
+    if ($LASTEXITCODE -ne 0) { $problems += "dotnet test exited with $LASTEXITCODE" }
+    $xunit = Get-TrxCount (Join-Path $results 'xunit')
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+    if ($xunit.Passed + $xunit.Failed -eq 0) { $problems += 'xunit ran no test' }
+
+    Write-Host '== Pester' -ForegroundColor Cyan
+    $pesterJson = Join-Path $results 'pester.json'
+    # A child process: the suite imports the built module, and a module's assemblies cannot be unloaded.
+    & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') -ModulePath $moduleOut -ResultPath $pesterJson
+    if ($LASTEXITCODE -ne 0 -and -not (Test-Path $pesterJson)) { $problems += "Pester run crashed (exit $LASTEXITCODE)" }
+    $pester = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
+    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    if ($pester.Passed + $pester.Failed -eq 0) { $problems += 'Pester ran no test' }
+
+    foreach ($p in $problems) { Write-Host "problem: $p" -ForegroundColor Red }
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    if ($problems -and $failed -eq 0) { $failed = 1 }
+    # CI reads this one line; nothing may follow it.
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -File (Join-Path $root 'tools/Demo.ps1') -ModulePath $moduleOut
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit $LASTEXITCODE)." }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    foreach ($bench in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
+        Write-Host "== $($bench.Name)" -ForegroundColor Cyan
+        & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -File $bench.FullName -ModulePath $moduleOut
+        if ($LASTEXITCODE -ne 0) { throw "$($bench.Name) failed (exit $LASTEXITCODE)." }
+    }
+}
+
+function Invoke-Clean {
+    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+    Get-ChildItem $root -Directory -Recurse -Include bin, obj | Remove-Item -Recurse -Force
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
+        'Clean' { Invoke-Clean }
+    }
+}
