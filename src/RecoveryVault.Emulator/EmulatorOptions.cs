@@ -1,5 +1,6 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Globalization;
+using RecoveryVault.Emulator.Hosting;
 
 namespace RecoveryVault.Emulator;
 

@@ -285,7 +285,7 @@ internal static partial class CommandDocParser
                 .Select(m => m.Groups["name"].Value)
                 .Distinct(StringComparer.OrdinalIgnoreCase)
                 .ToList();
-            sets.Add(new SyntaxSet(setName, isDefault, order));
+            sets.Add(new SyntaxSet(setName, isDefault, order, sub.Heading.Line));
         }
 
         if (sets.Count == 0)
@@ -330,6 +330,9 @@ internal static partial class CommandDocParser
             if (yamlBlocks.Count == 0)
             {
                 diagnostics.Error(file, sub.Heading.Line, $"parameter -{name} has no ```yaml block (Type, Parameter Sets, Required, Position, ...)");
+
+                // Still recorded so the SYNTAX cross-check does not also claim the parameter is undocumented.
+                parameters.Add(new ParameterHelp(name, [], []));
                 continue;
             }
 
@@ -437,7 +440,8 @@ internal static partial class CommandDocParser
             position,
             Get("Default value", "None"),
             pipeline,
-            globbing);
+            globbing,
+            yaml.Line);
     }
 
     private static readonly string[] ParameterYamlKeys =
@@ -532,9 +536,9 @@ internal static partial class CommandDocParser
         var setNames = syntax.Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var parameter in parameters)
         {
-            foreach (var set in parameter.Metadata.SelectMany(m => m.ParameterSets).Where(s => !setNames.Contains(s)))
+            foreach (var (set, line) in parameter.Metadata.SelectMany(m => m.ParameterSets.Select(s => (Set: s, m.Line))).Where(x => !setNames.Contains(x.Set)))
             {
-                diagnostics.Error(file, syntaxSection.Heading.Line, $"parameter -{parameter.Name} names parameter set '{set}', which has no '### {set}' in SYNTAX");
+                diagnostics.Error(file, line, $"parameter -{parameter.Name} names parameter set '{set}', which has no '### {set}' in SYNTAX");
             }
         }
 
@@ -544,7 +548,7 @@ internal static partial class CommandDocParser
             {
                 if (!set.ParameterOrder.Contains(parameter.Name, StringComparer.OrdinalIgnoreCase))
                 {
-                    diagnostics.Error(file, syntaxSection.Heading.Line, $"parameter -{parameter.Name} belongs to set '{set.Name}' per its yaml, but the SYNTAX code block for '{set.Name}' does not list it");
+                    diagnostics.Error(file, set.Line, $"parameter -{parameter.Name} belongs to set '{set.Name}' per its yaml, but the SYNTAX code block for '{set.Name}' does not list it");
                 }
             }
 
@@ -553,11 +557,11 @@ internal static partial class CommandDocParser
                 var parameter = parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
                 if (parameter is null)
                 {
-                    diagnostics.Error(file, syntaxSection.Heading.Line, $"SYNTAX set '{set.Name}' uses -{name}, which has no '### -{name}' in PARAMETERS");
+                    diagnostics.Error(file, set.Line, $"SYNTAX set '{set.Name}' uses -{name}, which has no '### -{name}' in PARAMETERS");
                 }
                 else if (parameter.Metadata.Count > 0 && parameter.ForSet(set.Name) is null)
                 {
-                    diagnostics.Error(file, syntaxSection.Heading.Line, $"SYNTAX set '{set.Name}' uses -{name}, but its yaml 'Parameter Sets' does not include '{set.Name}'");
+                    diagnostics.Error(file, set.Line, $"SYNTAX set '{set.Name}' uses -{name}, but its yaml 'Parameter Sets' does not include '{set.Name}'");
                 }
             }
         }

@@ -30,7 +30,8 @@ internal sealed record CommandHelp(
     IReadOnlyList<RelatedLink> RelatedLinks);
 
 /// <param name="ParameterOrder">Parameter names in the order the SYNTAX code block lists them.</param>
-internal sealed record SyntaxSet(string Name, bool IsDefault, IReadOnlyList<string> ParameterOrder);
+/// <param name="Line">0-based line of the set's heading, kept so cross-checks can point at the right set.</param>
+internal sealed record SyntaxSet(string Name, bool IsDefault, IReadOnlyList<string> ParameterOrder, int Line);
 
 internal sealed record ParameterHelp(string Name, IReadOnlyList<TextBlock> Description, IReadOnlyList<ParameterMetadata> Metadata)
 {
@@ -52,7 +53,8 @@ internal sealed record ParameterMetadata(
     string Position,
     string DefaultValue,
     string PipelineInput,
-    bool Globbing)
+    bool Globbing,
+    int Line)
 {
     public bool IsSwitch =>
         this.Type.Equals("SwitchParameter", StringComparison.OrdinalIgnoreCase)

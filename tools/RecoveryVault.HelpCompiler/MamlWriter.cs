@@ -168,7 +168,9 @@ internal static class MamlWriter
         return block.Kind switch
         {
             TextBlockKind.ListItem => $"{indent}{block.Marker} {block.Text}",
-            TextBlockKind.Code => string.Join("\n", block.Text.Split('\n').Select(l => indent + "    " + l)),
+            // Get-Help trims the start of a para, so indenting code would only shift lines after the first;
+            // verbatim lines keep their relative layout.
+            TextBlockKind.Code => string.Join("\n", block.Text.Split('\n').Select(l => indent + l)),
             _ => indent + block.Text,
         };
     }

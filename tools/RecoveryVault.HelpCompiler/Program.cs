@@ -64,7 +64,8 @@ internal static class Program
         }
 
         var result = HelpCompiler.Compile(new CompilerOptions(source, assembly, output, check));
-        foreach (var error in result.Errors)
+        // Files are reported in the order they were read, each file's problems top to bottom, so fixing can go in reading order.
+        foreach (var error in result.Errors.GroupBy(e => e.File).SelectMany(g => g.OrderBy(e => e.Line)))
         {
             stderr.WriteLine(error);
         }

@@ -20,16 +20,17 @@ public sealed class ArmException(int status, string code, string message, string
 /// <summary>Factory for ARM-shaped errors with the status code ARM uses for each.</summary>
 public static class ArmErrors
 {
-    public static JsonObject Body(string code, string message, string? target = null) => new()
+    public static JsonObject Body(string code, string message, string? target = null)
     {
-        ["error"] = new JsonObject
+        var error = new JsonObject { ["code"] = code, ["message"] = message };
+        if (target is not null)
         {
-            ["code"] = code,
-            ["message"] = message,
-            ["target"] = target,
-            ["details"] = new JsonArray(),
-        },
-    };
+            error["target"] = target;
+        }
+
+        error["details"] = new JsonArray();
+        return new JsonObject { ["error"] = error };
+    }
 
     public static ArmException BadRequest(string code, string message, string? target = null) => new(400, code, message, target);
 

@@ -10,13 +10,16 @@ public static class Json
 {
     public static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = true };
 
+    /// <summary>Wire serialisation: no \u0027-style escaping of quotes in etags and messages.</summary>
+    public static readonly JsonSerializerOptions WireOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static JsonNode? Parse(string text) => JsonNode.Parse(text, NodeOptions);
 
     public static JsonObject ParseObject(string text) => Parse(text) as JsonObject ?? new JsonObject(NodeOptions);
 
     public static JsonObject Object() => new(NodeOptions);
 
-    public static string Serialize(JsonNode? node) => node?.ToJsonString() ?? "null";
+    public static string Serialize(JsonNode? node) => node?.ToJsonString(WireOptions) ?? "null";
 
     public static string? Str(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

@@ -1,0 +1,180 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Auth;
+using RecoveryVault.Emulator.Hosting;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>The loopback-only <c>/_emulator/*</c> control surface (no token, no RBAC, no faults).</summary>
+internal static class AdminHandler
+{
+    public static async Task HandleAsync(HttpContext http, EmulatorRuntime runtime)
+    {
+        var path = (http.Request.Path.Value ?? string.Empty).TrimEnd('/').ToLowerInvariant();
+        var method = http.Request.Method.ToUpperInvariant();
+        try
+        {
+            JsonObject? body = null;
+            if (method is "POST" or "PUT" or "PATCH")
+            {
+                using var reader = new StreamReader(http.Request.Body);
+                var text = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+                body = string.IsNullOrWhiteSpace(text) ? Json.Object() : Json.Parse(text) as JsonObject ?? throw new ArgumentException("A JSON object body is expected.");
+            }
+
+            var (status, result) = Dispatch(method, path, body ?? Json.Object(), http, runtime);
+            http.Response.StatusCode = status;
+            if (result is not null)
+            {
+                http.Response.ContentType = "application/json; charset=utf-8";
+                await http.Response.WriteAsync(Json.Serialize(result), http.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException)
+        {
+            http.Response.StatusCode = 400;
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(ArmErrors.Body("BadRequest", ex.Message).ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private static (int Status, JsonNode? Body) Dispatch(string method, string path, JsonObject body, HttpContext http, EmulatorRuntime runtime)
+    {
+        switch (method, path)
+        {
+            case ("GET", "/_emulator/health"):
+                return (200, new JsonObject
+                {
+                    ["status"] = "Healthy",
+                    ["endpoint"] = runtime.Endpoint,
+                    ["thumbprint"] = runtime.Thumbprint,
+                    ["tenantId"] = EmulatorConstants.TenantId,
+                    ["subscriptionId"] = EmulatorConstants.SubscriptionId,
+                });
+            case ("POST", "/_emulator/reset"):
+                runtime.Reset();
+                return (200, new JsonObject { ["status"] = "Reset" });
+            case ("POST", "/_emulator/principals"):
+                {
+                    var name = Json.Str(body, "displayName") ?? "emulator-principal";
+                    var p = runtime.Store.Transaction(s => Principals.Create(s, name));
+                    return (201, p);
+                }
+
+            case ("GET", "/_emulator/principals"):
+                return (200, new JsonObject { ["value"] = new JsonArray([.. runtime.Store.Transaction(Principals.List).Select(p => (JsonNode)p)]) });
+            case ("POST", "/_emulator/subscriptions"):
+                {
+                    var id = Json.Str(body, "subscriptionId") ?? Guid.NewGuid().ToString();
+                    if (!Guid.TryParse(id, out _))
+                    {
+                        throw new ArgumentException($"subscriptionId '{id}' must be a GUID.");
+                    }
+
+                    var (existed, sub) = runtime.Store.Transaction(s =>
+                    {
+                        var before = Subscriptions.Get(s, id) is not null;
+                        return (before, Subscriptions.Ensure(s, id, Json.Str(body, "displayName") ?? "Emulator Subscription " + id[..8]));
+                    });
+                    return (existed ? 200 : 201, sub);
+                }
+
+            case ("POST", "/_emulator/resourcegroups"):
+                {
+                    var sub = Json.Str(body, "subscriptionId") ?? EmulatorConstants.SubscriptionId;
+                    var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+                    var location = Json.Str(body, "location") ?? "westus";
+                    var (existed, rg) = runtime.Store.Transaction(s =>
+                    {
+                        if (Subscriptions.Get(s, sub) is null)
+                        {
+                            throw new ArgumentException($"Subscription '{sub}' does not exist; POST /_emulator/subscriptions first.");
+                        }
+
+                        var before = ResourceGroups.Get(s, sub, name) is not null;
+                        return (before, ResourceGroups.Put(s, sub, name, location, body["tags"] as JsonObject));
+                    });
+                    return (existed ? 200 : 201, rg);
+                }
+
+            case ("POST", "/_emulator/roleassignments"):
+                {
+                    var principalId = Json.Str(body, "principalId") ?? throw new ArgumentException("principalId is required.");
+                    var roleName = Json.Str(body, "roleName") ?? throw new ArgumentException("roleName is required.");
+                    var role = BuiltInRoles.ByName(roleName) ?? throw new ArgumentException($"Unknown role '{roleName}'.");
+                    var scope = Json.Str(body, "scope") ?? Subscriptions.IdOf(EmulatorConstants.SubscriptionId);
+                    var assignment = runtime.Store.Transaction(s =>
+                    {
+                        var p = Principals.ByObjectId(s, principalId) ?? Principals.ByClientId(s, principalId)
+                            ?? throw new ArgumentException($"Unknown principal '{principalId}'.");
+                        return RoleAssignments.Put(s, scope, Guid.NewGuid().ToString(), role, Json.Str(p, "objectId")!);
+                    });
+                    return (201, assignment);
+                }
+
+            case ("PUT", "/_emulator/faults"):
+                {
+                    var kinds = body["kinds"] is JsonArray arr ? arr.Select(k => Json.Str(k) ?? string.Empty).ToList() : [];
+                    var rate = body["rate"] is JsonValue rv && rv.TryGetValue<double>(out var r) ? r : 0.1;
+                    if (rate is < 0 or > 1)
+                    {
+                        throw new ArgumentException("rate must be between 0 and 1.");
+                    }
+
+                    return (200, runtime.Faults.Configure(rate, Json.Int(body["seed"]), kinds, Json.Int(body["latencyMs"]), Json.Int(body["retryAfterSeconds"])));
+                }
+
+            case ("GET", "/_emulator/faults"):
+                return (200, runtime.Faults.Describe());
+            case ("DELETE", "/_emulator/faults"):
+                runtime.Faults.Clear();
+                return (204, null);
+            case ("POST", "/_emulator/faults/next"):
+                runtime.Faults.Enqueue(
+                    Json.Str(body, "kind") ?? throw new ArgumentException("kind is required."),
+                    Json.Int(body["count"]) ?? 1,
+                    Json.Int(body["retryAfterSeconds"]),
+                    Json.Str(body, "method"),
+                    Json.Str(body, "pathContains"),
+                    Json.Int(body["latencyMs"]));
+                return (200, runtime.Faults.Describe());
+            case ("PUT", "/_emulator/settings"):
+                if (Json.Int(body["lroDurationMs"]) is { } lro)
+                {
+                    runtime.LroDurationMs = lro;
+                }
+
+                if (Json.Int(body["pageSize"]) is { } ps)
+                {
+                    runtime.PageSize = ps;
+                }
+
+                if (Json.Int(body["retryAfterSeconds"]) is { } ra)
+                {
+                    runtime.RetryAfterSeconds = ra;
+                }
+
+                return (200, Settings(runtime));
+            case ("GET", "/_emulator/settings"):
+                return (200, Settings(runtime));
+            case ("GET", "/_emulator/requests"):
+                {
+                    var last = int.TryParse(http.Request.Query["last"].ToString(), out var n) ? Math.Max(1, n) : 50;
+                    return (200, runtime.Requests.Last(last));
+                }
+
+            default:
+                return (404, ArmErrors.Body("NotFound", $"No emulator admin call '{method} {path}'."));
+        }
+    }
+
+    private static JsonObject Settings(EmulatorRuntime runtime) => new()
+    {
+        ["lroDurationMs"] = runtime.LroDurationMs,
+        ["pageSize"] = runtime.PageSize,
+        ["retryAfterSeconds"] = runtime.RetryAfterSeconds,
+    };
+}

@@ -1,0 +1,47 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Hosting;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>Vault LRO monitors: operationStatus (OperationResource) and operationResults (202 → 200 vault / 204).</summary>
+internal static class OperationStatusHandler
+{
+    public static void Register(ArmRouter router)
+    {
+        router.Map("GET", VaultHandler.VaultPath + "/operationStatus/{operationId}", ApiFamily.Vaults, VaultModel.Type + "/operationStatus", GetStatus);
+        router.Map("GET", VaultHandler.VaultPath + "/operationResults/{operationId}", ApiFamily.Vaults, VaultModel.Type + "/operationResults", GetResult);
+    }
+
+    private static ArmResponse GetStatus(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var opId = ctx.Value("operationId");
+        var op = Operations.Get(s, opId) ?? throw NotFound(opId);
+        var vaultId = VaultModel.IdOf(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("vaultName"));
+        return ArmResponse.Ok(Operations.ToOperationResource(op, $"{vaultId}/operationStatus/{opId}", ctx.Now));
+    });
+
+    private static ArmResponse GetResult(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var opId = ctx.Value("operationId");
+        var op = Operations.Get(s, opId) ?? throw NotFound(opId);
+        var vaultId = VaultModel.IdOf(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("vaultName"));
+        if (!Operations.IsDone(op, ctx.Now))
+        {
+            var running = ArmResponse.Accepted();
+            VaultModel.AddLroHeaders(running, ctx, vaultId, opId);
+            return running;
+        }
+
+        if (Json.Str(op, "action") == "Delete")
+        {
+            return ArmResponse.NoContent();
+        }
+
+        var vault = VaultModel.Load(s, Json.Str(op, "resourceId") ?? vaultId, ctx.Now);
+        return vault is null ? ArmResponse.NoContent() : ArmResponse.Ok(VaultModel.Render(vault, ctx.Now));
+    });
+
+    private static ArmException NotFound(string opId) =>
+        ArmErrors.NotFound("OperationNotFound", $"The operation '{opId}' was not found.");
+}

@@ -1,0 +1,131 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Auth;
+using RecoveryVault.Emulator.Hosting;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>Entra-like token endpoint (client credentials) and its OIDC metadata.</summary>
+internal static class TokenHandler
+{
+    public const int LifetimeSeconds = 3599;
+
+    /// <summary>True for <c>/{tenant}/oauth2/v2.0/token</c>, <c>/{tenant}/oauth2/token</c> and the OIDC document.</summary>
+    public static bool IsTokenPath(PathString path)
+    {
+        var segs = (path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segs.Length == 0 || segs[0].StartsWith('_') || segs[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) || segs[0].Equals("providers", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return (segs.Length >= 3 && segs[1].Equals("oauth2", StringComparison.OrdinalIgnoreCase))
+            || (segs.Length >= 3 && segs[^1].Equals("openid-configuration", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static async Task HandleAsync(HttpContext http, EmulatorRuntime runtime)
+    {
+        var segs = (http.Request.Path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var tenant = segs[0];
+        var known = tenant.Equals(EmulatorConstants.TenantId, StringComparison.OrdinalIgnoreCase)
+            || tenant.Equals("organizations", StringComparison.OrdinalIgnoreCase)
+            || tenant.Equals("common", StringComparison.OrdinalIgnoreCase);
+        if (!known)
+        {
+            await Write(http, 400, OAuthError("invalid_request", $"AADSTS90002: Tenant '{tenant}' not found.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (segs[^1].Equals("openid-configuration", StringComparison.OrdinalIgnoreCase))
+        {
+            var authority = $"{runtime.Endpoint}/{EmulatorConstants.TenantId}";
+            await Write(http, 200, new JsonObject
+            {
+                ["issuer"] = runtime.Tokens.Issuer,
+                ["token_endpoint"] = $"{authority}/oauth2/v2.0/token",
+                ["authorization_endpoint"] = $"{authority}/oauth2/v2.0/authorize",
+                ["jwks_uri"] = $"{authority}/discovery/v2.0/keys",
+                ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
+                ["response_types_supported"] = new JsonArray("code", "id_token", "token"),
+                ["subject_types_supported"] = new JsonArray("pairwise"),
+                ["id_token_signing_alg_values_supported"] = new JsonArray("HS256"),
+                ["scopes_supported"] = new JsonArray("openid", "profile", "email", "offline_access"),
+                ["grant_types_supported"] = new JsonArray("client_credentials"),
+                ["tenant_region_scope"] = "NA",
+                ["cloud_instance_name"] = "emulator",
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        if (!HttpMethods.IsPost(http.Request.Method) || !http.Request.HasFormContentType)
+        {
+            await Write(http, 400, OAuthError("invalid_request", "AADSTS900144: POST a form-encoded body with grant_type=client_credentials.")).ConfigureAwait(false);
+            return;
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
+        var grant = form["grant_type"].ToString();
+        var clientId = form["client_id"].ToString();
+        var secret = form["client_secret"].ToString();
+        var basic = http.Request.Headers.Authorization.ToString();
+        if (basic.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(basic[6..].Trim())).Split(':', 2);
+            clientId = Uri.UnescapeDataString(pair[0]);
+            secret = pair.Length > 1 ? Uri.UnescapeDataString(pair[1]) : string.Empty;
+        }
+
+        if (!grant.Equals("client_credentials", StringComparison.Ordinal))
+        {
+            await Write(http, 400, OAuthError("unsupported_grant_type", $"AADSTS70003: The grant type '{grant}' is not supported; use client_credentials.")).ConfigureAwait(false);
+            return;
+        }
+
+        var principal = runtime.Store.Transaction(s => string.IsNullOrEmpty(clientId) ? null : Principals.ByClientId(s, clientId));
+        if (principal is null)
+        {
+            await Write(http, 401, OAuthError("invalid_client", $"AADSTS700016: Application with identifier '{clientId}' was not found in the directory '{EmulatorConstants.TenantId}'.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!string.Equals(Json.Str(principal, "clientSecret"), secret, StringComparison.Ordinal))
+        {
+            await Write(http, 401, OAuthError("invalid_client", $"AADSTS7000215: Invalid client secret provided for application '{clientId}'.")).ConfigureAwait(false);
+            return;
+        }
+
+        var scope = form["scope"].ToString();
+        var resource = form["resource"].ToString();
+        var audience = !string.IsNullOrEmpty(resource) ? resource
+            : !string.IsNullOrEmpty(scope) ? scope.Split(' ')[0].Replace("/.default", "/", StringComparison.OrdinalIgnoreCase).Replace("//", "/", StringComparison.Ordinal).Replace(":/", "://", StringComparison.Ordinal)
+            : TokenService.Audience;
+        var token = runtime.Tokens.Issue(Json.Str(principal, "objectId")!, clientId, EmulatorConstants.TenantId, audience, TimeSpan.FromSeconds(LifetimeSeconds));
+        await Write(http, 200, new JsonObject
+        {
+            ["token_type"] = "Bearer",
+            ["expires_in"] = LifetimeSeconds,
+            ["ext_expires_in"] = LifetimeSeconds,
+            ["access_token"] = token,
+        }).ConfigureAwait(false);
+    }
+
+    private static JsonObject OAuthError(string error, string description) => new()
+    {
+        ["error"] = error,
+        ["error_description"] = description,
+        ["error_codes"] = new JsonArray(),
+        ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["trace_id"] = Guid.NewGuid().ToString(),
+        ["correlation_id"] = Guid.NewGuid().ToString(),
+    };
+
+    private static async Task Write(HttpContext http, int status, JsonObject body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store, no-cache";
+        await http.Response.WriteAsync(Json.Serialize(body), http.RequestAborted).ConfigureAwait(false);
+    }
+}

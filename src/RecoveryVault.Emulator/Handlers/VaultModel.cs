@@ -1,0 +1,375 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>A loaded vault: stored body (no provisioningState of its own) plus emulator-only LRO meta.</summary>
+internal sealed record VaultRecord(string Id, string ParentId, JsonObject Body, JsonObject Meta);
+
+/// <summary>Vault rules shared by the vault, deleted-vault, operation and backup-config handlers.</summary>
+internal static partial class VaultModel
+{
+    public const string Type = "Microsoft.RecoveryServices/vaults";
+
+    // Properties the service owns: whatever a client sends for them is dropped and recomputed.
+    private static readonly string[] ServerOwnedProperties =
+    [
+        "provisioningState", "privateEndpointConnections", "privateEndpointStateForBackup", "privateEndpointStateForSiteRecovery",
+        "moveState", "backupStorageVersion", "secureScore", "bcdrSecurityLevel",
+    ];
+
+    public static string IdOf(string subscriptionId, string resourceGroup, string name) =>
+        $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.RecoveryServices/vaults/{name}";
+
+    public static void ValidateName(string name)
+    {
+        if (!NamePattern().IsMatch(name))
+        {
+            throw ArmErrors.BadRequest("InvalidResourceName",
+                $"The resource name '{name}' is invalid. A Recovery Services vault name must be 2 to 50 characters long, start with a letter and contain only letters, numbers and hyphens.",
+                name);
+        }
+    }
+
+    /// <summary>Resource group of the request, or 404 ResourceGroupNotFound.</summary>
+    public static JsonObject RequireResourceGroup(IStoreSession s, string subscriptionId, string resourceGroup) =>
+        ResourceGroups.Get(s, subscriptionId, resourceGroup) ?? throw ArmErrors.ResourceGroupNotFound(resourceGroup);
+
+    /// <summary>The vault, or null when absent or its delete has completed (then it is purged here).</summary>
+    public static VaultRecord? Load(IStoreSession s, string vaultId, DateTimeOffset now)
+    {
+        var doc = s.Get(vaultId);
+        if (doc is null || doc.Kind != DocumentKinds.Vault)
+        {
+            return null;
+        }
+
+        var meta = doc.Meta is null ? Json.Object() : Json.ParseObject(doc.Meta);
+        if (IsGone(meta, now))
+        {
+            s.DeleteTree(vaultId);
+            return null;
+        }
+
+        return new VaultRecord(Json.Str(Json.ParseObject(doc.Body), "id") ?? vaultId, doc.ParentId ?? string.Empty, Json.ParseObject(doc.Body), meta);
+    }
+
+    public static VaultRecord Require(IStoreSession s, string subscriptionId, string resourceGroup, string name, DateTimeOffset now)
+    {
+        RequireResourceGroup(s, subscriptionId, resourceGroup);
+        return Load(s, IdOf(subscriptionId, resourceGroup, name), now) ?? throw ArmErrors.ResourceNotFound(Type, name, resourceGroup);
+    }
+
+    public static bool IsGone(JsonObject meta, DateTimeOffset now) =>
+        Json.Str(meta, "pending") == "Deleting" && (Json.ParseTime(Json.Str(meta, "until")) ?? now) <= now;
+
+    public static List<VaultRecord> List(IStoreSession s, string idPrefix, string? parentId, DateTimeOffset now)
+    {
+        var docs = parentId is null ? s.ListByKind(DocumentKinds.Vault, idPrefix) : s.ListByParent(parentId, DocumentKinds.Vault);
+        var list = new List<VaultRecord>();
+        foreach (var d in docs)
+        {
+            var v = Load(s, d.Id, now);
+            if (v is not null)
+            {
+                list.Add(v);
+            }
+        }
+
+        return list;
+    }
+
+    public static void Save(IStoreSession s, VaultRecord v) =>
+        s.Put(new StoredDocument(v.Id, DocumentKinds.Vault, v.ParentId, v.Body.ToJsonString(), v.Meta.ToJsonString()));
+
+    public static void SetPending(JsonObject meta, string? state, string? operationId, DateTimeOffset now, int durationMs)
+    {
+        if (state is null || durationMs <= 0 && state != "Deleting")
+        {
+            meta.Remove("pending");
+            meta.Remove("until");
+            meta.Remove("operationId");
+            return;
+        }
+
+        meta["pending"] = state;
+        meta["until"] = Json.Timestamp(now.AddMilliseconds(durationMs));
+        meta["operationId"] = operationId;
+    }
+
+    /// <summary>Wire form: the stored body plus provisioningState and the computed read-only properties.</summary>
+    public static JsonObject Render(VaultRecord v, DateTimeOffset now)
+    {
+        var body = (JsonObject)v.Body.DeepClone();
+        var props = Json.Obj(body, "properties");
+        var pending = Json.Str(v.Meta, "pending");
+        var until = Json.ParseTime(Json.Str(v.Meta, "until"));
+        var state = pending is not null && until is not null && until > now ? pending : "Succeeded";
+        var ordered = Json.Object();
+        ordered["provisioningState"] = state;
+        foreach (var (k, val) in props.ToList())
+        {
+            props.Remove(k);
+            if (!k.Equals("provisioningState", StringComparison.OrdinalIgnoreCase))
+            {
+                ordered[k] = val;
+            }
+        }
+
+        body["properties"] = ordered;
+        return body;
+    }
+
+    /// <summary>Applies defaults, server-owned values and enum normalisation; validates state transitions against <paramref name="previous"/>.</summary>
+    public static void Normalize(JsonObject vault, JsonObject? previous, string id, string name, string location, DateTimeOffset now, string principalId, int protectedItemCount)
+    {
+        foreach (var k in new[] { "id", "name", "type", "etag", "systemData", "location" })
+        {
+            vault.Remove(k);
+        }
+
+        var props = Json.Obj(vault, "properties");
+        foreach (var k in ServerOwnedProperties)
+        {
+            props.Remove(k);
+        }
+
+        var result = Json.Object();
+        result["id"] = id;
+        result["name"] = name;
+        result["type"] = Type;
+        result["etag"] = Json.DateTimeEtag(now);
+        result["location"] = Locations.Normalize(location);
+        foreach (var (k, v) in vault.ToList())
+        {
+            vault.Remove(k);
+            result[k] = v;
+        }
+
+        // sku
+        var sku = Json.Obj(result, "sku");
+        var skuName = Json.Str(sku, "name") ?? "Standard";
+        skuName = Canonical(skuName, "sku.name", "Standard", "RS0");
+        sku["name"] = skuName;
+        Json.SetDefault(sku, "tier", "Standard");
+
+        NormalizeIdentity(result, previous);
+
+        var p = (JsonObject)result["properties"]!;
+        Json.SetDefault(p, "publicNetworkAccess", "Enabled");
+        p["publicNetworkAccess"] = Canonical(Json.Str(p, "publicNetworkAccess")!, "publicNetworkAccess", "Enabled", "Disabled");
+
+        var redundancy = Json.Obj(p, "redundancySettings");
+        Json.SetDefault(redundancy, "standardTierStorageRedundancy", "GeoRedundant");
+        Json.SetDefault(redundancy, "crossRegionRestore", "Disabled");
+        redundancy["standardTierStorageRedundancy"] = Canonical(Json.Str(redundancy, "standardTierStorageRedundancy")!,
+            "redundancySettings.standardTierStorageRedundancy", "GeoRedundant", "LocallyRedundant", "ZoneRedundant", "Invalid");
+        redundancy["crossRegionRestore"] = Canonical(Json.Str(redundancy, "crossRegionRestore")!, "redundancySettings.crossRegionRestore", "Enabled", "Disabled");
+
+        var security = Json.Obj(p, "securitySettings");
+        security.Remove("multiUserAuthorization");
+        var softDelete = Json.Obj(security, "softDeleteSettings");
+        Json.SetDefault(softDelete, "softDeleteState", "Enabled");
+        Json.SetDefault(softDelete, "softDeleteRetentionPeriodInDays", 14);
+        Json.SetDefault(softDelete, "enhancedSecurityState", "Enabled");
+        softDelete["softDeleteState"] = Canonical(Json.Str(softDelete, "softDeleteState")!, "softDeleteSettings.softDeleteState", "Enabled", "Disabled", "AlwaysON", "Invalid");
+        softDelete["enhancedSecurityState"] = Canonical(Json.Str(softDelete, "enhancedSecurityState")!, "softDeleteSettings.enhancedSecurityState", "Enabled", "Disabled", "AlwaysON", "Invalid");
+        var retention = Json.Int(softDelete["softDeleteRetentionPeriodInDays"]);
+        if (retention is null or < 14 or > 180)
+        {
+            throw ArmErrors.BadRequest("InvalidSoftDeleteRetentionPeriod",
+                "softDeleteRetentionPeriodInDays must be an integer between 14 and 180.", "properties.securitySettings.softDeleteSettings.softDeleteRetentionPeriodInDays");
+        }
+
+        softDelete["softDeleteRetentionPeriodInDays"] = retention.Value;
+        var immutability = Json.Obj(security, "immutabilitySettings");
+        Json.SetDefault(immutability, "state", "Disabled");
+        immutability["state"] = Canonical(Json.Str(immutability, "state")!, "immutabilitySettings.state", "Disabled", "Unlocked", "Locked");
+        security["multiUserAuthorization"] = p["resourceGuardOperationRequests"] is JsonArray { Count: > 0 } ? "Enabled" : "Disabled";
+
+        var monitoring = Json.Obj(p, "monitoringSettings");
+        var azureMonitor = Json.Obj(monitoring, "azureMonitorAlertSettings");
+        Json.SetDefault(azureMonitor, "alertsForAllJobFailures", "Enabled");
+        Json.SetDefault(azureMonitor, "alertsForAllReplicationIssues", "Enabled");
+        Json.SetDefault(azureMonitor, "alertsForAllFailoverIssues", "Enabled");
+        var classic = Json.Obj(monitoring, "classicAlertSettings");
+        Json.SetDefault(classic, "alertsForCriticalOperations", "Disabled");
+        Json.SetDefault(classic, "emailNotificationsForSiteRecovery", "Enabled");
+
+        if (p["encryption"] is JsonObject encryption && encryption["kekIdentity"] is JsonObject kek)
+        {
+            Json.SetDefault(kek, "useSystemAssignedIdentity", Json.Str(kek, "userAssignedIdentity") is null);
+        }
+
+        p["privateEndpointStateForBackup"] = "None";
+        p["privateEndpointStateForSiteRecovery"] = "None";
+        p["backupStorageVersion"] = "V2";
+        p["secureScore"] = "None";
+        p["bcdrSecurityLevel"] = BcdrLevel(softDelete, immutability, redundancy);
+
+        ValidateTransitions(previous, redundancy, softDelete, immutability, protectedItemCount);
+
+        var created = previous?["systemData"] is JsonObject prevSd ? Json.Str(prevSd, "createdAt") : null;
+        result["systemData"] = new JsonObject
+        {
+            ["createdBy"] = Json.Str(previous?["systemData"] as JsonObject, "createdBy") ?? principalId,
+            ["createdByType"] = "Application",
+            ["createdAt"] = created ?? Json.Timestamp(now),
+            ["lastModifiedBy"] = principalId,
+            ["lastModifiedByType"] = "Application",
+            ["lastModifiedAt"] = Json.Timestamp(now),
+        };
+
+        foreach (var (k, v) in result.ToList())
+        {
+            result.Remove(k);
+            vault[k] = v;
+        }
+    }
+
+    private static void ValidateTransitions(JsonObject? previous, JsonObject redundancy, JsonObject softDelete, JsonObject immutability, int protectedItemCount)
+    {
+        var redundancyValue = Json.Str(redundancy, "standardTierStorageRedundancy");
+        if (Json.Str(redundancy, "crossRegionRestore") == "Enabled" && redundancyValue != "GeoRedundant")
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorCrossRegionRestoreNotSupported",
+                "Cross Region Restore can only be enabled on a vault whose storage redundancy is GeoRedundant.", "properties.redundancySettings.crossRegionRestore");
+        }
+
+        if (previous?["properties"] is not JsonObject prevProps)
+        {
+            return;
+        }
+
+        var prevSecurity = prevProps["securitySettings"] as JsonObject;
+        var prevImmutability = Json.Str(prevSecurity?["immutabilitySettings"] as JsonObject, "state");
+        if (prevImmutability == "Locked" && Json.Str(immutability, "state") != "Locked")
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorImmutabilityStateTransitionNotAllowed",
+                "Immutability is Locked on this vault and cannot be changed to Unlocked or Disabled.", "properties.securitySettings.immutabilitySettings.state");
+        }
+
+        var prevSoftDelete = prevSecurity?["softDeleteSettings"] as JsonObject;
+        if (Json.Str(prevSoftDelete, "softDeleteState") == "AlwaysON" && Json.Str(softDelete, "softDeleteState") != "AlwaysON")
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorSoftDeleteStateTransitionNotAllowed",
+                "Soft delete is always-on for this vault and cannot be disabled.", "properties.securitySettings.softDeleteSettings.softDeleteState");
+        }
+
+        if (Json.Str(prevSoftDelete, "enhancedSecurityState") == "AlwaysON" && Json.Str(softDelete, "enhancedSecurityState") != "AlwaysON")
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorEnhancedSecurityStateTransitionNotAllowed",
+                "Enhanced security is always-on for this vault and cannot be disabled.", "properties.securitySettings.softDeleteSettings.enhancedSecurityState");
+        }
+
+        var prevRedundancy = prevProps["redundancySettings"] as JsonObject;
+        if (protectedItemCount > 0 && Json.Str(prevRedundancy, "standardTierStorageRedundancy") is { } prevStorage && prevStorage != redundancyValue)
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorStorageTypeChangeNotAllowed",
+                "Storage redundancy cannot be changed once items are protected in the vault.", "properties.redundancySettings.standardTierStorageRedundancy");
+        }
+
+        if (Json.Str(prevRedundancy, "crossRegionRestore") == "Enabled" && Json.Str(redundancy, "crossRegionRestore") == "Disabled")
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorCrossRegionRestoreCannotBeDisabled",
+                "Cross Region Restore cannot be disabled once it has been enabled on a vault.", "properties.redundancySettings.crossRegionRestore");
+        }
+    }
+
+    private static void NormalizeIdentity(JsonObject vault, JsonObject? previous)
+    {
+        if (vault["identity"] is not JsonObject identity)
+        {
+            return;
+        }
+
+        var type = Json.Str(identity, "type") ?? "None";
+        var prevIdentity = previous?["identity"] as JsonObject;
+        if (type.Contains("SystemAssigned", StringComparison.OrdinalIgnoreCase))
+        {
+            identity["principalId"] = Json.Str(prevIdentity, "principalId") ?? Guid.NewGuid().ToString();
+            identity["tenantId"] = EmulatorConstants.TenantId;
+        }
+        else
+        {
+            identity.Remove("principalId");
+            identity.Remove("tenantId");
+        }
+
+        if (type.Contains("UserAssigned", StringComparison.OrdinalIgnoreCase) && identity["userAssignedIdentities"] is JsonObject uais)
+        {
+            var prevUais = prevIdentity?["userAssignedIdentities"] as JsonObject;
+            foreach (var (key, _) in uais.ToList())
+            {
+                var prev = prevUais?[key] as JsonObject;
+                uais[key] = new JsonObject
+                {
+                    ["principalId"] = Json.Str(prev, "principalId") ?? Guid.NewGuid().ToString(),
+                    ["clientId"] = Json.Str(prev, "clientId") ?? Guid.NewGuid().ToString(),
+                };
+            }
+        }
+    }
+
+    private static string BcdrLevel(JsonObject softDelete, JsonObject immutability, JsonObject redundancy)
+    {
+        var score = 0;
+        score += Json.Str(softDelete, "softDeleteState") switch { "AlwaysON" => 2, "Enabled" => 1, _ => 0 };
+        score += Json.Str(immutability, "state") switch { "Locked" => 2, "Unlocked" => 1, _ => 0 };
+        score += Json.Str(redundancy, "crossRegionRestore") == "Enabled" ? 1 : 0;
+        return score switch { <= 1 => "Poor", 2 => "Fair", 3 or 4 => "Good", _ => "Excellent" };
+    }
+
+    /// <summary>Case-insensitive enum check returning the canonical spelling, or 400 naming the property.</summary>
+    public static string Canonical(string value, string property, params string[] allowed)
+    {
+        var hit = allowed.FirstOrDefault(a => a.Equals(value, StringComparison.OrdinalIgnoreCase));
+        return hit ?? throw ArmErrors.BadRequest("InvalidParameter",
+            $"The value '{value}' is not valid for '{property}'. Allowed values: {string.Join(", ", allowed)}.", property);
+    }
+
+    /// <summary>Hook for the backup surface: protected items pin storage redundancy and block vault deletion.</summary>
+    public static int ProtectedItemCount(IStoreSession s, string vaultId) => s.ListByKind(DocumentKinds.ProtectedItem, vaultId).Count;
+
+    public static void AddLroHeaders(ArmResponse response, ArmContext ctx, string resourcePath, string operationId, bool includeLocation = true, string statusSegment = "operationStatus", string resultSegment = "operationResults")
+    {
+        var v = Uri.EscapeDataString(ctx.ApiVersion);
+        var op = operationId;
+        response.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{resourcePath}/{statusSegment}/{op}?api-version={v}";
+        if (includeLocation)
+        {
+            response.Headers["Location"] = $"{ctx.BaseUrl}{resourcePath}/{resultSegment}/{op}?api-version={v}";
+        }
+
+        var seconds = ctx.Runtime.RetryAfterSeconds;
+        response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["x-ms-retry-after-ms"] = (seconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static void CheckIfMatch(ArmContext ctx, JsonObject? current)
+    {
+        var ifMatch = ctx.Header("If-Match");
+        if (!string.IsNullOrEmpty(ifMatch) && ifMatch != "*" && !string.Equals(ifMatch, Json.Str(current, "etag"), StringComparison.Ordinal))
+        {
+            throw ArmErrors.PreconditionFailed("The If-Match precondition failed: the resource's etag has changed.");
+        }
+
+        if (!string.IsNullOrEmpty(ifMatch) && current is null)
+        {
+            throw ArmErrors.PreconditionFailed("The If-Match precondition failed: the resource does not exist.");
+        }
+
+        var ifNoneMatch = ctx.Header("If-None-Match");
+        if (ifNoneMatch == "*" && current is not null)
+        {
+            throw ArmErrors.PreconditionFailed("The If-None-Match precondition failed: the resource already exists.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{1,49}$")]
+    private static partial Regex NamePattern();
+}

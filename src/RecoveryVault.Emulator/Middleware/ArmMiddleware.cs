@@ -1,0 +1,308 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Auth;
+using RecoveryVault.Emulator.Hosting;
+
+namespace RecoveryVault.Emulator.Middleware;
+
+internal static class ItemKeys
+{
+    public const string Principal = "rv.principal";
+    public const string Route = "rv.route";
+    public const string ApiVersion = "rv.apiVersion";
+    public const string Fault = "rv.fault";
+}
+
+/// <summary>Writes ARM responses and errors the same way everywhere.</summary>
+internal static class ArmWriter
+{
+    public static async Task WriteAsync(HttpContext http, int status, JsonNode? body, IReadOnlyDictionary<string, string> headers)
+    {
+        http.Response.StatusCode = status;
+        foreach (var (k, v) in headers)
+        {
+            http.Response.Headers[k] = v;
+        }
+
+        if (body is not null && !HttpMethods.IsHead(http.Request.Method))
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(Json.Serialize(body), Encoding.UTF8, http.RequestAborted).ConfigureAwait(false);
+        }
+        else if (body is null && status != 204 && status != 304)
+        {
+            http.Response.ContentLength = 0;
+        }
+    }
+
+    public static Task WriteErrorAsync(HttpContext http, ArmException ex) => WriteAsync(http, ex.Status, ex.ToBody(), ex.Headers);
+}
+
+/// <summary>x-ms-request-id / x-ms-correlation-request-id on every response; echoes x-ms-client-request-id.</summary>
+internal sealed class RequestIdMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var clientRequestId = http.Request.Headers["x-ms-client-request-id"].ToString();
+        var correlation = http.Request.Headers["x-ms-correlation-request-id"].ToString();
+        if (string.IsNullOrEmpty(correlation))
+        {
+            correlation = Guid.TryParse(clientRequestId, out _) ? clientRequestId : Guid.NewGuid().ToString();
+        }
+
+        var requestId = Guid.NewGuid().ToString();
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers["x-ms-request-id"] = requestId;
+            http.Response.Headers["x-ms-correlation-request-id"] = correlation;
+            if (!string.IsNullOrEmpty(clientRequestId))
+            {
+                http.Response.Headers["x-ms-client-request-id"] = clientRequestId;
+            }
+
+            return Task.CompletedTask;
+        });
+        return next(http);
+    }
+}
+
+/// <summary>Remembers each ARM request for <c>GET /_emulator/requests</c>.</summary>
+internal sealed class RequestLogMiddleware(RequestDelegate next, EmulatorRuntime runtime)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http).ConfigureAwait(false);
+        }
+        finally
+        {
+            var fault = http.Items.TryGetValue(ItemKeys.Fault, out var f) ? f as string : null;
+            runtime.Requests.Add(
+                http.Request.Method,
+                http.Request.Path.Value + http.Request.QueryString.Value,
+                fault == "drop" ? 0 : http.Response.StatusCode,
+                NullIfEmpty(http.Request.Headers["x-ms-client-request-id"].ToString()),
+                NullIfEmpty(http.Request.Headers.UserAgent.ToString()),
+                http.Request.Headers.ContainsKey("Authorization"),
+                fault);
+        }
+    }
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+}
+
+/// <summary>Turns <see cref="ArmException"/> (and anything unexpected) into ARM error bodies.</summary>
+internal sealed class ArmErrorMiddleware(RequestDelegate next, ILogger<ArmErrorMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http).ConfigureAwait(false);
+        }
+        catch (ArmException ex) when (!http.Response.HasStarted)
+        {
+            await ArmWriter.WriteErrorAsync(http, ex).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!http.Response.HasStarted && ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Unhandled error serving {Method} {Path}", http.Request.Method, http.Request.Path);
+            await ArmWriter.WriteErrorAsync(http, ArmErrors.InternalServerError()).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Random and queued faults; ARM requests only (the branch never sees token, health or admin calls).</summary>
+internal sealed class FaultInjectionMiddleware(RequestDelegate next, EmulatorRuntime runtime)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var fault = runtime.Faults.Next(http.Request.Method, http.Request.Path.Value + http.Request.QueryString.Value, runtime.RetryAfterSeconds);
+        if (fault is null)
+        {
+            await next(http).ConfigureAwait(false);
+            return;
+        }
+
+        http.Items[ItemKeys.Fault] = fault.Kind;
+        switch (fault.Kind)
+        {
+            case "429":
+                throw ArmErrors.TooManyRequests(fault.RetryAfterSeconds);
+            case "500":
+                throw ArmErrors.InternalServerError();
+            case "503":
+                throw ArmErrors.ServiceUnavailable(fault.RetryAfterSeconds);
+            case "drop":
+                http.Abort();
+                return;
+            default:
+                await Task.Delay(fault.LatencyMs, http.RequestAborted).ConfigureAwait(false);
+                await next(http).ConfigureAwait(false);
+                return;
+        }
+    }
+}
+
+/// <summary>Bearer token check with ARM's three 401 codes.</summary>
+internal sealed class AuthenticationMiddleware(RequestDelegate next, EmulatorRuntime runtime)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var header = http.Request.Headers.Authorization.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            throw Fail("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Fail("AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format.");
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        var result = runtime.Tokens.Validate(token, DateTimeOffset.UtcNow);
+        switch (result.Status)
+        {
+            case TokenStatus.Expired:
+                throw Fail("ExpiredAuthenticationToken", result.Message);
+            case TokenStatus.Valid:
+                break;
+            default:
+                throw Fail("InvalidAuthenticationToken", "The access token is invalid. " + result.Message);
+        }
+
+        if (!string.Equals(result.TenantId, EmulatorConstants.TenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Fail("InvalidAuthenticationTokenTenant", $"The access token is from the wrong issuer. It must match the tenant '{EmulatorConstants.TenantId}'.");
+        }
+
+        var principal = runtime.Store.Transaction(s => Principals.ByObjectId(s, result.ObjectId!));
+        if (principal is null)
+        {
+            throw Fail("InvalidAuthenticationToken", "The access token is invalid. The principal it was issued to no longer exists.");
+        }
+
+        http.Items[ItemKeys.Principal] = new ArmPrincipal(result.ObjectId!, result.ClientId ?? string.Empty, Json.Str(principal, "displayName"));
+        return next(http);
+    }
+
+    private ArmException Fail(string code, string message) => ArmErrors.Unauthorized(code, message, runtime.Endpoint, EmulatorConstants.TenantId);
+}
+
+/// <summary>api-version must be present and date-shaped (which versions are supported depends on the route).</summary>
+internal sealed class ApiVersionMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        string? version = null;
+        foreach (var (k, v) in http.Request.Query)
+        {
+            if (k.Equals("api-version", StringComparison.OrdinalIgnoreCase))
+            {
+                version = v.ToString();
+            }
+        }
+
+        if (string.IsNullOrEmpty(version))
+        {
+            throw ArmErrors.MissingApiVersion();
+        }
+
+        if (!ApiVersions.IsWellFormed(version))
+        {
+            throw ArmErrors.InvalidApiVersion(version);
+        }
+
+        http.Items[ItemKeys.ApiVersion] = version;
+        return next(http);
+    }
+}
+
+/// <summary>Matches the ARM route, then checks the api-version against it and that the subscription exists.</summary>
+internal sealed class RoutingMiddleware(RequestDelegate next, EmulatorRuntime runtime)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        var match = runtime.Router.Match(http.Request.Method, path, out var known, out var other);
+        if (match is null)
+        {
+            throw known ? ArmErrors.MethodNotAllowed(http.Request.Method, path) : ArmErrors.InvalidResourceType(path);
+        }
+
+        var version = (string)http.Items[ItemKeys.ApiVersion]!;
+        if (!ApiVersions.IsSupported(match.Route.Family, version))
+        {
+            throw ArmErrors.UnsupportedApiVersion(version, match.Route.ResourceType, ApiVersions.For(match.Route.Family));
+        }
+
+        if (match.Values.TryGetValue("subscriptionId", out var sub)
+            && runtime.Store.Transaction(s => Subscriptions.Get(s, sub)) is null)
+        {
+            throw ArmErrors.SubscriptionNotFound(sub);
+        }
+
+        http.Items[ItemKeys.Route] = match;
+        return next(http);
+    }
+}
+
+/// <summary>Checks the action derived from path + method against the caller's role assignments.</summary>
+internal sealed class RbacMiddleware(RequestDelegate next, EmulatorRuntime runtime)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var match = (ArmRouteMatch)http.Items[ItemKeys.Route]!;
+        if (!match.Route.SkipRbac)
+        {
+            var principal = (ArmPrincipal)http.Items[ItemKeys.Principal]!;
+            var segments = ArmRouter.SplitPath(http.Request.Path.Value ?? "/");
+            var action = Rbac.DeriveAction(http.Request.Method, segments);
+            var scope = Rbac.ScopeOf(http.Request.Method, segments);
+            if (!runtime.Store.Transaction(s => RoleAssignments.IsAllowed(s, principal.ObjectId, action, scope)))
+            {
+                throw ArmErrors.AuthorizationFailed(principal.ObjectId, action, scope);
+            }
+        }
+
+        return next(http);
+    }
+}
+
+/// <summary>Reads the JSON body, runs the handler, writes its answer.</summary>
+internal sealed class ArmEndpointMiddleware(RequestDelegate next, EmulatorRuntime runtime)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        _ = next;
+        var match = (ArmRouteMatch)http.Items[ItemKeys.Route]!;
+        JsonNode? body = null;
+        if (HttpMethods.IsPut(http.Request.Method) || HttpMethods.IsPatch(http.Request.Method) || HttpMethods.IsPost(http.Request.Method))
+        {
+            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+            var text = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                try
+                {
+                    body = Json.Parse(text);
+                }
+                catch (JsonException ex)
+                {
+                    throw ArmErrors.InvalidRequestContent("The request content was invalid and could not be deserialized: " + ex.Message);
+                }
+            }
+        }
+
+        var ctx = new ArmContext(http, match, (string)http.Items[ItemKeys.ApiVersion]!, (ArmPrincipal)http.Items[ItemKeys.Principal]!, body, runtime);
+        var response = match.Route.Handler(ctx);
+        await ArmWriter.WriteAsync(http, response.Status, response.Body, response.Headers).ConfigureAwait(false);
+    }
+}
