@@ -17,6 +17,7 @@
         'Start-RecoveryVaultEmulator'
         'Stop-RecoveryVaultEmulator'
         'Add-RecoveryVaultEmulatorData'
+        'Reset-RecoveryVaultEmulator'
         'Get-RecoveryVault'
         'New-RecoveryVault'
         'Set-RecoveryVault'

@@ -13,13 +13,14 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RecoveryVaultEmulatorData", SupportsShouldProcess = true, DefaultParameterSetName = ResourceGroupSet)]
 [OutputType(typeof(EmulatorPrincipal), ParameterSetName = [PrincipalSet])]
-[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet])]
+[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet])]
 public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBase
 {
     private const string ResourceGroupSet = "ResourceGroup";
     private const string PrincipalSet = "Principal";
     private const string SubscriptionSet = "Subscription";
     private const string FaultSet = "Fault";
+    private const string RoleAssignmentSet = "RoleAssignment";
 
     /// <summary>Resource group to create.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ResourceGroupSet, ValueFromPipelineByPropertyName = true)]
@@ -72,6 +73,21 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateRange(0, 3600)]
     public int RetryAfterSeconds { get; set; }
 
+    /// <summary>Principal object id to give a role to (any scope, no RBAC check: seeding).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RoleAssignmentSet)]
+    [ValidateNotNullOrEmpty]
+    public string PrincipalId { get; set; } = string.Empty;
+
+    /// <summary>Built-in role name, e.g. 'Backup Reader', 'Contributor'.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RoleAssignmentSet)]
+    [ValidateNotNullOrEmpty]
+    public string RoleName { get; set; } = string.Empty;
+
+    /// <summary>Scope: subscription, resource group or resource id.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RoleAssignmentSet)]
+    [ValidateNotNullOrEmpty]
+    public string Scope { get; set; } = string.Empty;
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -95,6 +111,8 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
             {
                 ["kind"] = Fault, ["count"] = Count, ["retryAfterSeconds"] = RetryAfterSeconds, ["method"] = Method, ["pathContains"] = PathContains,
             }, $"{Count} x fault {Fault}"),
+            RoleAssignmentSet => ("/_emulator/roleAssignments", new JsonObject { ["principalId"] = PrincipalId, ["roleName"] = RoleName, ["scope"] = Scope },
+                $"role '{RoleName}' for {PrincipalId} at {Scope}"),
             _ => ("/_emulator/resourceGroups", new JsonObject
             {
                 ["subscriptionId"] = SubscriptionId ?? session.SubscriptionId, ["name"] = ResourceGroupName, ["location"] = Location,
