@@ -25,7 +25,14 @@ $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultPath, '.xml')
 if ($TagFilter) { $config.Filter.Tag = $TagFilter }
-$result = Invoke-Pester -Configuration $config
-$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-@{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content -Path $ResultPath
+try {
+    $result = Invoke-Pester -Configuration $config
+    $summary = @{ Passed = [int] $result.PassedCount; Failed = [int] ($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount) }
+}
+catch {
+    # A crash of the runner itself must count as a failure, never as zero tests.
+    Write-Host "Pester crashed: $_" -ForegroundColor Red
+    $summary = @{ Passed = 0; Failed = 1 }
+}
+$summary | ConvertTo-Json | Set-Content -Path $ResultPath
 exit 0

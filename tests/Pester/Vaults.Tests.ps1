@@ -108,7 +108,9 @@ Describe 'Get-RecoveryVault' {
     }
 
     It 'never shows the bearer token, even with -Debug' {
-        $debug = Get-RecoveryVault -Name prod-a -ResourceGroupName rg-prod -Debug 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }
+        $DebugPreference = 'Continue'
+        $debug = Get-RecoveryVault -Name prod-a -ResourceGroupName rg-prod 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }
+        $DebugPreference = 'SilentlyContinue'
         ($debug.Message -join "`n") | Should -Match 'Authorization: REDACTED'
         ($debug.Message -join "`n") | Should -Not -Match 'Bearer'
     }

@@ -38,6 +38,8 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
             }
             try
             {
+                // ARM answers 204 for a vault that is not there; a mistyped name deserves an error instead.
+                await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
                 var done = await Session.DeleteVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, NoWait, ct).ConfigureAwait(false);
                 EmitVerbose(done ? $"Deleted {id}." : $"Deletion of {id} started; it finishes in the background.");
                 if (PassThru)

@@ -21,6 +21,8 @@ public static class ErrorIds
     public const string DeletedVaultNotFound = "DeletedVaultNotFound";
     /// <summary>The resource group does not exist.</summary>
     public const string ResourceGroupNotFound = "ResourceGroupNotFound";
+    /// <summary>The subscription is unknown or the account has no access to it.</summary>
+    public const string SubscriptionNotFound = "SubscriptionNotFound";
     /// <summary>Some other resource is missing.</summary>
     public const string ResourceNotFound = "ResourceNotFound";
     /// <summary>New-RecoveryVault on a name already taken.</summary>
@@ -71,6 +73,7 @@ public static class ErrorIds
         "AuthorizationFailed" or "LinkedAuthorizationFailed" => PermissionDenied,
         "AuthenticationFailed" or "InvalidAuthenticationToken" or "ExpiredAuthenticationToken" or "CredentialUnavailable" => AuthenticationFailed,
         "ResourceGroupNotFound" => ResourceGroupNotFound,
+        "SubscriptionNotFound" => SubscriptionNotFound,
         "TooManyRequests" => RequestThrottled,
         _ => status switch
         {

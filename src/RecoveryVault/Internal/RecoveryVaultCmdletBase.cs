@@ -84,24 +84,31 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet
         {
             _queue = null;
         }
-        if (task.IsFaulted)
+        // The queue closes inside the task's finally block, a moment before the task itself is complete: wait for
+        // it, or a failure could be missed.
+        try
         {
-            var ex = task.Exception!.InnerException!;
-            if (ex is OperationCanceledException && _cts.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            if (ex is PipelineStoppedException or ActionPreferenceStopException)
-            {
-                throw ex;
-            }
-            ThrowTerminatingError(ex is RecoveryVaultServiceException s ? ServiceErrorRecord(s, s.Target, null)
-                : ex is ErrorRecordException e ? e.Record
-                : new ErrorRecord(ex, ErrorIdForUnexpected(ex), CategoryForUnexpected(ex), null));
+            task.GetAwaiter().GetResult();
         }
-        if (task.IsCanceled)
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is PipelineStoppedException or ActionPreferenceStopException)
+        {
+            throw;
+        }
+        catch (RecoveryVaultServiceException s)
+        {
+            ThrowTerminatingError(ServiceErrorRecord(s, s.Target, null));
+        }
+        catch (ErrorRecordException e)
+        {
+            ThrowTerminatingError(e.Record);
+        }
+        catch (Exception ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdForUnexpected(ex), CategoryForUnexpected(ex), null));
         }
     }
 
