@@ -29,6 +29,9 @@ public sealed class EmulatorOptions
 
     public int RetryAfterSeconds { get; set; } = 1;
 
+    /// <summary>Simulated seconds per real second of the backup clock (0 freezes it; /_emulator/clock/advance still moves it).</summary>
+    public double ClockRate { get; set; } = 600;
+
     internal string ResolveDataDir() => Path.GetFullPath(string.IsNullOrWhiteSpace(DataDir) ? ".emulator-data" : DataDir);
 
     /// <summary>Parses command-line flags; throws <see cref="ArgumentException"/> on anything unknown or malformed.</summary>
@@ -72,6 +75,18 @@ public sealed class EmulatorOptions
                 case "--fault-latency-ms": o.FaultLatencyMs = ParseInt(arg, Next(), 0, 600000); break;
                 case "--seed": o.Seed = ParseInt(arg, Next(), int.MinValue, int.MaxValue); break;
                 case "--lro-duration-ms": o.LroDurationMs = ParseInt(arg, Next(), 0, 3600000); break;
+                case "--clock-rate":
+                    {
+                        var value = Next();
+                        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || rate < 0 || rate > 100_000_000)
+                        {
+                            throw new ArgumentException($"Option '--clock-rate' needs a number between 0 and 100000000, got '{value}'.");
+                        }
+
+                        o.ClockRate = rate;
+                        break;
+                    }
+
                 case "--retry-after-seconds": o.RetryAfterSeconds = ParseInt(arg, Next(), 0, 3600); break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }

@@ -101,6 +101,12 @@ public sealed class EmulatorServer : IAsyncDisposable
         SubscriptionHandler.Register(runtime.Router);
         ResourceGroupHandler.Register(runtime.Router);
         AuthorizationHandler.Register(runtime.Router);
+        BackupPolicyHandler.Register(runtime.Router);
+        BackupMonitorHandler.Register(runtime.Router);
+        ContainerHandler.Register(runtime.Router);
+        ProtectedItemHandler.Register(runtime.Router);
+        BackupJobHandler.Register(runtime.Router);
+        global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 
         WebApplication app;

@@ -12,6 +12,8 @@ public enum ApiFamily
     Backup,
     Resources,
     Authorization,
+    Compute,
+    Storage,
 }
 
 public static partial class ApiVersions
@@ -20,6 +22,8 @@ public static partial class ApiVersions
     public static readonly string[] Backup = ["2023-06-01"];
     public static readonly string[] Resources = ["2021-04-01", "2022-09-01", "2022-12-01"];
     public static readonly string[] Authorization = ["2022-04-01"];
+    public static readonly string[] Compute = ["2023-03-01"];
+    public static readonly string[] Storage = ["2023-01-01"];
 
     public static IReadOnlyList<string> For(ApiFamily family) => family switch
     {
@@ -27,6 +31,8 @@ public static partial class ApiVersions
         ApiFamily.Backup => Backup,
         ApiFamily.Resources => Resources,
         ApiFamily.Authorization => Authorization,
+        ApiFamily.Compute => Compute,
+        ApiFamily.Storage => Storage,
         _ => [],
     };
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Auth;
+using RecoveryVault.Emulator.Backup;
 using RecoveryVault.Emulator.Hosting;
 
 namespace RecoveryVault.Emulator.Handlers;
@@ -132,6 +133,10 @@ internal static class AdminHandler
             case ("DELETE", "/_emulator/faults"):
                 runtime.Faults.Clear();
                 return (204, null);
+            case ("POST", "/_emulator/faults/next") when string.Equals(Json.Str(body, "kind"), "jobFailure", StringComparison.OrdinalIgnoreCase):
+                // Not an HTTP fault: the next backup/restore job(s) to finish end as Failed.
+                runtime.Backup.QueueJobFailures(Json.Int(body["count"]) ?? 1);
+                return (200, Describe(runtime));
             case ("POST", "/_emulator/faults/next"):
                 runtime.Faults.Enqueue(
                     Json.Str(body, "kind") ?? throw new ArgumentException("kind is required."),
@@ -166,9 +171,65 @@ internal static class AdminHandler
                     return (200, runtime.Requests.Last(last));
                 }
 
+            case ("GET", "/_emulator/clock"):
+                return (200, ClockBody(runtime, runtime.Store.Transaction(s => BackupEngine.CatchUp(s, runtime.Backup, runtime.Backup.Clock.Now))));
+            case ("PUT", "/_emulator/clock"):
+                if (body["rate"] is JsonValue rateValue && rateValue.TryGetValue<double>(out var newRate))
+                {
+                    runtime.Backup.Clock.SetRate(newRate);
+                }
+
+                return (200, ClockBody(runtime, null));
+            case ("POST", "/_emulator/clock/advance"):
+                {
+                    double Part(string name) => body[name] is JsonValue jv && jv.TryGetValue<double>(out var d) ? d : 0;
+                    var span = TimeSpan.FromDays(Part("days")) + TimeSpan.FromHours(Part("hours")) + TimeSpan.FromMinutes(Part("minutes")) + TimeSpan.FromSeconds(Part("seconds"));
+                    if (span < TimeSpan.Zero || span > TimeSpan.FromDays(3650))
+                    {
+                        throw new ArgumentException("The clock advances forward by at most 3650 days at a time.");
+                    }
+
+                    var report = runtime.Store.Transaction(s =>
+                    {
+                        // Catch up first so work due before the jump is processed at its own time, then jump.
+                        BackupEngine.CatchUp(s, runtime.Backup, runtime.Backup.Clock.Now);
+                        return BackupEngine.CatchUp(s, runtime.Backup, runtime.Backup.Clock.Advance(span));
+                    });
+                    return (200, ClockBody(runtime, report));
+                }
+
+            case ("POST", "/_emulator/virtualmachines"):
+                return (201, runtime.Store.Transaction(s => Sources.SeedVm(s, body)));
+            case ("POST", "/_emulator/storageaccounts"):
+                return (201, runtime.Store.Transaction(s => Sources.SeedStorageAccount(s, body)));
+            case ("POST", "/_emulator/sqlservers"):
+                return (201, runtime.Store.Transaction(s => Sources.SeedSql(s, body)));
+            case ("POST", "/_emulator/marsservers"):
+                return (201, runtime.Store.Transaction(s => Sources.SeedMars(s, body, runtime.Backup)));
             default:
                 return (404, ArmErrors.Body("NotFound", $"No emulator admin call '{method} {path}'."));
         }
+    }
+
+    private static JsonObject Describe(EmulatorRuntime runtime)
+    {
+        var d = runtime.Faults.Describe();
+        d["queuedJobFailures"] = runtime.Backup.QueuedJobFailures;
+        return d;
+    }
+
+    private static JsonObject ClockBody(EmulatorRuntime runtime, EngineReport? report)
+    {
+        var body = new JsonObject { ["now"] = Json.Timestamp(runtime.Backup.Clock.Now), ["rate"] = runtime.Backup.Clock.Rate };
+        if (report is not null)
+        {
+            body["recoveryPointsCreated"] = report.RecoveryPointsCreated;
+            body["recoveryPointsExpired"] = report.RecoveryPointsExpired;
+            body["jobsCompleted"] = report.JobsCompleted;
+            body["jobsStarted"] = report.JobsStarted;
+        }
+
+        return body;
     }
 
     private static JsonObject Settings(EmulatorRuntime runtime) => new()

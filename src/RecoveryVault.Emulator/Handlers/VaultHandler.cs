@@ -156,11 +156,7 @@ internal static class VaultHandler
             return running;
         }
 
-        if (VaultModel.ProtectedItemCount(s, existing.Id) > 0)
-        {
-            throw ArmErrors.BadRequest("ServiceResourceNotEmpty",
-                "The vault cannot be deleted because it contains protected items or soft-deleted items. Stop protection and delete backup data first.");
-        }
+        VaultModel.CheckEmpty(s, existing.Id, Json.Str(existing.Body, "name")!);
 
         var duration = ctx.Runtime.LroDurationMs;
         var op = Operations.Create(s, "Delete", existing.Id, ctx.Now, duration);

@@ -335,6 +335,29 @@ internal static partial class VaultModel
     /// <summary>Hook for the backup surface: protected items pin storage redundancy and block vault deletion.</summary>
     public static int ProtectedItemCount(IStoreSession s, string vaultId) => s.ListByKind(DocumentKinds.ProtectedItem, vaultId).Count;
 
+    /// <summary>Azure refuses to delete a vault that still holds backup items (soft-deleted ones too) or registered containers.</summary>
+    public static void CheckEmpty(IStoreSession s, string vaultId, string name)
+    {
+        var items = ProtectedItemCount(s, vaultId);
+        var containers = s.ListByKind("backupContainer", vaultId).Count(c => !c.Meta?.Contains("\"implicit\":true", StringComparison.Ordinal) ?? true);
+        if (items > 0 || containers > 0)
+        {
+            var parts = new List<string>();
+            if (items > 0)
+            {
+                parts.Add($"{items} backup item(s) (protected, stopped or soft-deleted)");
+            }
+
+            if (containers > 0)
+            {
+                parts.Add($"{containers} registered server(s)/storage account(s)");
+            }
+
+            throw ArmErrors.Conflict("ServiceResourceNotEmpty",
+                $"Vault '{name}' cannot be deleted as there are existing resources within the vault: {string.Join(" and ", parts)}. Please delete all backup items, registered servers and storage accounts (stop protection with delete data, then unregister) and try again.");
+        }
+    }
+
     public static void AddLroHeaders(ArmResponse response, ArmContext ctx, string resourcePath, string operationId, bool includeLocation = true, string statusSegment = "operationStatus", string resultSegment = "operationResults")
     {
         var v = Uri.EscapeDataString(ctx.ApiVersion);

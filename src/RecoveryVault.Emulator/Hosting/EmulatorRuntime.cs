@@ -22,7 +22,11 @@ internal sealed class EmulatorRuntime
         _lroDurationMs = options.LroDurationMs;
         _pageSize = options.PageSize;
         _retryAfterSeconds = options.RetryAfterSeconds;
+        Backup = new Backup.BackupRuntime(options.ClockRate, options.Seed);
     }
+
+    /// <summary>Backup simulation: clock, seed, queued job failures.</summary>
+    public Backup.BackupRuntime Backup { get; }
 
     public IResourceStore Store { get; }
 
@@ -45,7 +49,14 @@ internal sealed class EmulatorRuntime
     public int RetryAfterSeconds { get => Volatile.Read(ref _retryAfterSeconds); set => Volatile.Write(ref _retryAfterSeconds, Math.Max(0, value)); }
 
     /// <summary>Puts the fixed seed in place; idempotent so a restart on an existing database keeps its data.</summary>
-    public void EnsureSeed() => Store.Transaction(Seed);
+    public void EnsureSeed()
+    {
+        Store.Transaction(Seed);
+        if (Store.Transaction(global::RecoveryVault.Emulator.Backup.BackupEngine.LastRun) is { } last)
+        {
+            Backup.Clock.EnsureNotBefore(last);
+        }
+    }
 
     public void Reset()
     {
@@ -56,6 +67,7 @@ internal sealed class EmulatorRuntime
         });
         Faults.Clear();
         Requests.Clear();
+        Backup.Reset();
     }
 
     private static void Seed(IStoreSession s)

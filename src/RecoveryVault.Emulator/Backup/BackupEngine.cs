@@ -1,0 +1,385 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Handlers;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Backup;
+
+/// <summary>Run-time state of the backup simulation that is not in the store: clock, seed, queued job failures.</summary>
+internal sealed class BackupRuntime(double clockRate, int seed)
+{
+    private int _failNext;
+
+    public SimulatedClock Clock { get; } = new(clockRate);
+
+    public int Seed { get; } = seed;
+
+    public void QueueJobFailures(int count) => Interlocked.Add(ref _failNext, Math.Max(1, count));
+
+    public int QueuedJobFailures => Volatile.Read(ref _failNext);
+
+    public bool TryConsumeFailure()
+    {
+        while (true)
+        {
+            var n = Volatile.Read(ref _failNext);
+            if (n <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _failNext, n - 1, n) == n)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void Reset()
+    {
+        Volatile.Write(ref _failNext, 0);
+        Clock.Reset();
+    }
+}
+
+/// <summary>What one catch-up did (reported by <c>/_emulator/clock/advance</c>).</summary>
+internal sealed record EngineReport(int RecoveryPointsCreated, int RecoveryPointsExpired, int JobsCompleted, int JobsStarted);
+
+/// <summary>
+/// The backup engine. Everything time-driven happens in <see cref="CatchUp"/>, which brings the store from the
+/// last processed instant to "now" in order: scheduled backups (jobs), job completions (recovery points),
+/// retention expiry, soft-delete purge. Handlers call it at the start of their transaction, so state is always
+/// current when read; advancing the clock calls it once for the whole span.
+/// </summary>
+internal static class BackupEngine
+{
+    private const string StateId = "/_backup/engine";
+    private const string PendingPrefix = "/_backup/pending/";
+
+    public static readonly TimeSpan BackupDuration = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan RestoreDuration = TimeSpan.FromMinutes(20);
+    public static readonly TimeSpan IlrDuration = TimeSpan.FromMinutes(2);
+
+    public static JsonObject State(IStoreSession s)
+    {
+        var d = s.Get(StateId);
+        return d is null ? Json.Object() : Json.ParseObject(d.Body);
+    }
+
+    private static void SaveState(IStoreSession s, JsonObject state) => s.Put(new StoredDocument(StateId, BackupKinds.Engine, null, state.ToJsonString()));
+
+    public static DateTimeOffset? LastRun(IStoreSession s) => Json.ParseTime(Json.Str(State(s), "lastRun"));
+
+    /// <summary>Next value of the store-wide counter behind every deterministic id.</summary>
+    public static long Next(IStoreSession s)
+    {
+        var state = State(s);
+        var n = (long)(Json.Int(state["counter"]) ?? 0) + 1;
+        state["counter"] = n;
+        SaveState(s, state);
+        return n;
+    }
+
+    public static EngineReport CatchUp(IStoreSession s, BackupRuntime rt, DateTimeOffset now)
+    {
+        var state = State(s);
+        var last = Json.ParseTime(Json.Str(state, "lastRun"));
+        if (last is null || now <= last)
+        {
+            if (last is null)
+            {
+                state["lastRun"] = Json.Timestamp(now);
+                SaveState(s, state);
+            }
+
+            return new EngineReport(0, 0, 0, 0);
+        }
+
+        var from = last.Value;
+        var started = 0;
+        var items = BackupDoc.List(s, DocumentKinds.ProtectedItem);
+        foreach (var item in items)
+        {
+            var st = Json.Str(item.Props, "protectionState");
+            if (st is not ("IRPending" or "Protected" or "ProtectionError") || Json.Bool(item.Props["isScheduledForDeferredDelete"]) == true)
+            {
+                continue;
+            }
+
+            var vaultId = Json.Str(item.Meta, "vaultId")!;
+            var policy = PolicyStore.ByPolicyId(s, vaultId, Json.Str(item.Props, "policyId"));
+            if (policy is null)
+            {
+                continue;
+            }
+
+            var since = Json.ParseTime(Json.Str(item.Meta, "protectedSince")) ?? from;
+            var start = since > from ? since : from;
+            foreach (var (t, type) in PolicyRules.Fires(policy.Props, start, now))
+            {
+                StartBackupJob(s, rt, item, t, type, null, adhoc: false);
+                started++;
+            }
+        }
+
+        var completed = 0;
+        var created = 0;
+        foreach (var p in s.ListByKind(BackupKinds.PendingJob).Select(BackupDoc.From)
+                     .OrderBy(p => Json.ParseTime(Json.Str(p.Body, "end")) ?? now).ToList())
+        {
+            var end = Json.ParseTime(Json.Str(p.Body, "end")) ?? now;
+            if (end > now)
+            {
+                continue;
+            }
+
+            s.Delete(p.Id);
+            var job = BackupDoc.Load(s, Json.Str(p.Body, "jobId")!, BackupKinds.Job);
+            if (job is not null && Json.Str(job.Props, "status") == "InProgress")
+            {
+                created += CompleteJob(s, rt, job, end);
+                completed++;
+            }
+        }
+
+        foreach (var item in BackupDoc.List(s, DocumentKinds.ProtectedItem))
+        {
+            UpdateLogChain(s, item, now);
+        }
+
+        var expired = 0;
+        foreach (var rp in s.ListByKind(BackupKinds.RecoveryPoint))
+        {
+            if (rp.Meta is not null && Json.ParseTime(Json.Str(Json.ParseObject(rp.Meta), "expiry")) is { } exp && exp <= now)
+            {
+                s.Delete(rp.Id);
+                expired++;
+            }
+        }
+
+        foreach (var item in BackupDoc.List(s, DocumentKinds.ProtectedItem))
+        {
+            if (Json.ParseTime(Json.Str(item.Meta, "purgeAt")) is { } purge && purge <= now)
+            {
+                PurgeItem(s, item);
+            }
+        }
+
+        state = State(s);
+        state["lastRun"] = Json.Timestamp(now);
+        SaveState(s, state);
+        return new EngineReport(created, expired, completed, started);
+    }
+
+    /// <summary>Deletes an item with its points and, for an implicit VM container, the container once empty.</summary>
+    public static void PurgeItem(IStoreSession s, BackupDoc item)
+    {
+        s.DeleteTree(item.Id);
+        var containerId = item.ParentId!;
+        var container = BackupDoc.Load(s, containerId, BackupKinds.Container);
+        if (container is not null && Json.Bool(container.Meta["implicit"]) == true && s.ListByKind(DocumentKinds.ProtectedItem, containerId).Count == 0)
+        {
+            s.Delete(containerId);
+        }
+    }
+
+    // ---------------- jobs ----------------
+
+    public static BackupDoc NewJob(IStoreSession s, BackupRuntime rt, string vaultId, BackupDoc? item, string operation, DateTimeOffset start, TimeSpan? duration, JsonObject? propertyBag = null, string? entityName = null, string? bmt = null)
+    {
+        var name = BackupModel.Guid(rt.Seed, "job", Next(s));
+        var id = BackupModel.JobId(vaultId, name);
+        var props = item?.Props;
+        bmt ??= Json.Str(props, "backupManagementType") ?? "AzureIaasVM";
+        var jobType = bmt switch
+        {
+            "AzureStorage" => "AzureStorageJob",
+            "AzureWorkload" => "AzureWorkloadJob",
+            "MAB" => "MabJob",
+            _ => "AzureIaaSVMJob",
+        };
+        var friendly = entityName ?? Json.Str(props, "friendlyName") ?? string.Empty;
+        var p = new JsonObject
+        {
+            ["jobType"] = jobType,
+            ["duration"] = "PT0S",
+            ["entityFriendlyName"] = friendly,
+            ["backupManagementType"] = bmt,
+            ["operation"] = operation,
+            ["status"] = duration is null ? "Completed" : "InProgress",
+            ["startTime"] = Json.Timestamp(start),
+            ["activityId"] = BackupModel.Guid(rt.Seed, "activity", Next(s)),
+        };
+        switch (jobType)
+        {
+            case "AzureIaaSVMJob":
+                p["virtualMachineVersion"] = "Compute";
+                break;
+            case "AzureStorageJob":
+                p["storageAccountName"] = BackupModel.ParseResourceId(Json.Str(props, "sourceResourceId"), "Microsoft.Storage/storageAccounts")?.Name ?? string.Empty;
+                p["storageAccountVersion"] = "Storage";
+                break;
+            case "AzureWorkloadJob":
+                p["workloadType"] = Json.Str(props, "workloadType") ?? "SQLDataBase";
+                break;
+            case "MabJob":
+                p["mabServerName"] = Json.Str(props, "computerName") ?? friendly;
+                p["mabServerType"] = "Windows";
+                p["workloadType"] = "FileFolder";
+                break;
+        }
+
+        var bag = propertyBag ?? new JsonObject();
+        if (jobType == "AzureIaaSVMJob" && bag["VM Name"] is null && item is not null)
+        {
+            bag["VM Name"] = friendly;
+        }
+
+        var tasks = new JsonArray();
+        foreach (var t in TasksFor(operation, jobType))
+        {
+            tasks.Add(new JsonObject { ["taskId"] = t, ["duration"] = "PT0S", ["status"] = duration is null ? "Completed" : tasks.Count == 0 ? "InProgress" : "NotStarted" });
+        }
+
+        p["extendedInfo"] = new JsonObject { ["tasksList"] = tasks, ["propertyBag"] = bag, ["progressPercentage"] = duration is null ? 100 : 0 };
+        if (duration is null)
+        {
+            p["endTime"] = Json.Timestamp(start.AddSeconds(20));
+            p["duration"] = BackupModel.Duration(TimeSpan.FromSeconds(20));
+        }
+
+        var meta = new JsonObject { ["vaultId"] = vaultId, ["itemId"] = item?.Id };
+        if (duration is not null)
+        {
+            var end = start + duration.Value;
+            meta["end"] = Json.Timestamp(end);
+            s.Put(new StoredDocument(PendingPrefix + name, BackupKinds.PendingJob, null, new JsonObject { ["jobId"] = id, ["end"] = Json.Timestamp(end) }.ToJsonString()));
+        }
+
+        var job = new BackupDoc(id, BackupKinds.Job, vaultId, new JsonObject { ["id"] = id, ["name"] = name, ["type"] = BackupModel.JobType, ["properties"] = p }, meta);
+        job.Save(s);
+        return job;
+    }
+
+    private static string[] TasksFor(string operation, string jobType) => (operation, jobType) switch
+    {
+        ("Backup", "AzureIaaSVMJob") => ["Take Snapshot", "Transfer data to vault"],
+        ("Backup", _) => ["Backup"],
+        ("Restore", "AzureIaaSVMJob") => ["Transfer data from vault"],
+        ("Restore", _) => ["Restore"],
+        _ => [operation],
+    };
+
+    public static BackupDoc StartBackupJob(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string backupType, DateTimeOffset? expiry, bool adhoc)
+    {
+        var vaultId = Json.Str(item.Meta, "vaultId")!;
+        var bag = new JsonObject { ["Backup Size"] = "0 MB" };
+        if (Json.Str(item.Props, "backupManagementType") == "AzureWorkload")
+        {
+            bag["Backup Type"] = backupType;
+        }
+
+        var job = NewJob(s, rt, vaultId, item, "Backup", t, BackupDuration, bag);
+        job.Meta["backupType"] = backupType;
+        job.Meta["adhoc"] = adhoc;
+        if (expiry is not null)
+        {
+            job.Meta["expiry"] = Json.Timestamp(expiry.Value);
+        }
+
+        job.Save(s);
+        return job;
+    }
+
+    public static void Cancel(IStoreSession s, BackupDoc job, DateTimeOffset now)
+    {
+        s.Delete(PendingPrefix + Json.Str(job.Body, "name"));
+        Finish(job, "Cancelled", now);
+        job.Save(s);
+    }
+
+    private static void Finish(BackupDoc job, string status, DateTimeOffset end)
+    {
+        var p = job.Props;
+        p["status"] = status;
+        p["endTime"] = Json.Timestamp(end);
+        p["duration"] = BackupModel.Duration(end - (Json.ParseTime(Json.Str(p, "startTime")) ?? end));
+        if (p["extendedInfo"] is JsonObject ext)
+        {
+            ext["progressPercentage"] = status == "Completed" ? 100 : ext["progressPercentage"]?.DeepClone();
+            foreach (var task in (ext["tasksList"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                task["status"] = status == "Completed" ? "Completed" : status == "Cancelled" ? "Cancelled" : "Failed";
+                task["duration"] = p["duration"]!.DeepClone();
+            }
+        }
+    }
+
+    /// <summary>Completes (or fails, when a jobFailure was queued) a job; returns recovery points created.</summary>
+    private static int CompleteJob(IStoreSession s, BackupRuntime rt, BackupDoc job, DateTimeOffset end)
+    {
+        var operation = Json.Str(job.Props, "operation");
+        var item = Json.Str(job.Meta, "itemId") is { } itemId ? BackupDoc.Load(s, itemId, DocumentKinds.ProtectedItem) : null;
+        var created = 0;
+        if (rt.TryConsumeFailure())
+        {
+            Finish(job, "Failed", end);
+            job.Props["errorDetails"] = new JsonArray(new JsonObject
+            {
+                ["errorCode"] = operation == "Restore" ? "UserErrorRestoreFailed" : "UserErrorBackupFailed",
+                ["errorString"] = $"The {operation?.ToLowerInvariant()} operation failed (failure injected by the emulator).",
+                ["recommendations"] = new JsonArray("Retry the operation. If the issue persists, contact Microsoft support."),
+            });
+            if (item is not null && operation == "Backup")
+            {
+                item.Props["lastBackupStatus"] = "Failed";
+                item.Props["lastBackupTime"] = job.Props["startTime"]!.DeepClone();
+                item.Props["healthStatus"] = "ActionRequired";
+                item.Props["protectionStatus"] = "Unhealthy";
+                if (s.ListByKind(BackupKinds.RecoveryPoint, item.Id).Count == 0)
+                {
+                    item.Props["protectionState"] = "ProtectionError";
+                }
+
+                item.Save(s);
+            }
+        }
+        else
+        {
+            Finish(job, "Completed", end);
+            if (item is not null && operation == "Backup")
+            {
+                RecoveryPoints.Create(s, rt, item, job, end);
+                created = 1;
+            }
+            else if (operation == "Restore")
+            {
+                Restores.OnCompleted(s, job);
+            }
+        }
+
+        job.Save(s);
+        return created;
+    }
+
+    private static void UpdateLogChain(IStoreSession s, BackupDoc item, DateTimeOffset now)
+    {
+        if (Json.Str(item.Props, "backupManagementType") != "AzureWorkload" || Json.ParseTime(Json.Str(item.Meta, "logChainStart")) is not { } chainStart)
+        {
+            return;
+        }
+
+        var st = Json.Str(item.Props, "protectionState");
+        var policy = PolicyStore.ByPolicyId(s, Json.Str(item.Meta, "vaultId")!, Json.Str(item.Props, "policyId"));
+        if (st is not ("Protected" or "IRPending") || policy is null || PolicyRules.LogSchedule(policy.Props) is not { } log)
+        {
+            return;
+        }
+
+        var steps = (long)((now - chainStart).Ticks / log.Interval.Ticks);
+        var end = chainStart + TimeSpan.FromTicks(log.Interval.Ticks * steps);
+        var start = now.AddDays(-log.RetentionDays) > chainStart ? now.AddDays(-log.RetentionDays) : chainStart;
+        RecoveryPoints.SetLogRange(s, item, start, end);
+    }
+}

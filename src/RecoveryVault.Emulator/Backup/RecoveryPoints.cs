@@ -1,0 +1,168 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Backup;
+
+/// <summary>Recovery points: made by completed backup jobs, expired by the engine, rendered per workload.</summary>
+internal static class RecoveryPoints
+{
+    public const string LogRangeName = "DefaultRangeRecoveryPoint";
+
+    public static string IdOf(string itemId, string rpName) => $"{itemId}/recoveryPoints/{rpName}";
+
+    public static List<BackupDoc> ForItem(IStoreSession s, string itemId) =>
+        BackupDoc.List(s, BackupKinds.RecoveryPoint, itemId + "/recoveryPoints");
+
+    public static void Create(IStoreSession s, BackupRuntime rt, BackupDoc item, BackupDoc job, DateTimeOffset end)
+    {
+        var t = Json.ParseTime(Json.Str(job.Props, "startTime")) ?? end;
+        var backupType = Json.Str(job.Meta, "backupType") ?? "Full";
+        var vaultId = Json.Str(item.Meta, "vaultId")!;
+        var policy = PolicyStore.ByPolicyId(s, vaultId, Json.Str(item.Props, "policyId"));
+        var itemWireId = Json.Str(item.Body, "id")!;
+        var bmt = Json.Str(item.Props, "backupManagementType");
+        var meta = new JsonObject { ["jobId"] = Json.Str(job.Body, "name") };
+        var expiry = Json.ParseTime(Json.Str(job.Meta, "expiry"))
+            ?? (policy is not null && Json.Bool(job.Meta["adhoc"]) != true ? PolicyRules.Expiry(policy.Props, t, backupType) : t.AddDays(30));
+        meta["expiry"] = Json.Timestamp(expiry);
+
+        if (bmt == "AzureWorkload" && backupType == "Log")
+        {
+            var chainStart = Json.ParseTime(Json.Str(item.Meta, "logChainStart")) ?? t;
+            SetLogRange(s, item, chainStart, t);
+        }
+        else
+        {
+            var name = BackupModel.NumericId(rt.Seed, BackupEngine.Next(s));
+            var props = bmt switch
+            {
+                "AzureStorage" => new JsonObject
+                {
+                    ["objectType"] = "AzureFileShareRecoveryPoint",
+                    ["recoveryPointType"] = "FileSystemConsistent",
+                    ["recoveryPointTime"] = Json.Timestamp(t),
+                    ["fileShareSnapshotUri"] = $"https://{Json.Str(item.Meta, "storageAccount")}.file.core.windows.net/{Json.Str(item.Props, "friendlyName")}?sharesnapshot={t.UtcDateTime:yyyy-MM-ddTHH:mm:ss.0000000Z}",
+                    ["recoveryPointSizeInGB"] = 1,
+                    ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(expiry), ["ruleName"] = Json.Bool(job.Meta["adhoc"]) == true ? "AdHoc" : "Daily" },
+                    ["recoveryPointTierDetails"] = new JsonArray(new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" }),
+                },
+                "AzureWorkload" => new JsonObject
+                {
+                    ["objectType"] = "AzureWorkloadSQLRecoveryPoint",
+                    ["recoveryPointTimeInUTC"] = Json.Timestamp(t),
+                    ["type"] = backupType == "Differential" ? "Differential" : "Full",
+                    ["recoveryPointTierDetails"] = new JsonArray(new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" }),
+                    ["recoveryPointMoveReadinessInfo"] = new JsonObject { ["ArchivedRP"] = new JsonObject { ["isReadyForMove"] = false, ["additionalInfo"] = "Recovery point is not yet eligible for archive." } },
+                    ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(expiry) },
+                    ["extendedInfo"] = new JsonObject { ["dataDirectoryTimeInUTC"] = Json.Timestamp(t), ["dataDirectoryPaths"] = new JsonArray() },
+                },
+                _ => VmPoint(s, rt, item, t, name),
+            };
+            if (bmt == "AzureIaasVM")
+            {
+                var instantDays = Json.Int(policy?.Props["instantRpRetentionRangeInDays"]) ?? 2;
+                meta["instantUntil"] = Json.Timestamp(t.AddDays(instantDays));
+            }
+
+            var id = IdOf(itemWireId, name);
+            new BackupDoc(id, BackupKinds.RecoveryPoint, itemWireId, new JsonObject
+            {
+                ["id"] = id,
+                ["name"] = name,
+                ["type"] = BackupModel.RecoveryPointType,
+                ["properties"] = props,
+            }, meta).Save(s);
+            if (bmt == "AzureWorkload" && backupType == "Full" && item.Meta["logChainStart"] is null)
+            {
+                item.Meta["logChainStart"] = Json.Timestamp(t);
+            }
+        }
+
+        item.Props["lastBackupStatus"] = "Completed";
+        item.Props["lastBackupTime"] = Json.Timestamp(t);
+        item.Props["lastRecoveryPoint"] = Json.Timestamp(t);
+        item.Props["healthStatus"] = "Passed";
+        item.Props["protectionStatus"] = "Healthy";
+        if (Json.Str(item.Props, "protectionState") is "IRPending" or "ProtectionError")
+        {
+            item.Props["protectionState"] = "Protected";
+        }
+
+        item.Save(s);
+    }
+
+    private static JsonObject VmPoint(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string name)
+    {
+        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);
+        var premium = Json.Bool(vm?.Meta["premium"]) == true;
+        var encrypted = Json.Bool(vm?.Meta["encrypted"]) == true;
+        // Deterministic per seed: roughly one point in ten is crash consistent (VM agent busy), as in practice.
+        var crash = (Math.Abs((long)(ulong.Parse(name, System.Globalization.CultureInfo.InvariantCulture) % 10)) == 0);
+        var os = Json.Str(vm?.Meta, "osType") ?? "Windows";
+        return new JsonObject
+        {
+            ["objectType"] = "IaasVMRecoveryPoint",
+            ["recoveryPointType"] = crash ? "CrashConsistent" : os == "Linux" ? "FileSystemConsistent" : "AppConsistent",
+            ["recoveryPointTime"] = Json.Timestamp(t),
+            ["recoveryPointAdditionalInfo"] = string.Empty,
+            ["sourceVMStorageType"] = premium ? "PremiumVMOnPartialPremiumStorage" : "NormalStorage",
+            ["isSourceVMEncrypted"] = encrypted,
+            ["isInstantIlrSessionActive"] = false,
+            ["recoveryPointTierDetails"] = new JsonArray(),
+            ["recoveryPointMoveReadinessInfo"] = new JsonObject { ["ArchivedRP"] = new JsonObject { ["isReadyForMove"] = false, ["additionalInfo"] = "Recovery point is not yet eligible for archive." } },
+            ["isManagedVirtualMachine"] = true,
+            ["virtualMachineSize"] = Json.Str(vm?.Body["properties"]?["hardwareProfile"] as JsonObject, "vmSize") ?? "Standard_D2s_v3",
+            ["originalStorageAccountOption"] = false,
+            ["osType"] = os,
+            ["zones"] = new JsonArray(),
+            ["securityType"] = "None",
+            ["isPrivateAccessEnabledOnAnyDisk"] = false,
+            ["extendedLocation"] = null,
+            ["recoveryPointDiskConfiguration"] = new JsonObject
+            {
+                ["numberOfDisksIncludedInBackup"] = (Json.Int(item.Meta["includedDisks"]) ?? 0) + 1,
+                ["numberOfDisksAttachedToVm"] = ((vm?.Body["properties"]?["storageProfile"]?["dataDisks"] as JsonArray)?.Count ?? 0) + 1,
+            },
+        };
+    }
+
+    public static void SetLogRange(IStoreSession s, BackupDoc item, DateTimeOffset start, DateTimeOffset end)
+    {
+        var itemWireId = Json.Str(item.Body, "id")!;
+        var id = IdOf(itemWireId, LogRangeName);
+        new BackupDoc(id, BackupKinds.RecoveryPoint, itemWireId, new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = LogRangeName,
+            ["type"] = BackupModel.RecoveryPointType,
+            ["properties"] = new JsonObject
+            {
+                ["objectType"] = "AzureWorkloadSQLPointInTimeRecoveryPoint",
+                ["type"] = "Log",
+                ["timeRanges"] = new JsonArray(new JsonObject { ["startTime"] = Json.Timestamp(start), ["endTime"] = Json.Timestamp(end) }),
+            },
+        }, new JsonObject { ["log"] = true }).Save(s);
+    }
+
+    public static JsonObject Render(BackupDoc rp, DateTimeOffset now)
+    {
+        var body = (JsonObject)rp.Body.DeepClone();
+        var p = Json.Obj(body, "properties");
+        if (Json.Str(p, "objectType") == "IaasVMRecoveryPoint")
+        {
+            var instant = Json.ParseTime(Json.Str(rp.Meta, "instantUntil")) is { } until && until > now;
+            p["recoveryPointTierDetails"] = new JsonArray(
+                new JsonObject { ["type"] = "InstantRP", ["status"] = instant ? "Valid" : "Deleted" },
+                new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" });
+            p["isInstantIlrSessionActive"] = Json.ParseTime(Json.Str(rp.Meta, "ilrUntil")) is { } ilr && ilr > now;
+        }
+
+        return body;
+    }
+
+    public static DateTimeOffset? TimeOf(BackupDoc rp) =>
+        Json.ParseTime(Json.Str(rp.Props, "recoveryPointTime") ?? Json.Str(rp.Props, "recoveryPointTimeInUTC")
+            ?? Json.Str((rp.Props["timeRanges"] as JsonArray)?.LastOrDefault() as JsonObject, "endTime"));
+}

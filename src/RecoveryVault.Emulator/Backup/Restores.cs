@@ -1,0 +1,210 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Backup;
+
+/// <summary>Restore requests: validation per objectType, the job's property bag, and what completion leaves behind.</summary>
+internal static class Restores
+{
+    private static ArmException Bad(string code, string message) => ArmErrors.BadRequest(code, message);
+
+    /// <summary>Validates the request against the item / point and returns the job's property bag (what gets restored where).</summary>
+    public static JsonObject Validate(IStoreSession s, string vaultLocation, BackupDoc item, BackupDoc rp, JsonObject props, JsonObject meta)
+    {
+        var objectType = Json.Str(props, "objectType") ?? throw Bad("BMSUserErrorInvalidInput", "properties.objectType is required for a restore request.");
+        var bmt = Json.Str(item.Props, "backupManagementType");
+        var recoveryType = Json.Str(props, "recoveryType") ?? "OriginalLocation";
+        var bag = new JsonObject
+        {
+            ["Recovery point time"] = Json.Str(rp.Props, "recoveryPointTime") ?? Json.Str(rp.Props, "recoveryPointTimeInUTC") ?? string.Empty,
+            ["Restore Type"] = recoveryType,
+        };
+        switch (objectType)
+        {
+            case "IaasVMRestoreRequest":
+            case "IaasVMRestoreWithRehydrationRequest":
+                RequireWorkload(bmt, "AzureIaasVM", objectType);
+                switch (recoveryType)
+                {
+                    case "RestoreDisks":
+                        {
+                            var sa = RequireStorageAccount(s, Json.Str(props, "storageAccountId"), vaultLocation, "storageAccountId");
+                            bag["Target Storage Account Name"] = Json.Str(sa.Body, "name");
+                            if (Json.Str(props, "targetResourceGroupId") is { } rgId)
+                            {
+                                bag["Target resource group"] = RequireResourceGroup(s, rgId);
+                            }
+
+                            bag["Config Blob Container Name"] = "vmconfig-" + Json.Str(item.Props, "friendlyName")?.ToLowerInvariant();
+                            break;
+                        }
+
+                    case "AlternateLocation":
+                        {
+                            var sa = RequireStorageAccount(s, Json.Str(props, "storageAccountId"), vaultLocation, "storageAccountId");
+                            bag["Staging Storage Account Name"] = Json.Str(sa.Body, "name");
+                            var target = Json.Str(props, "targetVirtualMachineId")
+                                ?? throw Bad("BMSUserErrorInvalidInput", "targetVirtualMachineId is required for an AlternateLocation restore.");
+                            var parsed = BackupModel.ParseResourceId(target, "Microsoft.Compute/virtualMachines")
+                                ?? throw Bad("BMSUserErrorInvalidInput", $"targetVirtualMachineId '{target}' is not a virtual machine id.");
+                            if (BackupDoc.Load(s, target, BackupKinds.VirtualMachine) is not null)
+                            {
+                                throw Bad("UserErrorVmAlreadyExists", $"A virtual machine named '{parsed.Name}' already exists in resource group '{parsed.Rg}'. Choose a new name for the restored VM.");
+                            }
+
+                            bag["Target resource group"] = RequireResourceGroup(s, Json.Str(props, "targetResourceGroupId") ?? $"/subscriptions/{parsed.Sub}/resourceGroups/{parsed.Rg}");
+                            bag["Target VM Name"] = parsed.Name;
+                            meta["createVm"] = target;
+                            meta["createVmLocation"] = Locations.Normalize(Json.Str(props, "region") ?? vaultLocation);
+                            meta["sourceVm"] = Json.Str(item.Props, "sourceResourceId");
+                            break;
+                        }
+
+                    case "OriginalLocation":
+                        if (BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine) is null)
+                        {
+                            throw Bad("UserErrorVmNotFound", "The original virtual machine no longer exists; use RestoreDisks or AlternateLocation.");
+                        }
+
+                        bag["Target VM Name"] = Json.Str(item.Props, "friendlyName");
+                        break;
+                    default:
+                        throw Bad("BMSUserErrorInvalidInput", $"recoveryType '{recoveryType}' is not supported for virtual machines; use OriginalLocation, AlternateLocation or RestoreDisks.");
+                }
+
+                break;
+            case "AzureFileShareRestoreRequest":
+                {
+                    RequireWorkload(bmt, "AzureStorage", objectType);
+                    var copy = Json.Str(props, "copyOptions") ?? throw Bad("BMSUserErrorInvalidInput", "copyOptions is required (CreateCopy, Skip, Overwrite or FailOnConflict).");
+                    if (!new[] { "CreateCopy", "Skip", "Overwrite", "FailOnConflict" }.Contains(copy, StringComparer.OrdinalIgnoreCase))
+                    {
+                        throw Bad("BMSUserErrorInvalidInput", $"copyOptions '{copy}' is invalid; use CreateCopy, Skip, Overwrite or FailOnConflict.");
+                    }
+
+                    var kind = Json.Str(props, "restoreRequestType") ?? "FullShareRestore";
+                    bag["Copy Options"] = copy;
+                    bag["Restore Request Type"] = kind;
+                    if (BackupModel.Eq(kind, "ItemLevelRestore"))
+                    {
+                        var specs = props["restoreFileSpecs"] as JsonArray;
+                        if (specs is null || specs.Count == 0)
+                        {
+                            throw Bad("BMSUserErrorInvalidInput", "An ItemLevelRestore needs restoreFileSpecs [{path, fileSpecType, targetFolderPath}].");
+                        }
+
+                        bag["Restored items"] = string.Join(", ", specs.OfType<JsonObject>().Select(x => Json.Str(x, "path")));
+                    }
+                    else if (!BackupModel.Eq(kind, "FullShareRestore"))
+                    {
+                        throw Bad("BMSUserErrorInvalidInput", $"restoreRequestType '{kind}' is invalid; use FullShareRestore or ItemLevelRestore.");
+                    }
+
+                    if (BackupModel.Eq(recoveryType, "AlternateLocation"))
+                    {
+                        var target = props["targetDetails"] as JsonObject ?? throw Bad("BMSUserErrorInvalidInput", "targetDetails {name, targetResourceId} is required for an AlternateLocation restore.");
+                        var sa = RequireStorageAccount(s, Json.Str(target, "targetResourceId"), vaultLocation, "targetDetails.targetResourceId");
+                        bag["Target Storage Account Name"] = Json.Str(sa.Body, "name");
+                        bag["Target File Share Name"] = Json.Str(target, "name") ?? throw Bad("BMSUserErrorInvalidInput", "targetDetails.name (the target file share) is required.");
+                    }
+                    else
+                    {
+                        bag["Target File Share Name"] = Json.Str(item.Props, "friendlyName");
+                    }
+
+                    break;
+                }
+
+            case "AzureWorkloadSQLRestoreRequest":
+            case "AzureWorkloadSQLPointInTimeRestoreRequest":
+                {
+                    RequireWorkload(bmt, "AzureWorkload", objectType);
+                    if (objectType.Contains("PointInTime", StringComparison.Ordinal))
+                    {
+                        var pit = Json.ParseTime(Json.Str(props, "pointInTime")) ?? throw Bad("BMSUserErrorInvalidInput", "pointInTime is required for a point-in-time restore.");
+                        var range = (rp.Props["timeRanges"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault();
+                        var start = Json.ParseTime(Json.Str(range, "startTime"));
+                        var end = Json.ParseTime(Json.Str(range, "endTime"));
+                        if (start is null || end is null || pit < start || pit > end)
+                        {
+                            throw Bad("UserErrorInvalidPointInTime", $"The point in time '{Json.Timestamp(pit)}' is outside the log chain of this item ({(start is null ? "none" : Json.Timestamp(start.Value))} to {(end is null ? "none" : Json.Timestamp(end.Value))}).");
+                        }
+
+                        bag["Point in time"] = Json.Timestamp(pit);
+                    }
+
+                    var target = props["targetInfo"] as JsonObject;
+                    bag["Target Database Name"] = Json.Str(target, "databaseName") ?? Json.Str(item.Props, "friendlyName");
+                    if (BackupModel.Eq(recoveryType, "AlternateLocation"))
+                    {
+                        var containerId = Json.Str(target, "containerId") ?? throw Bad("BMSUserErrorInvalidInput", "targetInfo.containerId is required for an AlternateLocation restore.");
+                        if (BackupDoc.Load(s, containerId, BackupKinds.Container) is null)
+                        {
+                            throw Bad("BMSUserErrorContainerNotRegistered", $"The target container '{containerId}' is not registered to this vault.");
+                        }
+                    }
+
+                    bag["Overwrite Option"] = Json.Str(target, "overwriteOption") ?? "FailOnConflict";
+                    break;
+                }
+
+            default:
+                throw Bad("BMSUserErrorInvalidInput", $"Restore objectType '{objectType}' is not supported by this emulator.");
+        }
+
+        return bag;
+    }
+
+    private static void RequireWorkload(string? bmt, string expected, string objectType)
+    {
+        if (bmt != expected)
+        {
+            throw Bad("BMSUserErrorInvalidInput", $"A {objectType} cannot restore a {bmt} item.");
+        }
+    }
+
+    private static BackupDoc RequireStorageAccount(IStoreSession s, string? id, string vaultLocation, string name)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            throw Bad("BMSUserErrorInvalidInput", $"{name} is required.");
+        }
+
+        var sa = BackupDoc.Load(s, id, BackupKinds.StorageAccount)
+            ?? throw Bad("UserErrorStorageAccountNotFound", $"The storage account '{id}' was not found.");
+        if (Json.Str(sa.Body, "location") != vaultLocation)
+        {
+            throw Bad("UserErrorStorageAccountInDifferentRegion", $"The storage account '{Json.Str(sa.Body, "name")}' is in '{Json.Str(sa.Body, "location")}'; it must be in the vault's region '{vaultLocation}'.");
+        }
+
+        return sa;
+    }
+
+    private static string RequireResourceGroup(IStoreSession s, string rgId)
+    {
+        var segs = rgId.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segs.Length != 4 || ResourceGroups.Get(s, segs[1], segs[3]) is null)
+        {
+            throw Bad("UserErrorResourceGroupNotFound", $"The target resource group '{rgId}' was not found.");
+        }
+
+        return segs[3];
+    }
+
+    /// <summary>An AlternateLocation VM restore leaves a new VM behind, like Azure.</summary>
+    public static void OnCompleted(IStoreSession s, BackupDoc job)
+    {
+        if (Json.Str(job.Meta, "createVm") is not { } target || BackupModel.ParseResourceId(target, "Microsoft.Compute/virtualMachines") is not { } p)
+        {
+            return;
+        }
+
+        var source = BackupDoc.Load(s, Json.Str(job.Meta, "sourceVm") ?? string.Empty, BackupKinds.VirtualMachine);
+        Sources.PutVm(s, p.Sub, p.Rg, p.Name, Json.Str(job.Meta, "createVmLocation") ?? "westus",
+            Json.Str(source?.Meta, "osType") ?? "Windows", source?.Body["properties"]?["storageProfile"]?["dataDisks"]?.DeepClone() as JsonArray,
+            Json.Bool(source?.Meta["premium"]) == true, Json.Bool(source?.Meta["encrypted"]) == true);
+    }
+}

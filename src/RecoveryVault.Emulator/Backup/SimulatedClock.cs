@@ -1,0 +1,100 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+namespace RecoveryVault.Emulator.Backup;
+
+/// <summary>
+/// The backup surface's own clock: runs <see cref="Rate"/> simulated seconds per real second and can be pushed
+/// forward, so schedules, retention and job durations play out in seconds of test time. Rate 0 freezes it (only
+/// <see cref="Advance"/> moves it), which makes tests fully deterministic.
+/// </summary>
+internal sealed class SimulatedClock
+{
+    private readonly object _gate = new();
+    private readonly Func<DateTimeOffset> _real;
+    private DateTimeOffset _simBase;
+    private DateTimeOffset _realBase;
+    private double _rate;
+
+    public SimulatedClock(double rate, Func<DateTimeOffset>? real = null)
+    {
+        _real = real ?? (() => DateTimeOffset.UtcNow);
+        _rate = Math.Max(0, rate);
+        _realBase = _real();
+        // Whole seconds keep ids and timestamps derived from the clock readable.
+        _simBase = new DateTimeOffset(_realBase.UtcTicks - (_realBase.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+
+    public double Rate
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rate;
+            }
+        }
+    }
+
+    public DateTimeOffset Now
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return NowLocked();
+            }
+        }
+    }
+
+    public DateTimeOffset Advance(TimeSpan span)
+    {
+        lock (_gate)
+        {
+            if (span < TimeSpan.Zero)
+            {
+                throw new ArgumentException("The simulated clock only moves forward.");
+            }
+
+            _simBase = NowLocked() + span;
+            _realBase = _real();
+            return _simBase;
+        }
+    }
+
+    public void SetRate(double rate)
+    {
+        lock (_gate)
+        {
+            _simBase = NowLocked();
+            _realBase = _real();
+            _rate = Math.Max(0, rate);
+        }
+    }
+
+    /// <summary>After a restart the clock must not run behind what the engine already processed.</summary>
+    public void EnsureNotBefore(DateTimeOffset t)
+    {
+        lock (_gate)
+        {
+            if (NowLocked() < t)
+            {
+                _simBase = t;
+                _realBase = _real();
+            }
+        }
+    }
+
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _realBase = _real();
+            _simBase = new DateTimeOffset(_realBase.UtcTicks - (_realBase.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        }
+    }
+
+    private DateTimeOffset NowLocked()
+    {
+        var elapsed = (_real() - _realBase).Ticks * _rate;
+        return _simBase.AddTicks((long)Math.Min(elapsed, TimeSpan.MaxValue.Ticks / 4));
+    }
+}

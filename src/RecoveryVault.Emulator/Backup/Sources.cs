@@ -1,0 +1,210 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Handlers;
+using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Backup;
+
+/// <summary>
+/// The things Azure Backup protects, seeded through <c>/_emulator/*</c>: VMs (optionally running SQL), storage
+/// accounts with file shares, MARS servers. VMs and storage accounts also answer ARM GETs.
+/// </summary>
+internal static class Sources
+{
+    public static string VmId(string sub, string rg, string name) => $"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}";
+
+    public static string StorageId(string sub, string rg, string name) => $"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}";
+
+    public static void Register(ArmRouter router)
+    {
+        router.Map("GET", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{name}", ApiFamily.Compute, "Microsoft.Compute/virtualMachines",
+            ctx => Get(ctx, BackupKinds.VirtualMachine, VmId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Compute/virtualMachines"));
+        router.Map("GET", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts/{name}", ApiFamily.Storage, "Microsoft.Storage/storageAccounts",
+            ctx => Get(ctx, BackupKinds.StorageAccount, StorageId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Storage/storageAccounts"));
+    }
+
+    private static ArmResponse Get(ArmContext ctx, string kind, string id, string type) => ctx.Store.Transaction(s =>
+    {
+        VaultModel.RequireResourceGroup(s, ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"));
+        var d = BackupDoc.Load(s, id, kind) ?? throw ArmErrors.ResourceNotFound(type, ctx.Value("name"), ctx.Value("resourceGroupName"));
+        return ArmResponse.Ok(d.Body);
+    });
+
+    private static (string Sub, string Rg) RequireGroup(IStoreSession s, JsonObject body)
+    {
+        var sub = Json.Str(body, "subscriptionId") ?? EmulatorConstants.SubscriptionId;
+        var rg = Json.Str(body, "resourceGroup") ?? throw new ArgumentException("resourceGroup is required.");
+        var group = ResourceGroups.Get(s, sub, rg) ?? throw new ArgumentException($"Resource group '{rg}' does not exist in subscription '{sub}'; POST /_emulator/resourceGroups first.");
+        return (sub, Json.Str(group, "name")!);
+    }
+
+    public static JsonObject SeedVm(IStoreSession s, JsonObject body)
+    {
+        var (sub, rg) = RequireGroup(s, body);
+        var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+        var location = Json.Str(body, "location") ?? Json.Str(ResourceGroups.Get(s, sub, rg), "location") ?? "westus";
+        var os = Json.Str(body, "osType") ?? "Windows";
+        if (!BackupModel.Eq(os, "Windows") && !BackupModel.Eq(os, "Linux"))
+        {
+            throw new ArgumentException("osType must be Windows or Linux.");
+        }
+
+        var disks = new JsonArray();
+        foreach (var d in (body["disks"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            disks.Add(new JsonObject { ["lun"] = Json.Int(d["lun"]) ?? disks.Count, ["name"] = Json.Str(d, "name") ?? $"{name}-data{disks.Count}", ["diskSizeGB"] = Json.Int(d["sizeGB"]) ?? 128 });
+        }
+
+        return PutVm(s, sub, rg, name, location, BackupModel.Eq(os, "Linux") ? "Linux" : "Windows", disks, Json.Bool(body["premium"]) == true, Json.Bool(body["encrypted"]) == true).Body;
+    }
+
+    public static BackupDoc PutVm(IStoreSession s, string sub, string rg, string name, string location, string os, JsonArray? disks, bool premium, bool encrypted)
+    {
+        var id = VmId(sub, rg, name);
+        var existing = BackupDoc.Load(s, id, BackupKinds.VirtualMachine);
+        var vm = new BackupDoc(id, BackupKinds.VirtualMachine, ResourceGroups.IdOf(sub, rg), new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = name,
+            ["type"] = "Microsoft.Compute/virtualMachines",
+            ["location"] = Locations.Normalize(location),
+            ["properties"] = new JsonObject
+            {
+                ["vmId"] = Subscriptions.DeterministicGuid("vm:" + id.ToLowerInvariant()),
+                ["hardwareProfile"] = new JsonObject { ["vmSize"] = premium ? "Standard_D2s_v3" : "Standard_D2_v3" },
+                ["storageProfile"] = new JsonObject
+                {
+                    ["osDisk"] = new JsonObject { ["osType"] = os, ["name"] = name + "_OsDisk", ["managedDisk"] = new JsonObject { ["storageAccountType"] = premium ? "Premium_LRS" : "Standard_LRS" } },
+                    ["dataDisks"] = disks ?? new JsonArray(),
+                },
+                ["provisioningState"] = "Succeeded",
+            },
+        }, existing?.Meta ?? Json.Object());
+        vm.Meta["osType"] = os;
+        vm.Meta["premium"] = premium;
+        vm.Meta["encrypted"] = encrypted;
+        vm.Save(s);
+        return vm;
+    }
+
+    public static JsonObject SeedStorageAccount(IStoreSession s, JsonObject body)
+    {
+        var (sub, rg) = RequireGroup(s, body);
+        var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+        var location = Locations.Normalize(Json.Str(body, "location") ?? Json.Str(ResourceGroups.Get(s, sub, rg), "location") ?? "westus");
+        var id = StorageId(sub, rg, name);
+        var shares = new JsonArray([.. (body["fileShares"] as JsonArray ?? []).Select(x => (JsonNode?)Json.Str(x))]);
+        var sa = new BackupDoc(id, BackupKinds.StorageAccount, ResourceGroups.IdOf(sub, rg), new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = name,
+            ["type"] = "Microsoft.Storage/storageAccounts",
+            ["location"] = location,
+            ["kind"] = "StorageV2",
+            ["sku"] = new JsonObject { ["name"] = "Standard_LRS", ["tier"] = "Standard" },
+            ["properties"] = new JsonObject
+            {
+                ["provisioningState"] = "Succeeded",
+                ["primaryEndpoints"] = new JsonObject { ["file"] = $"https://{name}.file.core.windows.net/", ["blob"] = $"https://{name}.blob.core.windows.net/" },
+            },
+        }, new JsonObject { ["fileShares"] = shares });
+        sa.Save(s);
+        var result = (JsonObject)sa.Body.DeepClone();
+        result["fileShares"] = shares.DeepClone();
+        return result;
+    }
+
+    public static List<string> FileShares(BackupDoc sa) => (sa.Meta["fileShares"] as JsonArray ?? []).Select(Json.Str).Where(x => x is not null).Select(x => x!).ToList();
+
+    public static JsonObject SeedSql(IStoreSession s, JsonObject body)
+    {
+        var (sub, rg) = RequireGroup(s, body);
+        var vmName = Json.Str(body, "vmName") ?? throw new ArgumentException("vmName is required.");
+        var vm = BackupDoc.Load(s, VmId(sub, rg, vmName), BackupKinds.VirtualMachine)
+            ?? throw new ArgumentException($"Virtual machine '{vmName}' does not exist; POST /_emulator/virtualMachines first.");
+        var instance = Json.Str(body, "instance") ?? "MSSQLSERVER";
+        var dbs = new JsonArray([.. (body["databases"] as JsonArray ?? []).Select(x => (JsonNode?)Json.Str(x))]);
+        vm.Meta["sql"] = new JsonObject { ["instance"] = instance, ["databases"] = dbs };
+        vm.Save(s);
+        return new JsonObject { ["vmId"] = vm.Id, ["instance"] = instance, ["databases"] = dbs.DeepClone() };
+    }
+
+    public static (string Instance, List<string> Databases)? Sql(BackupDoc vm) =>
+        vm.Meta["sql"] is JsonObject sql
+            ? (Json.Str(sql, "instance") ?? "MSSQLSERVER", (sql["databases"] as JsonArray ?? []).Select(Json.Str).Where(x => x is not null).Select(x => x!).ToList())
+            : null;
+
+    /// <summary>A MARS agent registering with a vault: a <c>Windows</c>/MAB container plus one protected file-folder item per path.</summary>
+    public static JsonObject SeedMars(IStoreSession s, JsonObject body, BackupRuntime rt)
+    {
+        var vaultId = Json.Str(body, "vaultId") ?? throw new ArgumentException("vaultId is required.");
+        var segs = vaultId.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segs.Length != 8)
+        {
+            throw new ArgumentException($"vaultId '{vaultId}' is not a vault id.");
+        }
+
+        var vault = VaultModel.Load(s, VaultModel.IdOf(segs[1], segs[3], segs[7]), DateTimeOffset.UtcNow) ?? throw new ArgumentException($"Vault '{vaultId}' does not exist.");
+        var now = rt.Clock.Now;
+        BackupModel.EnsureVaultSeeded(s, vault, now);
+        var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+        var containerId = BackupModel.ContainerId(vault.Id, name);
+        var container = new BackupDoc(containerId, BackupKinds.Container, vault.Id, new JsonObject
+        {
+            ["id"] = containerId,
+            ["name"] = name,
+            ["type"] = BackupModel.ContainerType,
+            ["properties"] = new JsonObject
+            {
+                ["friendlyName"] = name,
+                ["backupManagementType"] = "MAB",
+                ["registrationStatus"] = "Registered",
+                ["healthStatus"] = "Healthy",
+                ["containerType"] = "Windows",
+                ["canReRegister"] = true,
+                ["containerId"] = BackupEngine.Next(s),
+                ["protectedItemCount"] = 0,
+                ["agentVersion"] = Json.Str(body, "agentVersion") ?? "2.0.9250.0",
+                ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(now), ["availabilityZone"] = null },
+                ["mabContainerHealthDetails"] = new JsonArray(),
+                ["containerHealthState"] = "Healthy",
+            },
+        }, new JsonObject { ["vaultId"] = vault.Id });
+        container.Save(s);
+        var items = new JsonArray();
+        foreach (var path in (body["items"] as JsonArray ?? []).Select(Json.Str).Where(x => x is not null))
+        {
+            var itemName = "FileFolder;" + path;
+            var id = BackupModel.ItemId(containerId, itemName);
+            var item = new BackupDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
+            {
+                ["id"] = id,
+                ["name"] = itemName,
+                ["type"] = BackupModel.ItemType,
+                ["properties"] = new JsonObject
+                {
+                    ["protectedItemType"] = "MabFileFolderProtectedItem",
+                    ["friendlyName"] = path,
+                    ["computerName"] = name,
+                    ["backupManagementType"] = "MAB",
+                    ["workloadType"] = "FileFolder",
+                    ["containerName"] = name,
+                    ["protectionState"] = "Protected",
+                    ["lastBackupStatus"] = "Completed",
+                    ["lastBackupTime"] = Json.Timestamp(now),
+                    ["isScheduledForDeferredDelete"] = false,
+                    ["deferredDeleteSyncTimeInUTC"] = 0,
+                    ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(now), ["recoveryPointCount"] = 0 },
+                },
+            }, new JsonObject { ["vaultId"] = vault.Id, ["sourceKey"] = $"mars:{name}:{path}".ToLowerInvariant() });
+            item.Save(s);
+            items.Add(id);
+        }
+
+        var result = (JsonObject)container.Body.DeepClone();
+        result["protectedItems"] = items;
+        return result;
+    }
+}

@@ -1,0 +1,187 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>Shared start of every backup request: the vault (defaults seeded) and an engine caught up to the simulated now.</summary>
+internal static class BackupRequest
+{
+    public static VaultRecord Begin(ArmContext ctx, IStoreSession s)
+    {
+        var v = BackupModel.RequireVault(ctx, s);
+        BackupEngine.CatchUp(s, ctx.Runtime.Backup, ctx.Runtime.Backup.Clock.Now);
+        return v;
+    }
+
+    public static DateTimeOffset SimNow(this ArmContext ctx) => ctx.Runtime.Backup.Clock.Now;
+
+    /// <summary>Synchronous answers only where the spec lists one and the emulator runs with lroDurationMs 0.</summary>
+    public static bool Sync(this ArmContext ctx) => ctx.Runtime.LroDurationMs <= 0;
+
+    public static JsonObject JobInfo(string jobName) => new() { ["objectType"] = "OperationStatusJobExtendedInfo", ["jobId"] = jobName };
+}
+
+/// <summary>Backup policies: list ($filter), get, PUT (style C), DELETE (style B), and the two policy monitors.</summary>
+internal static class BackupPolicyHandler
+{
+    private const string P = VaultHandler.VaultPath + "/backupPolicies";
+    private const string T = BackupModel.PolicyType;
+
+    public static void Register(ArmRouter router)
+    {
+        router.Map("GET", P, ApiFamily.Backup, T, List);
+        router.Map("GET", P + "/{policyName}", ApiFamily.Backup, T, Get);
+        router.Map("PUT", P + "/{policyName}", ApiFamily.Backup, T, Put);
+        router.Map("DELETE", P + "/{policyName}", ApiFamily.Backup, T, Delete);
+        router.Map("GET", P + "/{policyName}/operationResults/{operationId}", ApiFamily.Backup, T + "/operationResults", BackupMonitorHandler.Result);
+        router.Map("GET", P + "/{policyName}/operations/{operationId}", ApiFamily.Backup, T + "/operations", BackupMonitorHandler.Status);
+    }
+
+    private static ArmResponse List(ArmContext ctx)
+    {
+        var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        var items = ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            return BackupDoc.List(s, BackupKinds.Policy, v.Id + "/backupPolicies")
+                .Where(p => !filter.TryGetValue("backupManagementType", out var b) || BackupModel.Eq(Json.Str(p.Props, "backupManagementType"), b))
+                .Where(p => !filter.TryGetValue("workloadType", out var w) || BackupModel.Eq(Json.Str(p.Props, "workLoadType"), w) || BackupModel.Eq(Json.Str(p.Props, "backupManagementType"), "AzureIaasVM") && BackupModel.Eq(w, "VM"))
+                .Select(p => (JsonNode)PolicyStore.Render(s, p)).ToList();
+        });
+        return ctx.Page(items);
+    }
+
+    private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>
+        PolicyStore.Load(s, v.Id, ctx.Value("policyName"))
+        ?? throw ArmErrors.NotFound("BMSUserErrorPolicyNotFound", $"The backup policy '{ctx.Value("policyName")}' was not found in vault '{Json.Str(v.Body, "name")}'.");
+
+    private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        return ArmResponse.Ok(PolicyStore.Render(s, Require(ctx, s, v)));
+    });
+
+    private static ArmResponse Put(ArmContext ctx)
+    {
+        var props = PolicyRules.Validate(ctx.RequireBodyObject());
+        return ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var name = ctx.Value("policyName");
+            var existing = PolicyStore.Load(s, v.Id, name);
+            if (existing is not null && !BackupModel.Eq(Json.Str(existing.Props, "backupManagementType"), Json.Str(props, "backupManagementType")))
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorPolicyTypeChangeNotAllowed", $"The backupManagementType of policy '{name}' cannot be changed.");
+            }
+
+            if (existing is not null && Json.Str(existing.Props, "policyType") == "V2" && Json.Str(props, "policyType") == "V1")
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorPolicyTypeChangeNotAllowed", $"Policy '{name}' is an Enhanced policy and cannot be changed to a Standard one.");
+            }
+
+            var saved = PolicyStore.Save(s, v.Id, Json.Str(existing?.Body, "name") ?? name, props);
+            var policyId = Json.Str(saved.Body, "id")!;
+            var users = BackupDoc.List(s, DocumentKinds.ProtectedItem, v.Id).Where(i => BackupModel.Eq(Json.Str(i.Props, "policyId"), policyId)).ToList();
+            if (users.Count == 0 || ctx.Sync())
+            {
+                return ArmResponse.Ok(PolicyStore.Render(s, saved));
+            }
+
+            // Updating a policy in use re-configures every item on it: one job each, like Azure.
+            var jobIds = new JsonArray();
+            foreach (var item in users)
+            {
+                jobIds.Add(Json.Str(BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "ConfigureBackup", ctx.SimNow(), null).Body, "name"));
+            }
+
+            var op = BackupOps.Create(s, ctx, v.Id, policyId, "policy", new JsonObject { ["objectType"] = "OperationStatusJobsExtendedInfo", ["jobIds"] = jobIds, ["failedJobsError"] = new JsonObject() }, BackupEngine.Next(s));
+            var opId = Json.Str(op, "name")!;
+            return BackupOps.Accepted(ctx, $"{policyId}/operationResults/{opId}", $"{policyId}/operations/{opId}");
+        });
+    }
+
+    private static ArmResponse Delete(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        var p = PolicyStore.Load(s, v.Id, ctx.Value("policyName"));
+        if (p is null)
+        {
+            return ArmResponse.NoContent();
+        }
+
+        var policyId = Json.Str(p.Body, "id")!;
+        var used = PolicyStore.ItemsUsing(s, v.Id, policyId);
+        if (used > 0)
+        {
+            throw ArmErrors.BadRequest("UserErrorPolicyInUse",
+                $"The backup policy '{Json.Str(p.Body, "name")}' cannot be deleted because {used} backup item(s) are protected with it. Stop protection or move the items to another policy first.");
+        }
+
+        s.Delete(p.Id);
+        if (ctx.Sync())
+        {
+            return ArmResponse.Ok(null);
+        }
+
+        var op = BackupOps.Create(s, ctx, v.Id, policyId, "none", null, BackupEngine.Next(s));
+        var opId = Json.Str(op, "name")!;
+        return BackupOps.Accepted(ctx, $"{policyId}/operationResults/{opId}", $"{policyId}/operations/{opId}");
+    });
+}
+
+/// <summary>
+/// Every backup monitor URL (policy, container, item, fabric, job, vault-wide) resolves to one operation record;
+/// operationResults answers 202 (+Location) while it runs, then 200 + the resource or 204.
+/// </summary>
+internal static class BackupMonitorHandler
+{
+    public static void Register(ArmRouter router)
+    {
+        const string V = VaultHandler.VaultPath;
+        router.Map("GET", V + "/backupOperationResults/{operationId}", ApiFamily.Backup, "Microsoft.RecoveryServices/vaults/backupOperationResults", Result);
+        router.Map("GET", V + "/backupOperations/{operationId}", ApiFamily.Backup, "Microsoft.RecoveryServices/vaults/backupOperations", Status);
+        router.Map("GET", V + "/backupFabrics/{fabricName}/operationResults/{operationId}", ApiFamily.Backup, "Microsoft.RecoveryServices/vaults/backupFabrics/operationResults", Result);
+        router.Map("GET", V + "/backupJobs/{jobName}/operationResults/{operationId}", ApiFamily.Backup, "Microsoft.RecoveryServices/vaults/backupJobs/operationResults", Result);
+    }
+
+    private static JsonObject Require(ArmContext ctx, IStoreSession s, VaultRecord v)
+    {
+        var id = ctx.Value("operationId");
+        return BackupOps.Get(s, v.Id, id) ?? throw ArmErrors.NotFound("BMSUserErrorOperationNotFound", $"The operation '{id}' was not found.");
+    }
+
+    public static ArmResponse Status(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        return ArmResponse.Ok(BackupOps.Status(Require(ctx, s, v)));
+    });
+
+    public static ArmResponse Result(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        var op = Require(ctx, s, v);
+        if (!BackupOps.IsDone(op))
+        {
+            var r = ArmResponse.Accepted();
+            r.Headers["Location"] = $"{ctx.BaseUrl}{ctx.Path}{ctx.Http.Request.QueryString.Value}";
+            r.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return r;
+        }
+
+        var resourceId = Json.Str(op, "resourceId") ?? string.Empty;
+        switch (Json.Str(op, "result"))
+        {
+            case "policy":
+                return BackupDoc.Load(s, resourceId, BackupKinds.Policy) is { } p ? ArmResponse.Ok(PolicyStore.Render(s, p)) : ArmResponse.NoContent();
+            case "item":
+                return BackupDoc.Load(s, resourceId, DocumentKinds.ProtectedItem) is { } i ? ArmResponse.Ok(ProtectedItemHandler.Render(s, i, ctx.SimNow())) : ArmResponse.NoContent();
+            case "container":
+                return BackupDoc.Load(s, resourceId, BackupKinds.Container) is { } c ? ArmResponse.Ok(ContainerHandler.Render(s, c)) : ArmResponse.NoContent();
+            default:
+                return ArmResponse.NoContent();
+        }
+    });
+}

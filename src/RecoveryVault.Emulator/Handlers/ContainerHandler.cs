@@ -1,0 +1,490 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>Protection containers (register/unregister/inquire/refresh), protectable containers and items, workload items.</summary>
+internal static class ContainerHandler
+{
+    private const string V = VaultHandler.VaultPath;
+    private const string F = V + "/backupFabrics/{fabricName}";
+    private const string C = F + "/protectionContainers/{containerName}";
+
+    public static void Register(ArmRouter router)
+    {
+        router.Map("GET", V + "/backupProtectionContainers", ApiFamily.Backup, BackupModel.ContainerType, List);
+        router.Map("GET", C, ApiFamily.Backup, BackupModel.ContainerType, Get);
+        router.Map("PUT", C, ApiFamily.Backup, BackupModel.ContainerType, Put);
+        router.Map("DELETE", C, ApiFamily.Backup, BackupModel.ContainerType, Delete);
+        router.Map("POST", C + "/inquire", ApiFamily.Backup, BackupModel.ContainerType, Inquire);
+        router.Map("GET", C + "/operationResults/{operationId}", ApiFamily.Backup, BackupModel.ContainerType + "/operationResults", BackupMonitorHandler.Result);
+        router.Map("GET", C + "/operationsStatus/{operationId}", ApiFamily.Backup, BackupModel.ContainerType + "/operationsStatus", BackupMonitorHandler.Status);
+        router.Map("GET", C + "/items", ApiFamily.Backup, BackupModel.WorkloadItemType, WorkloadItems);
+        router.Map("POST", F + "/refreshContainers", ApiFamily.Backup, "Microsoft.RecoveryServices/vaults/backupFabrics/refreshContainers", Refresh);
+        router.Map("GET", F + "/protectableContainers", ApiFamily.Backup, "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers", ProtectableContainers);
+        router.Map("GET", V + "/backupProtectableItems", ApiFamily.Backup, BackupModel.ProtectableItemType, ProtectableItems);
+    }
+
+    public static JsonObject Render(IStoreSession s, BackupDoc c)
+    {
+        var body = (JsonObject)c.Body.DeepClone();
+        Json.Obj(body, "properties")["protectedItemCount"] = s.ListByKind(DocumentKinds.ProtectedItem, c.Id).Count;
+        return body;
+    }
+
+    private static void CheckFabric(ArmContext ctx)
+    {
+        if (!BackupModel.Eq(ctx.Value("fabricName"), BackupModel.Fabric))
+        {
+            throw ArmErrors.NotFound("BMSUserErrorFabricNotFound", $"The fabric '{ctx.Value("fabricName")}' was not found; Azure Backup uses 'Azure'.");
+        }
+    }
+
+    private static ArmResponse List(ArmContext ctx)
+    {
+        var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        var list = ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            return BackupDoc.List(s, BackupKinds.Container, v.Id + "/backupFabrics")
+                .Where(c => !filter.TryGetValue("backupManagementType", out var b) || BackupModel.Eq(Json.Str(c.Props, "backupManagementType"), b))
+                .Where(c => !filter.TryGetValue("friendlyName", out var n) || BackupModel.Eq(Json.Str(c.Props, "friendlyName"), n))
+                .Where(c => !filter.TryGetValue("status", out var st) || BackupModel.Eq(Json.Str(c.Props, "registrationStatus"), st))
+                .Select(c => (JsonNode)Render(s, c)).ToList();
+        });
+        return ctx.Page(list);
+    }
+
+    private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v)
+    {
+        CheckFabric(ctx);
+        return BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupKinds.Container)
+            ?? throw ArmErrors.NotFound("BMSUserErrorContainerNotFound", $"The protection container '{ctx.Value("containerName")}' was not found.");
+    }
+
+    private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        return ArmResponse.Ok(Render(s, Require(ctx, s, v)));
+    });
+
+    /// <summary>Register a storage account (StorageContainer) or a SQL VM (VMAppContainer); style B.</summary>
+    private static ArmResponse Put(ArmContext ctx)
+    {
+        var props = ctx.RequireBodyObject()["properties"] as JsonObject ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties is required.");
+        return ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            CheckFabric(ctx);
+            var name = ctx.Value("containerName");
+            var containerType = Json.Str(props, "containerType") ?? (name.StartsWith("StorageContainer;", StringComparison.OrdinalIgnoreCase) ? "StorageContainer" : "VMAppContainer");
+            var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties.sourceResourceId is required to register a container.");
+            var location = BackupModel.Location(v);
+            JsonObject stored;
+            switch (containerType)
+            {
+                case "StorageContainer":
+                    {
+                        var sa = BackupDoc.Load(s, sourceId, BackupKinds.StorageAccount)
+                            ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", $"The storage account '{sourceId}' was not found.");
+                        CheckRegion(Json.Str(sa.Body, "location"), location, "storage account");
+                        stored = new JsonObject
+                        {
+                            ["sourceResourceId"] = Json.Str(sa.Body, "id"),
+                            ["acquireStorageAccountLock"] = Json.Str(props, "acquireStorageAccountLock") ?? "Acquire",
+                            ["friendlyName"] = Json.Str(sa.Body, "name"),
+                            ["backupManagementType"] = "AzureStorage",
+                            ["registrationStatus"] = "Registered",
+                            ["healthStatus"] = "Healthy",
+                            ["containerType"] = "StorageContainer",
+                            ["protectableObjectType"] = "StorageContainer",
+                        };
+                        break;
+                    }
+
+                case "VMAppContainer":
+                    {
+                        var vm = BackupDoc.Load(s, sourceId, BackupKinds.VirtualMachine)
+                            ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
+                        CheckRegion(Json.Str(vm.Body, "location"), location, "virtual machine");
+                        var sql = Sources.Sql(vm) ?? throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"No SQL Server instance was discovered on '{Json.Str(vm.Body, "name")}'.");
+                        stored = new JsonObject
+                        {
+                            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
+                            ["friendlyName"] = Json.Str(vm.Body, "name"),
+                            ["backupManagementType"] = "AzureWorkload",
+                            ["registrationStatus"] = "Registered",
+                            ["healthStatus"] = "Healthy",
+                            ["containerType"] = "VMAppContainer",
+                            ["workloadType"] = Json.Str(props, "workloadType"),
+                            ["operationType"] = "Register",
+                            ["extendedInfo"] = new JsonObject
+                            {
+                                ["hostServerName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
+                                ["nodesList"] = new JsonArray(),
+                                ["inquiryInfo"] = Inquiry(sql.Databases.Count),
+                            },
+                        };
+                        break;
+                    }
+
+                default:
+                    throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"containerType '{containerType}' cannot be registered here; use StorageContainer or VMAppContainer.");
+            }
+
+            var other = BackupDoc.List(s, BackupKinds.Container).FirstOrDefault(c => BackupModel.Eq(Json.Str(c.Props, "sourceResourceId"), sourceId) && !BackupModel.Eq(Json.Str(c.Meta, "vaultId"), v.Id));
+            if (other is not null)
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorContainerAlreadyRegistered", $"'{sourceId}' is already registered to vault '{Json.Str(other.Meta, "vaultId")}'. Unregister it there first.");
+            }
+
+            var id = BackupModel.ContainerId(v.Id, name);
+            var existing = BackupDoc.Load(s, id, BackupKinds.Container);
+            var container = new BackupDoc(id, BackupKinds.Container, v.Id, new JsonObject
+            {
+                ["id"] = Json.Str(existing?.Body, "id") ?? id,
+                ["name"] = Json.Str(existing?.Body, "name") ?? name,
+                ["type"] = BackupModel.ContainerType,
+                ["properties"] = stored,
+            }, new JsonObject { ["vaultId"] = v.Id });
+            container.Save(s);
+            var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, null, "Register", ctx.SimNow(), null, entityName: Json.Str(stored, "friendlyName"), bmt: Json.Str(stored, "backupManagementType"));
+            if (ctx.Sync())
+            {
+                return ArmResponse.Ok(Render(s, container));
+            }
+
+            var op = BackupOps.Create(s, ctx, v.Id, container.Id, "container", BackupRequest.JobInfo(Json.Str(job.Body, "name")!), BackupEngine.Next(s));
+            var opId = Json.Str(op, "name")!;
+            return BackupOps.Accepted(ctx, $"{Json.Str(container.Body, "id")}/operationResults/{opId}", $"{Json.Str(container.Body, "id")}/operationsStatus/{opId}");
+        });
+    }
+
+    private static JsonObject Inquiry(int count) => new()
+    {
+        ["status"] = "Success",
+        ["errorDetail"] = new JsonObject { ["code"] = "Success", ["message"] = "Not Available", ["recommendations"] = new JsonArray("Not Available") },
+        ["inquiryDetails"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "sql",
+            ["itemCount"] = count,
+            ["inquiryValidation"] = new JsonObject { ["status"] = "Success", ["errorDetail"] = new JsonObject { ["code"] = "Success", ["message"] = "Not Available", ["recommendations"] = new JsonArray("Not Available") } },
+        }),
+    };
+
+    private static void CheckRegion(string? sourceLocation, string vaultLocation, string what)
+    {
+        if (sourceLocation != vaultLocation)
+        {
+            throw ArmErrors.BadRequest("UserErrorContainerAndVaultInDifferentRegions", $"The {what} is in '{sourceLocation}' but the vault is in '{vaultLocation}'. The vault and the {what} must be in the same region.");
+        }
+    }
+
+    private static ArmResponse Delete(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        CheckFabric(ctx);
+        var c = BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupKinds.Container);
+        if (c is null)
+        {
+            return ArmResponse.NoContent();
+        }
+
+        var items = BackupDoc.List(s, DocumentKinds.ProtectedItem, c.Id);
+        if (Json.Str(c.Props, "backupManagementType") != "MAB" && items.Count > 0)
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorContainerHasDatasources",
+                $"The container '{Json.Str(c.Body, "name")}' cannot be unregistered because it has {items.Count} protected item(s) (including soft-deleted ones). Stop protection and delete their data first.");
+        }
+
+        s.DeleteTree(c.Id);
+        BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, null, "UnRegister", ctx.SimNow(), null, entityName: Json.Str(c.Props, "friendlyName"), bmt: Json.Str(c.Props, "backupManagementType"));
+        if (ctx.Sync())
+        {
+            return ArmResponse.NoContent();
+        }
+
+        var op = BackupOps.Create(s, ctx, v.Id, c.Id, "none", null, BackupEngine.Next(s));
+        var opId = Json.Str(op, "name")!;
+        return BackupOps.Accepted(ctx, $"{Json.Str(c.Body, "id")}/operationResults/{opId}", $"{Json.Str(c.Body, "id")}/operationsStatus/{opId}");
+    });
+
+    private static ArmResponse Inquire(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        var c = Require(ctx, s, v);
+        if (Json.Str(c.Props, "containerType") == "VMAppContainer" && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.VirtualMachine) is { } vm)
+        {
+            Json.Obj(c.Props, "extendedInfo")["inquiryInfo"] = Inquiry(Sources.Sql(vm)?.Databases.Count ?? 0);
+            c.Save(s);
+        }
+
+        var op = BackupOps.Create(s, ctx, v.Id, c.Id, "none", null, BackupEngine.Next(s));
+        var opId = Json.Str(op, "name")!;
+        return BackupOps.Accepted(ctx, $"{Json.Str(c.Body, "id")}/operationResults/{opId}", $"{Json.Str(c.Body, "id")}/operationsStatus/{opId}");
+    });
+
+    /// <summary>Discovery is instantaneous here (protectable items are computed on read); refresh only gives the monitor.</summary>
+    private static ArmResponse Refresh(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        CheckFabric(ctx);
+        var op = BackupOps.Create(s, ctx, v.Id, v.Id, "none", null, BackupEngine.Next(s));
+        return BackupOps.Accepted(ctx, $"{v.Id}/backupFabrics/{BackupModel.Fabric}/operationResults/{Json.Str(op, "name")}", null);
+    });
+
+    private static ArmResponse WorkloadItems(ArmContext ctx)
+    {
+        var list = ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var c = Require(ctx, s, v);
+            var result = new List<JsonNode>();
+            if (Json.Str(c.Props, "containerType") != "VMAppContainer" || BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
+            {
+                return result;
+            }
+
+            var cid = Json.Str(c.Body, "id")!;
+            var server = Json.Str(vm.Body, "name")!.ToLowerInvariant();
+            result.Add(new JsonObject
+            {
+                ["id"] = $"{cid}/items/SQLInstance;{sql.Instance}",
+                ["name"] = $"SQLInstance;{sql.Instance}",
+                ["type"] = BackupModel.WorkloadItemType,
+                ["properties"] = new JsonObject
+                {
+                    ["dataDirectoryPaths"] = new JsonArray(new JsonObject { ["type"] = "Data", ["path"] = "F:\\DATA\\" }, new JsonObject { ["type"] = "Log", ["path"] = "F:\\LOG\\" }),
+                    ["parentName"] = sql.Instance,
+                    ["serverName"] = server,
+                    ["isAutoProtectable"] = true,
+                    ["subinquireditemcount"] = 0,
+                    ["subWorkloadItemCount"] = sql.Databases.Count,
+                    ["backupManagementType"] = "AzureWorkload",
+                    ["workloadType"] = "SQL",
+                    ["workloadItemType"] = "SQLInstance",
+                    ["friendlyName"] = sql.Instance,
+                    ["protectionState"] = "NotProtected",
+                },
+            });
+            foreach (var db in sql.Databases)
+            {
+                var protectedHere = BackupDoc.Load(s, BackupModel.ItemId(c.Id, SqlItemName(sql.Instance, db)), DocumentKinds.ProtectedItem) is not null;
+                result.Add(new JsonObject
+                {
+                    ["id"] = $"{cid}/items/SQLDataBase;{sql.Instance};{db}",
+                    ["name"] = $"SQLDataBase;{sql.Instance};{db}",
+                    ["type"] = BackupModel.WorkloadItemType,
+                    ["properties"] = new JsonObject
+                    {
+                        ["parentName"] = sql.Instance,
+                        ["serverName"] = server,
+                        ["isAutoProtectable"] = false,
+                        ["subinquireditemcount"] = 0,
+                        ["subWorkloadItemCount"] = 0,
+                        ["backupManagementType"] = "AzureWorkload",
+                        ["workloadType"] = "SQLDataBase",
+                        ["workloadItemType"] = "SQLDataBase",
+                        ["friendlyName"] = db,
+                        ["protectionState"] = protectedHere ? "Protected" : "NotProtected",
+                    },
+                });
+            }
+
+            return result;
+        });
+        return ctx.Page(list);
+    }
+
+    public static string SqlItemName(string instance, string db) => $"SQLDataBase;{instance.ToLowerInvariant()};{db}";
+
+    public static string VmContainerName(string rg, string vm) => $"IaasVMContainer;iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
+
+    public static string VmItemName(string rg, string vm) => $"VM;iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
+
+    public static string StorageContainerName(string rg, string sa) => $"StorageContainer;Storage;{rg};{sa}";
+
+    /// <summary>Items already protected anywhere, by source key.</summary>
+    private static HashSet<string> ProtectedKeys(IStoreSession s) =>
+        BackupDoc.List(s, DocumentKinds.ProtectedItem).Select(i => Json.Str(i.Meta, "sourceKey")).Where(k => k is not null).Select(k => k!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static ArmResponse ProtectableItems(ArmContext ctx)
+    {
+        var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        var list = ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
+            var location = BackupModel.Location(v);
+            var taken = ProtectedKeys(s);
+            filter.TryGetValue("backupManagementType", out var bmt);
+            filter.TryGetValue("workloadType", out var wl);
+            var result = new List<JsonNode>();
+            if ((bmt is null || BackupModel.Eq(bmt, "AzureIaasVM")) && (wl is null || BackupModel.Eq(wl, "VM")))
+            {
+                foreach (var vm in BackupDoc.List(s, BackupKinds.VirtualMachine, "/subscriptions/" + sub))
+                {
+                    if (Json.Str(vm.Body, "location") != location || taken.Contains(vm.Id))
+                    {
+                        continue;
+                    }
+
+                    var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
+                    var name = Json.Str(vm.Body, "name")!;
+                    var itemName = VmItemName(rg, name);
+                    result.Add(new JsonObject
+                    {
+                        ["id"] = $"{v.Id}/backupFabrics/Azure/protectionContainers/{VmContainerName(rg, name)}/protectableItems/{itemName}",
+                        ["name"] = itemName,
+                        ["type"] = BackupModel.ProtectableItemType,
+                        ["properties"] = new JsonObject
+                        {
+                            ["friendlyName"] = name,
+                            ["virtualMachineId"] = Json.Str(vm.Body, "id"),
+                            ["protectionState"] = "NotProtected",
+                            ["protectableItemType"] = "Microsoft.Compute/virtualMachines",
+                            ["backupManagementType"] = "AzureIaasVM",
+                            ["workloadType"] = "VM",
+                            ["containerName"] = VmContainerName(rg, name),
+                        },
+                    });
+                }
+            }
+
+            foreach (var c in BackupDoc.List(s, BackupKinds.Container, v.Id + "/backupFabrics"))
+            {
+                var ctype = Json.Str(c.Props, "containerType");
+                var cid = Json.Str(c.Body, "id")!;
+                if (ctype == "StorageContainer" && (bmt is null || BackupModel.Eq(bmt, "AzureStorage")) && (wl is null || BackupModel.Eq(wl, "AzureFileShare"))
+                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.StorageAccount) is { } sa)
+                {
+                    foreach (var share in Sources.FileShares(sa))
+                    {
+                        if (taken.Contains(sa.Id + "/" + share))
+                        {
+                            continue;
+                        }
+
+                        result.Add(new JsonObject
+                        {
+                            ["id"] = $"{cid}/protectableItems/AzureFileShare;{share}",
+                            ["name"] = "AzureFileShare;" + share,
+                            ["type"] = BackupModel.ProtectableItemType,
+                            ["properties"] = new JsonObject
+                            {
+                                ["parentContainerFabricId"] = Json.Str(sa.Body, "id"),
+                                ["parentContainerFriendlyName"] = Json.Str(sa.Body, "name"),
+                                ["azureFileShareType"] = "XSMB",
+                                ["backupManagementType"] = "AzureStorage",
+                                ["workloadType"] = "AzureFileShare",
+                                ["protectableItemType"] = "AzureFileShare",
+                                ["friendlyName"] = share,
+                                ["protectionState"] = "NotProtected",
+                            },
+                        });
+                    }
+                }
+                else if (ctype == "VMAppContainer" && (bmt is null || BackupModel.Eq(bmt, "AzureWorkload")) && (wl is null || BackupModel.Eq(wl, "SQLDataBase"))
+                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.VirtualMachine) is { } vm && Sources.Sql(vm) is { } sql)
+                {
+                    foreach (var db in sql.Databases)
+                    {
+                        if (taken.Contains($"{vm.Id}/{sql.Instance}/{db}"))
+                        {
+                            continue;
+                        }
+
+                        var itemName = SqlItemName(sql.Instance, db);
+                        result.Add(new JsonObject
+                        {
+                            ["id"] = $"{cid}/protectableItems/{itemName}",
+                            ["name"] = itemName,
+                            ["type"] = BackupModel.ProtectableItemType,
+                            ["properties"] = new JsonObject
+                            {
+                                ["friendlyName"] = db,
+                                ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
+                                ["parentName"] = sql.Instance,
+                                ["parentUniqueName"] = sql.Instance.ToLowerInvariant(),
+                                ["isAutoProtectable"] = false,
+                                ["protectableItemType"] = "SQLDataBase",
+                                ["backupManagementType"] = "AzureWorkload",
+                                ["workloadType"] = "SQLDataBase",
+                                ["protectionState"] = "NotProtected",
+                            },
+                        });
+                    }
+                }
+            }
+
+            return result;
+        });
+        return ctx.Page(list);
+    }
+
+    private static ArmResponse ProtectableContainers(ArmContext ctx)
+    {
+        var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        var list = ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            CheckFabric(ctx);
+            var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
+            var location = BackupModel.Location(v);
+            var registered = BackupDoc.List(s, BackupKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            filter.TryGetValue("backupManagementType", out var bmt);
+            var result = new List<JsonNode>();
+            if (bmt is null || BackupModel.Eq(bmt, "AzureStorage"))
+            {
+                foreach (var sa in BackupDoc.List(s, BackupKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id)))
+                {
+                    var rg = sa.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
+                    var name = StorageContainerName(rg, Json.Str(sa.Body, "name")!);
+                    result.Add(new JsonObject
+                    {
+                        ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
+                        ["name"] = name,
+                        ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
+                        ["properties"] = new JsonObject
+                        {
+                            ["friendlyName"] = Json.Str(sa.Body, "name"),
+                            ["backupManagementType"] = "AzureStorage",
+                            ["protectableContainerType"] = "StorageContainer",
+                            ["healthStatus"] = "Healthy",
+                            ["containerId"] = Json.Str(sa.Body, "id"),
+                        },
+                    });
+                }
+            }
+
+            if (bmt is null || BackupModel.Eq(bmt, "AzureWorkload"))
+            {
+                foreach (var vm in BackupDoc.List(s, BackupKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id)))
+                {
+                    var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
+                    var name = $"VMAppContainer;Compute;{rg};{Json.Str(vm.Body, "name")}";
+                    result.Add(new JsonObject
+                    {
+                        ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
+                        ["name"] = name,
+                        ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
+                        ["properties"] = new JsonObject
+                        {
+                            ["friendlyName"] = Json.Str(vm.Body, "name"),
+                            ["backupManagementType"] = "AzureWorkload",
+                            ["protectableContainerType"] = "VMAppContainer",
+                            ["healthStatus"] = "Healthy",
+                            ["containerId"] = Json.Str(vm.Body, "id"),
+                        },
+                    });
+                }
+            }
+
+            return result;
+        });
+        return ctx.Page(list);
+    }
+}

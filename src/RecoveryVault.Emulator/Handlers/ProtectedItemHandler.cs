@@ -1,0 +1,636 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text;
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>Protected items (enable/modify/stop/resume/undelete/delete), backup now, recovery points, restore, ILR.</summary>
+internal static class ProtectedItemHandler
+{
+    private const string V = VaultHandler.VaultPath;
+    private const string C = V + "/backupFabrics/{fabricName}/protectionContainers/{containerName}";
+    private const string I = C + "/protectedItems/{protectedItemName}";
+    private const string RP = I + "/recoveryPoints/{recoveryPointId}";
+
+    public static void Register(ArmRouter router)
+    {
+        router.Map("GET", V + "/backupProtectedItems", ApiFamily.Backup, BackupModel.ItemType, List);
+        router.Map("GET", I, ApiFamily.Backup, BackupModel.ItemType, Get);
+        router.Map("PUT", I, ApiFamily.Backup, BackupModel.ItemType, Put);
+        router.Map("DELETE", I, ApiFamily.Backup, BackupModel.ItemType, Delete);
+        router.Map("GET", I + "/operationResults/{operationId}", ApiFamily.Backup, BackupModel.ItemType + "/operationResults", BackupMonitorHandler.Result);
+        router.Map("GET", I + "/operationsStatus/{operationId}", ApiFamily.Backup, BackupModel.ItemType + "/operationsStatus", BackupMonitorHandler.Status);
+        router.Map("POST", I + "/backup", ApiFamily.Backup, BackupModel.ItemType, BackupNow);
+        router.Map("GET", I + "/recoveryPoints", ApiFamily.Backup, BackupModel.RecoveryPointType, ListPoints);
+        router.Map("GET", RP, ApiFamily.Backup, BackupModel.RecoveryPointType, GetPoint);
+        router.Map("POST", RP + "/restore", ApiFamily.Backup, BackupModel.RecoveryPointType, Restore);
+        router.Map("POST", RP + "/provisionInstantItemRecovery", ApiFamily.Backup, BackupModel.RecoveryPointType, ProvisionIlr);
+        router.Map("POST", RP + "/revokeInstantItemRecovery", ApiFamily.Backup, BackupModel.RecoveryPointType, RevokeIlr);
+    }
+
+    public static JsonObject Render(IStoreSession s, BackupDoc item, DateTimeOffset now)
+    {
+        var body = (JsonObject)item.Body.DeepClone();
+        var p = Json.Obj(body, "properties");
+        var deferred = Json.ParseTime(Json.Str(item.Meta, "purgeAt"));
+        p["isScheduledForDeferredDelete"] = deferred is not null;
+        if (deferred is not null)
+        {
+            p["deferredDeleteTimeInUTC"] = Json.Timestamp(deferred.Value.AddDays(-BackupModel.SoftDeleteDaysOf(item)));
+            var remaining = deferred.Value - now;
+            p["deferredDeleteTimeRemaining"] = $"{Math.Max(0, remaining.Days)}.{Math.Max(0, remaining.Hours):00}:{Math.Max(0, remaining.Minutes):00}:{Math.Max(0, remaining.Seconds):00}";
+            p["isDeferredDeleteScheduleUpcoming"] = remaining < TimeSpan.FromDays(1);
+        }
+
+        var points = RecoveryPoints.ForItem(s, item.Id);
+        var times = points.Select(RecoveryPoints.TimeOf).Where(t => t is not null).Select(t => t!.Value).OrderBy(t => t).ToList();
+        if (Json.Str(p, "backupManagementType") == "AzureIaasVM")
+        {
+            p["extendedInfo"] = new JsonObject
+            {
+                ["oldestRecoveryPoint"] = times.Count > 0 ? Json.Timestamp(times[0]) : null,
+                ["recoveryPointCount"] = points.Count,
+                ["policyInconsistent"] = false,
+            };
+        }
+
+        return body;
+    }
+
+    private static ArmResponse List(ArmContext ctx)
+    {
+        var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        var list = ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var now = ctx.SimNow();
+            return BackupDoc.List(s, DocumentKinds.ProtectedItem, v.Id + "/backupFabrics").Where(i => Matches(i, filter)).Select(i => (JsonNode)Render(s, i, now)).ToList();
+        });
+        return ctx.Page(list);
+    }
+
+    private static bool Matches(BackupDoc i, Dictionary<string, string> filter)
+    {
+        foreach (var (k, want) in filter)
+        {
+            string? have = k.ToLowerInvariant() switch
+            {
+                "backupmanagementtype" => Json.Str(i.Props, "backupManagementType"),
+                "itemtype" or "workloadtype" => Json.Str(i.Props, "workloadType"),
+                "policyname" => Json.Str(i.Props, "policyName"),
+                "protectionstatus" => Json.Str(i.Props, "protectionStatus"),
+                "protectionstate" => Json.Str(i.Props, "protectionState"),
+                "friendlyname" => Json.Str(i.Props, "friendlyName"),
+                "containername" => Json.Str(i.Props, "containerName"),
+                "itemname" or "name" => Json.Str(i.Body, "name"),
+                "backupengine" or "backupenginename" => want,
+                "isscheduledfordeferreddelete" or "deletestate" => i.Meta["purgeAt"] is null ? "false" : "true",
+                _ => throw ArmErrors.BadRequest("BMSUserErrorInvalidFilter", $"'{k}' is not a supported filter for protected items."),
+            };
+            if (!BackupModel.Eq(have, want) && !(k.Equals("protectionStatus", StringComparison.OrdinalIgnoreCase) && BackupModel.Eq(Json.Str(i.Props, "protectionState"), want)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static BackupDoc? Find(ArmContext ctx, IStoreSession s, VaultRecord v)
+    {
+        if (!BackupModel.Eq(ctx.Value("fabricName"), BackupModel.Fabric))
+        {
+            throw ArmErrors.NotFound("BMSUserErrorFabricNotFound", $"The fabric '{ctx.Value("fabricName")}' was not found; Azure Backup uses 'Azure'.");
+        }
+
+        return BackupDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(v.Id, ctx.Value("containerName")), ctx.Value("protectedItemName")), DocumentKinds.ProtectedItem);
+    }
+
+    private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>
+        Find(ctx, s, v) ?? throw ArmErrors.NotFound("BMSUserErrorItemNotFound", $"The protected item '{ctx.Value("protectedItemName")}' was not found in container '{ctx.Value("containerName")}'.");
+
+    private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        return ArmResponse.Ok(Render(s, Require(ctx, s, v), ctx.SimNow()));
+    });
+
+    /// <summary>Style C answer for item operations (or 200 + item when lroDurationMs is 0).</summary>
+    private static ArmResponse ItemAccepted(ArmContext ctx, IStoreSession s, VaultRecord v, BackupDoc item, BackupDoc? job, string result = "item")
+    {
+        if (ctx.Sync() && result == "item")
+        {
+            return ArmResponse.Ok(Render(s, item, ctx.SimNow()));
+        }
+
+        var op = BackupOps.Create(s, ctx, v.Id, item.Id, result, job is null ? null : BackupRequest.JobInfo(Json.Str(job.Body, "name")!), BackupEngine.Next(s));
+        var opId = Json.Str(op, "name")!;
+        var itemId = Json.Str(item.Body, "id");
+        return BackupOps.Accepted(ctx, $"{itemId}/operationResults/{opId}", $"{itemId}/operationsStatus/{opId}");
+    }
+
+    private static ArmResponse Put(ArmContext ctx)
+    {
+        var props = ctx.RequireBodyObject()["properties"] as JsonObject ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties is required.");
+        return ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var now = ctx.SimNow();
+            var item = Find(ctx, s, v);
+            var rt = ctx.Runtime.Backup;
+            var rehydrate = Json.Bool(props["isRehydrate"]) == true;
+            if (item is null)
+            {
+                if (rehydrate)
+                {
+                    throw ArmErrors.NotFound("BMSUserErrorItemNotFound", $"There is no soft-deleted item '{ctx.Value("protectedItemName")}' to undelete.");
+                }
+
+                item = Enable(ctx, s, v, props, now);
+                var job = BackupEngine.NewJob(s, rt, v.Id, item, "ConfigureBackup", now, null);
+                return ItemAccepted(ctx, s, v, item, job);
+            }
+
+            if (item.Meta["purgeAt"] is not null)
+            {
+                if (!rehydrate)
+                {
+                    throw ArmErrors.BadRequest("UserErrorItemSoftDeleted",
+                        $"The item '{Json.Str(item.Props, "friendlyName")}' is in soft-deleted state. Undelete it first (PUT with isRehydrate: true), then resume protection.");
+                }
+
+                item.Meta.Remove("purgeAt");
+                item.Props["protectionState"] = "ProtectionStopped";
+                item.Props["isRehydrate"] = true;
+                item.Save(s);
+                return ItemAccepted(ctx, s, v, item, BackupEngine.NewJob(s, rt, v.Id, item, "Undelete", now, null));
+            }
+
+            item.Props.Remove("isRehydrate");
+            var state = Json.Str(props, "protectionState");
+            if (BackupModel.Eq(state, "ProtectionStopped"))
+            {
+                item.Props["protectionState"] = "ProtectionStopped";
+                item.Props["policyId"] = string.Empty;
+                item.Props["policyName"] = string.Empty;
+                item.Save(s);
+                return ItemAccepted(ctx, s, v, item, BackupEngine.NewJob(s, rt, v.Id, item, "DisableBackup", now, null));
+            }
+
+            if (Json.Str(props, "policyId") is { Length: > 0 } policyId)
+            {
+                var policy = RequirePolicy(s, v, policyId, Json.Str(item.Props, "backupManagementType")!);
+                var wasStopped = Json.Str(item.Props, "protectionState") == "ProtectionStopped";
+                item.Props["policyId"] = Json.Str(policy.Body, "id");
+                item.Props["policyName"] = Json.Str(policy.Body, "name");
+                if (wasStopped)
+                {
+                    item.Props["protectionState"] = RecoveryPoints.ForItem(s, item.Id).Count > 0 ? "Protected" : "IRPending";
+                    item.Meta["protectedSince"] = Json.Timestamp(now);
+                }
+            }
+
+            ApplyDiskExclusion(s, item, props);
+            item.Save(s);
+            return ItemAccepted(ctx, s, v, item, BackupEngine.NewJob(s, rt, v.Id, item, "ConfigureBackup", now, null));
+        });
+    }
+
+    private static BackupDoc RequirePolicy(IStoreSession s, VaultRecord v, string policyId, string bmt)
+    {
+        var policy = PolicyStore.ByPolicyId(s, v.Id, policyId)
+            ?? throw ArmErrors.BadRequest("BMSUserErrorPolicyNotFound", $"The backup policy '{policyId}' was not found in this vault.");
+        if (!BackupModel.Eq(Json.Str(policy.Props, "backupManagementType"), bmt))
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorPolicyTypeMismatch",
+                $"The policy '{Json.Str(policy.Body, "name")}' is a {Json.Str(policy.Props, "backupManagementType")} policy and cannot protect a {bmt} item.");
+        }
+
+        return policy;
+    }
+
+    private static void ApplyDiskExclusion(IStoreSession s, BackupDoc item, JsonObject props)
+    {
+        if (props["extendedProperties"]?["diskExclusionProperties"] is not JsonObject dx || Json.Str(item.Props, "backupManagementType") != "AzureIaasVM")
+        {
+            return;
+        }
+
+        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);
+        var luns = (vm?.Body["properties"]?["storageProfile"]?["dataDisks"] as JsonArray ?? []).Select(d => Json.Int(d?["lun"]) ?? -1).ToHashSet();
+        var list = (dx["diskLunList"] as JsonArray ?? []).Select(x => Json.Int(x) ?? -1).ToList();
+        var bad = list.Where(l => !luns.Contains(l)).ToList();
+        if (bad.Count > 0)
+        {
+            throw ArmErrors.BadRequest("UserErrorInvalidDiskLun", $"The VM has no data disk with LUN {string.Join(", ", bad)}.");
+        }
+
+        var inclusion = Json.Bool(dx["isInclusionList"]) ?? true;
+        Json.Obj(item.Props, "extendedProperties")["diskExclusionProperties"] = new JsonObject
+        {
+            ["diskLunList"] = new JsonArray([.. list.Select(l => (JsonNode?)l)]),
+            ["isInclusionList"] = inclusion,
+        };
+        item.Meta["includedDisks"] = inclusion ? list.Count : luns.Count - list.Count;
+    }
+
+    private static BackupDoc Enable(ArmContext ctx, IStoreSession s, VaultRecord v, JsonObject props, DateTimeOffset now)
+    {
+        var containerName = ctx.Value("containerName");
+        var itemName = ctx.Value("protectedItemName");
+        var policyId = Json.Str(props, "policyId");
+        if (string.IsNullOrEmpty(policyId))
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorPolicyNotSpecified", "A policyId is required to enable protection.");
+        }
+
+        var location = BackupModel.Location(v);
+        var containerId = BackupModel.ContainerId(v.Id, containerName);
+        var container = BackupDoc.Load(s, containerId, BackupKinds.Container);
+        JsonObject p;
+        string sourceKey;
+        string bmt;
+        if (containerName.StartsWith("IaasVMContainer;", StringComparison.OrdinalIgnoreCase) || containerName.StartsWith("iaasvmcontainerv2;", StringComparison.OrdinalIgnoreCase))
+        {
+            bmt = "AzureIaasVM";
+            var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "sourceResourceId (the VM id) is required to enable protection.");
+            var vm = BackupDoc.Load(s, sourceId, BackupKinds.VirtualMachine)
+                ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
+            var vmLocation = Json.Str(vm.Body, "location");
+            if (vmLocation != location)
+            {
+                throw ArmErrors.BadRequest("UserErrorVmAndVaultInDifferentRegions",
+                    $"The virtual machine '{Json.Str(vm.Body, "name")}' is in '{vmLocation}' but the vault is in '{location}'. A VM can only be backed up to a vault in the same region.");
+            }
+
+            var vmName = Json.Str(vm.Body, "name")!;
+            if (!itemName.EndsWith(";" + vmName, StringComparison.OrdinalIgnoreCase))
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The protected item name '{itemName}' does not match the VM '{vmName}'.");
+            }
+
+            sourceKey = vm.Id;
+            var segs = containerName.Split(';');
+            p = new JsonObject
+            {
+                ["friendlyName"] = vmName,
+                ["virtualMachineId"] = Json.Str(vm.Body, "id"),
+                ["protectedItemType"] = "Microsoft.Compute/virtualMachines",
+                ["backupManagementType"] = "AzureIaasVM",
+                ["workloadType"] = "VM",
+                ["containerName"] = string.Join(';', segs.Skip(segs.Length == 4 ? 1 : 0)),
+                ["sourceResourceId"] = Json.Str(vm.Body, "id"),
+                ["protectedItemDataId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
+            };
+            if (container is null)
+            {
+                container = new BackupDoc(containerId, BackupKinds.Container, v.Id, new JsonObject
+                {
+                    ["id"] = containerId,
+                    ["name"] = containerName,
+                    ["type"] = BackupModel.ContainerType,
+                    ["properties"] = new JsonObject
+                    {
+                        ["friendlyName"] = vmName,
+                        ["backupManagementType"] = "AzureIaasVM",
+                        ["registrationStatus"] = "Registered",
+                        ["healthStatus"] = "Healthy",
+                        ["containerType"] = "Microsoft.Compute/virtualMachines",
+                        ["virtualMachineId"] = Json.Str(vm.Body, "id"),
+                        ["virtualMachineVersion"] = "Compute",
+                        ["resourceGroup"] = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3],
+                    },
+                }, new JsonObject { ["vaultId"] = v.Id, ["implicit"] = true });
+            }
+        }
+        else if (containerName.StartsWith("StorageContainer;", StringComparison.OrdinalIgnoreCase))
+        {
+            bmt = "AzureStorage";
+            if (container is null)
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The storage account container '{containerName}' is not registered to this vault. Register it first.");
+            }
+
+            var sa = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupKinds.StorageAccount)
+                ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", "The storage account of this container no longer exists.");
+            var share = itemName.Contains(';', StringComparison.Ordinal) ? itemName[(itemName.IndexOf(';', StringComparison.Ordinal) + 1)..] : itemName;
+            share = Sources.FileShares(sa).FirstOrDefault(x => BackupModel.Eq(x, share))
+                ?? throw ArmErrors.BadRequest("UserErrorFileShareNotFound", $"The file share '{share}' was not found in storage account '{Json.Str(sa.Body, "name")}'.");
+            sourceKey = sa.Id + "/" + share;
+            p = new JsonObject
+            {
+                ["friendlyName"] = share,
+                ["protectedItemType"] = "AzureFileShareProtectedItem",
+                ["backupManagementType"] = "AzureStorage",
+                ["workloadType"] = "AzureFileShare",
+                ["containerName"] = containerName,
+                ["sourceResourceId"] = Json.Str(sa.Body, "id"),
+                ["kpisHealths"] = new JsonObject(),
+            };
+        }
+        else if (containerName.StartsWith("VMAppContainer;", StringComparison.OrdinalIgnoreCase))
+        {
+            bmt = "AzureWorkload";
+            if (container is null)
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The workload container '{containerName}' is not registered to this vault. Register it first.");
+            }
+
+            var vm = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupKinds.VirtualMachine);
+            var sql = vm is null ? null : Sources.Sql(vm);
+            var parts = itemName.Split(';');
+            var db = parts.Length == 3 && sql is not null ? sql.Value.Databases.FirstOrDefault(d => BackupModel.Eq(d, parts[2])) : null;
+            if (db is null || sql is null || vm is null)
+            {
+                throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"The SQL database '{itemName}' was not found on container '{containerName}'. Use SQLDataBase;<instance>;<database>.");
+            }
+
+            sourceKey = $"{vm.Id}/{sql.Value.Instance}/{db}";
+            p = new JsonObject
+            {
+                ["friendlyName"] = db,
+                ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
+                ["parentName"] = sql.Value.Instance,
+                ["parentType"] = "AzureVmWorkloadSQLInstance",
+                ["protectedItemType"] = "AzureVmWorkloadSQLDatabase",
+                ["backupManagementType"] = "AzureWorkload",
+                ["workloadType"] = "SQLDataBase",
+                ["containerName"] = containerName,
+                ["sourceResourceId"] = Json.Str(vm.Body, "id"),
+                ["protectedItemDataSourceId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
+                ["protectedItemHealthStatus"] = "Healthy",
+            };
+        }
+        else
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The container '{containerName}' is not one this emulator can protect items in (IaasVMContainer;…, StorageContainer;…, VMAppContainer;…).");
+        }
+
+        var policy = RequirePolicy(s, v, policyId, bmt);
+        var elsewhere = BackupDoc.List(s, DocumentKinds.ProtectedItem).FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), sourceKey));
+        if (elsewhere is not null)
+        {
+            var otherVault = Json.Str(elsewhere.Meta, "vaultId")!;
+            throw ArmErrors.BadRequest("UserErrorProtectableItemAlreadyProtected",
+                $"The item '{Json.Str(p, "friendlyName")}' is already protected by vault '{otherVault.Split('/')[^1]}' ({otherVault}). An item can be protected by one vault only; stop protection there first.");
+        }
+
+        container.Save(s);
+        p["protectionState"] = "IRPending";
+        p["protectionStatus"] = "Healthy";
+        p["healthStatus"] = "Passed";
+        p["lastBackupStatus"] = string.Empty;
+        p["policyId"] = Json.Str(policy.Body, "id");
+        p["policyName"] = Json.Str(policy.Body, "name");
+        p["lastRecoveryPoint"] = null;
+        p["isScheduledForDeferredDelete"] = false;
+        var wireId = BackupModel.ItemId(Json.Str(container.Body, "id")!, itemName);
+        var item = new BackupDoc(wireId, DocumentKinds.ProtectedItem, Json.Str(container.Body, "id"), new JsonObject
+        {
+            ["id"] = wireId,
+            ["name"] = itemName,
+            ["type"] = BackupModel.ItemType,
+            ["properties"] = p,
+        }, new JsonObject { ["vaultId"] = v.Id, ["sourceKey"] = sourceKey, ["protectedSince"] = Json.Timestamp(now), ["softDeleteDays"] = BackupModel.SoftDeleteDays(v) });
+        if (bmt == "AzureStorage")
+        {
+            item.Meta["storageAccount"] = sourceKey.Split('/')[8];
+        }
+
+        ApplyDiskExclusion(s, item, props);
+        item.Save(s);
+        return item;
+    }
+
+    /// <summary>Stop protection and delete data: soft-deleted for the vault's retention when soft delete is on, else gone.</summary>
+    private static ArmResponse Delete(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        var item = Find(ctx, s, v);
+        if (item is null)
+        {
+            return ArmResponse.NoContent();
+        }
+
+        if (item.Meta["purgeAt"] is not null)
+        {
+            throw ArmErrors.BadRequest("UserErrorItemAlreadySoftDeleted",
+                $"The item '{Json.Str(item.Props, "friendlyName")}' is already soft-deleted; it will be purged at {Json.Str(item.Meta, "purgeAt")}.");
+        }
+
+        var now = ctx.SimNow();
+        var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "DeleteBackupData", now, null);
+        var soft = BackupModel.SoftDeleteState(v) is "Enabled" or "AlwaysON";
+        if (soft)
+        {
+            var days = BackupModel.SoftDeleteDays(v);
+            item.Meta["softDeleteDays"] = days;
+            item.Meta["purgeAt"] = Json.Timestamp(now.AddDays(days));
+            item.Props["protectionState"] = "ProtectionStopped";
+            item.Props["policyId"] = string.Empty;
+            item.Props["policyName"] = string.Empty;
+            item.Save(s);
+        }
+        else
+        {
+            BackupEngine.PurgeItem(s, item);
+        }
+
+        if (ctx.Sync())
+        {
+            return ArmResponse.Ok(null);
+        }
+
+        var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", BackupRequest.JobInfo(Json.Str(job.Body, "name")!), BackupEngine.Next(s));
+        var opId = Json.Str(op, "name")!;
+        return BackupOps.Accepted(ctx, $"{v.Id}/backupOperationResults/{opId}", $"{v.Id}/backupOperations/{opId}");
+    });
+
+    private static ArmResponse BackupNow(ArmContext ctx)
+    {
+        var props = ctx.BodyObjectOrEmpty()["properties"] as JsonObject ?? Json.Object();
+        return ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var item = Require(ctx, s, v);
+            var now = ctx.SimNow();
+            var bmt = Json.Str(item.Props, "backupManagementType");
+            var state = Json.Str(item.Props, "protectionState");
+            if (item.Meta["purgeAt"] is not null || state == "ProtectionStopped")
+            {
+                throw ArmErrors.BadRequest("UserErrorBackupNotAllowedProtectionStopped", $"Protection of '{Json.Str(item.Props, "friendlyName")}' is stopped; resume protection before taking a backup.");
+            }
+
+            if (bmt == "MAB")
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorOperationNotSupported", "On-demand backups of MARS items are started from the agent.");
+            }
+
+            var expected = bmt switch { "AzureStorage" => "AzureFileShareBackupRequest", "AzureWorkload" => "AzureWorkloadBackupRequest", _ => "IaasVMBackupRequest" };
+            var objectType = Json.Str(props, "objectType") ?? expected;
+            if (objectType != expected)
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"A {bmt} item needs a backup request of objectType '{expected}', not '{objectType}'.");
+            }
+
+            var running = s.ListByKind(BackupKinds.Job, v.Id).Select(BackupDoc.From)
+                .Any(j => Json.Str(j.Meta, "itemId") is { } id && BackupModel.Eq(id, item.Id) && Json.Str(j.Props, "operation") == "Backup" && Json.Str(j.Props, "status") == "InProgress");
+            if (running)
+            {
+                throw ArmErrors.BadRequest("UserErrorBackupOperationInProgress", $"A backup of '{Json.Str(item.Props, "friendlyName")}' is already in progress. Wait for it to finish and retry.");
+            }
+
+            var backupType = "Full";
+            if (bmt == "AzureWorkload")
+            {
+                backupType = Json.Str(props, "backupType") ?? "Full";
+                backupType = new[] { "Full", "Differential", "Log", "CopyOnlyFull" }.FirstOrDefault(x => BackupModel.Eq(x, backupType))
+                    ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"backupType '{backupType}' is invalid; use Full, Differential, Log or CopyOnlyFull.");
+                if (backupType is "Differential" or "Log" && item.Meta["logChainStart"] is null)
+                {
+                    throw ArmErrors.BadRequest("UserErrorSQLNoFullBackup", $"A {backupType} backup needs an existing Full backup of '{Json.Str(item.Props, "friendlyName")}'. Take a Full backup first.");
+                }
+
+                if (backupType == "CopyOnlyFull")
+                {
+                    backupType = "Full";
+                }
+            }
+
+            DateTimeOffset? expiry = null;
+            if (Json.Str(props, "recoveryPointExpiryTimeInUTC") is { } e)
+            {
+                expiry = Json.ParseTime(e) ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"recoveryPointExpiryTimeInUTC '{e}' is not a valid date-time.");
+                if (expiry <= now.AddDays(1) || expiry > now.AddDays(99 * 365))
+                {
+                    throw ArmErrors.BadRequest("UserErrorInvalidRecoveryPointExpiryTime", "recoveryPointExpiryTimeInUTC must be at least one day and at most 99 years in the future.");
+                }
+            }
+
+            expiry ??= now.AddDays(bmt == "AzureWorkload" ? 45 : 30);
+            var job = BackupEngine.StartBackupJob(s, ctx.Runtime.Backup, item, now, backupType, expiry, adhoc: true);
+            var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", BackupRequest.JobInfo(Json.Str(job.Body, "name")!), BackupEngine.Next(s));
+            var opId = Json.Str(op, "name")!;
+            var itemId = Json.Str(item.Body, "id");
+            return BackupOps.Accepted(ctx, $"{itemId}/operationResults/{opId}", $"{itemId}/operationsStatus/{opId}");
+        });
+    }
+
+    private static ArmResponse ListPoints(ArmContext ctx)
+    {
+        var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        DateTimeOffset? start = filter.TryGetValue("startDate", out var sd) ? BackupModel.ParseFilterTime(sd, "startDate") : null;
+        DateTimeOffset? end = filter.TryGetValue("endDate", out var ed) ? BackupModel.ParseFilterTime(ed, "endDate") : null;
+        var list = ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var item = Require(ctx, s, v);
+            var now = ctx.SimNow();
+            return RecoveryPoints.ForItem(s, item.Id)
+                .Select(rp => (rp, t: RecoveryPoints.TimeOf(rp) ?? now))
+                .Where(x => (start is null || x.t >= start) && (end is null || x.t <= end || Json.Bool(x.rp.Meta["log"]) == true))
+                .OrderByDescending(x => x.t)
+                .Select(x => (JsonNode)RecoveryPoints.Render(x.rp, now)).ToList();
+        });
+        return ctx.Page(list);
+    }
+
+    private static BackupDoc RequirePoint(ArmContext ctx, IStoreSession s, BackupDoc item) =>
+        BackupDoc.Load(s, RecoveryPoints.IdOf(item.Id, ctx.Value("recoveryPointId")), BackupKinds.RecoveryPoint)
+        ?? throw ArmErrors.NotFound("BMSUserErrorRecoveryPointNotFound", $"The recovery point '{ctx.Value("recoveryPointId")}' was not found (it may have expired).");
+
+    private static ArmResponse GetPoint(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        return ArmResponse.Ok(RecoveryPoints.Render(RequirePoint(ctx, s, Require(ctx, s, v)), ctx.SimNow()));
+    });
+
+    private static ArmResponse Restore(ArmContext ctx)
+    {
+        var props = ctx.RequireBodyObject()["properties"] as JsonObject ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties is required.");
+        return ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var item = Require(ctx, s, v);
+            var rp = RequirePoint(ctx, s, item);
+            var meta = Json.Object();
+            var bag = Restores.Validate(s, BackupModel.Location(v), item, rp, props, meta);
+            var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "Restore", ctx.SimNow(), BackupEngine.RestoreDuration, bag);
+            foreach (var (k, val) in meta)
+            {
+                job.Meta[k] = val?.DeepClone();
+            }
+
+            job.Meta["recoveryPointId"] = Json.Str(rp.Body, "name");
+            job.Save(s);
+            var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", BackupRequest.JobInfo(Json.Str(job.Body, "name")!), BackupEngine.Next(s));
+            var opId = Json.Str(op, "name")!;
+            var itemId = Json.Str(item.Body, "id");
+            return BackupOps.Accepted(ctx, $"{itemId}/operationResults/{opId}", $"{itemId}/operationsStatus/{opId}");
+        });
+    }
+
+    private static ArmResponse ProvisionIlr(ArmContext ctx)
+    {
+        var props = ctx.BodyObjectOrEmpty()["properties"] as JsonObject ?? Json.Object();
+        return ctx.Store.Transaction(s =>
+        {
+            var v = BackupRequest.Begin(ctx, s);
+            var item = Require(ctx, s, v);
+            var rp = RequirePoint(ctx, s, item);
+            var bmt = Json.Str(item.Props, "backupManagementType");
+            var objectType = Json.Str(props, "objectType") ?? (bmt == "AzureStorage" ? "AzureFileShareProvisionILRRequest" : "IaasVMILRRegistrationRequest");
+            if ((bmt == "AzureIaasVM" && objectType != "IaasVMILRRegistrationRequest") || (bmt == "AzureStorage" && objectType != "AzureFileShareProvisionILRRequest") || bmt is not ("AzureIaasVM" or "AzureStorage"))
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Instant item recovery is not available with objectType '{objectType}' for a {bmt} item.");
+            }
+
+            var now = ctx.SimNow();
+            rp.Meta["ilrUntil"] = Json.Timestamp(now.AddHours(12));
+            rp.Save(s);
+            var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);
+            var os = Json.Str(vm?.Meta, "osType") ?? "Windows";
+            var rpName = Json.Str(rp.Body, "name")!;
+            var scriptText = os == "Linux"
+                ? $"#!/usr/bin/env python3\n# RecoveryVault emulator ILR script for {Json.Str(item.Props, "friendlyName")} recovery point {rpName}\nprint('Mounting recovery point {rpName} (emulated)')\n"
+                : $"# RecoveryVault emulator ILR script for {Json.Str(item.Props, "friendlyName")} recovery point {rpName}\nWrite-Host 'Mounting recovery point {rpName} (emulated)'\n";
+            var ext = os == "Linux" ? ".py" : ".ps1";
+            var suffix = $"_{Json.Str(item.Props, "friendlyName")}_{rpName}";
+            var info = new JsonObject
+            {
+                ["objectType"] = "OperationStatusProvisionILRExtendedInfo",
+                ["recoveryTarget"] = new JsonObject
+                {
+                    ["clientScripts"] = new JsonArray(new JsonObject
+                    {
+                        ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(scriptText)),
+                        ["scriptExtension"] = ext,
+                        ["osType"] = os,
+                        ["url"] = $"{ctx.BaseUrl}/_emulator/ilr/{rpName}{ext}",
+                        ["scriptNameSuffix"] = suffix,
+                    }),
+                },
+            };
+            var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", info, BackupEngine.Next(s));
+            var opId = Json.Str(op, "name")!;
+            var itemId = Json.Str(item.Body, "id");
+            return BackupOps.Accepted(ctx, $"{itemId}/operationResults/{opId}", $"{itemId}/operationsStatus/{opId}");
+        });
+    }
+
+    private static ArmResponse RevokeIlr(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        var item = Require(ctx, s, v);
+        var rp = RequirePoint(ctx, s, item);
+        rp.Meta.Remove("ilrUntil");
+        rp.Save(s);
+        var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", null, BackupEngine.Next(s));
+        var opId = Json.Str(op, "name")!;
+        var itemId = Json.Str(item.Body, "id");
+        return BackupOps.Accepted(ctx, $"{itemId}/operationResults/{opId}", $"{itemId}/operationsStatus/{opId}");
+    });
+}
