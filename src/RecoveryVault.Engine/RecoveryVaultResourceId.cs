@@ -183,6 +183,9 @@ public sealed class RecoveryVaultResourceId : IEquatable<RecoveryVaultResourceId
         return sb.ToString();
     }
 
+    /// <summary>Escapes one path segment the way ARM expects backup names (';' stays literal).</summary>
+    public static string EscapeSegment(string name) => EscapeName(name);
+
     // Backup names contain ';' which ARM expects literally; only truly reserved characters get escaped.
     internal static string EscapeName(string name) => Uri.EscapeDataString(name).Replace("%3B", ";", StringComparison.Ordinal);
 

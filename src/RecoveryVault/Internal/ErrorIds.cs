@@ -49,6 +49,26 @@ public static class ErrorIds
     public const string EmulatorRequestFailed = "EmulatorRequestFailed";
     /// <summary>Parameters contradict each other.</summary>
     public const string InvalidParameterCombination = "InvalidParameterCombination";
+    /// <summary>A schedule that Azure Backup would refuse.</summary>
+    public const string InvalidSchedule = "InvalidSchedule";
+    /// <summary>Retention rules that Azure Backup would refuse.</summary>
+    public const string InvalidRetention = "InvalidRetention";
+    /// <summary>No backup policy of that name.</summary>
+    public const string PolicyNotFound = "PolicyNotFound";
+    /// <summary>No backup item / protectable item of that name.</summary>
+    public const string ItemNotFound = "ItemNotFound";
+    /// <summary>No such job.</summary>
+    public const string JobNotFound = "JobNotFound";
+    /// <summary>No such recovery point.</summary>
+    public const string RecoveryPointNotFound = "RecoveryPointNotFound";
+    /// <summary>The kind does not support what was asked.</summary>
+    public const string UnsupportedForKind = "UnsupportedForKind";
+    /// <summary>A job failed while being waited for.</summary>
+    public const string JobFailed = "JobFailed";
+    /// <summary>Wait-RecoveryVaultJob ran out of time.</summary>
+    public const string WaitTimedOut = "WaitTimedOut";
+    /// <summary>No vault given to a vault-scoped cmdlet.</summary>
+    public const string VaultRequired = "VaultRequired";
     /// <summary>Unclassified service error (the ARM code is in the message).</summary>
     public const string ServiceError = "ServiceError";
 

@@ -1,0 +1,56 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Core;
+using RecoveryVault.Engine.Models;
+
+namespace RecoveryVault.Engine.Hosting;
+
+/// <summary>What a started backup write gave back: the final resource (if any), the job it started, the last status.</summary>
+/// <param name="Resource">The resource the operation returned, when it returned one.</param>
+/// <param name="JobId">The job id from the status document, when the service started a job.</param>
+/// <param name="Status">The last status document.</param>
+/// <param name="Completed">False with -NoWait style calls.</param>
+public sealed record BackupOperationResult(BackupResourceData? Resource, string? JobId, JsonObject? Status, bool Completed);
+
+public sealed partial class RecoveryVaultSession
+{
+    /// <summary>Streams a backup collection of a vault.</summary>
+    public IAsyncEnumerable<BackupResourceData> ListBackupAsync(RecoveryVaultResourceId vaultId, string relativePath, string? filter, CancellationToken ct) =>
+        Stream(_client.GetBackupResourcesAsync(vaultId, relativePath, filter, ct), vaultId + "/" + relativePath, ct);
+
+    /// <summary>Gets a backup resource.</summary>
+    public Task<BackupResourceData> GetBackupAsync(RecoveryVaultResourceId vaultId, string relativePath, CancellationToken ct) =>
+        Call(async () => (await _client.GetBackupResourceAsync(vaultId, relativePath, ct).ConfigureAwait(false)).Value, vaultId + "/" + relativePath);
+
+    /// <summary>Runs a backup write and (unless <paramref name="wait"/> is false) follows it to the end.</summary>
+    public Task<BackupOperationResult> BackupOperationAsync(RecoveryVaultResourceId vaultId, string method, string relativePath, JsonObject? body, bool wait, CancellationToken ct) =>
+        Call(async () =>
+        {
+            var op = await _client.StartBackupOperationAsync(wait ? WaitUntil.Completed : WaitUntil.Started, new RequestMethod(method), vaultId, relativePath, body, ct).ConfigureAwait(false);
+            var status = op.LastStatus;
+            if (!wait && !op.HasCompleted)
+            {
+                // One look at the status so the caller gets the job id even without waiting.
+                await op.UpdateStatusAsync(ct).ConfigureAwait(false);
+                status = op.LastStatus;
+            }
+            var jobId = status?["properties"]?["jobId"]?.GetValue<string>();
+            return new BackupOperationResult(op.ValueOrDefault, jobId, status, op.HasCompleted);
+        }, vaultId + "/" + relativePath);
+
+    /// <summary>The ARM endpoint's view of an arbitrary resource (VMs, storage accounts), for validation.</summary>
+    public Task<bool> ResourceExistsAsync(string resourceId, string apiVersion, CancellationToken ct) =>
+        Call(async () =>
+        {
+            try
+            {
+                await _client.SendAsync(true, RequestMethod.Get, _client.BuildUri(RecoveryVaultResourceId.Parse(resourceId).ToPath(), apiVersion), null, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RecoveryVaultRequestFailedException ex) when (ex.Status == 404)
+            {
+                return false;
+            }
+        }, resourceId);
+}

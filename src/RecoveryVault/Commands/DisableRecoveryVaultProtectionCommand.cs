@@ -1,0 +1,72 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Stops protecting an item, keeping its backup data, or deleting it with -DeleteBackupData (soft-deleted for 14 days when the vault's soft delete is on).</summary>
+[Cmdlet(VerbsLifecycle.Disable, "RecoveryVaultProtection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(BackupJob), typeof(BackupItem))]
+public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
+{
+    /// <summary>The item (from Get-RecoveryVaultItem).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+    [ValidateNotNull]
+    public BackupItem? InputObject { get; set; }
+
+    /// <summary>Also delete the backup data (recovery points).</summary>
+    [Parameter]
+    public SwitchParameter DeleteBackupData { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var item = InputObject!;
+        var vault = RecoveryVaultResourceId.Parse(item.VaultId);
+        var path = BackupPaths.Item(item.Id);
+        Run(async ct =>
+        {
+            try
+            {
+                if (!DeleteBackupData && item.ProtectionState == "ProtectionStopped")
+                {
+                    EmitWarning($"Protection of '{item.FriendlyName}' is already stopped (backup data kept); nothing to do.");
+                    if (PassThru)
+                    {
+                        Emit(item);
+                    }
+                    return;
+                }
+                var action = DeleteBackupData ? "Stop protection and DELETE all backup data" : "Stop protection (keep backup data)";
+                if (!await ShouldProcessAsync(item.Id, action).ConfigureAwait(false))
+                {
+                    return;
+                }
+                var result = DeleteBackupData
+                    ? await Session.BackupOperationAsync(vault, "DELETE", path, null, wait: true, ct).ConfigureAwait(false)
+                    : await Session.BackupOperationAsync(vault, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped"), wait: true, ct).ConfigureAwait(false);
+                await EmitJobOrResourceAsync(vault, result, item.Id, async token =>
+                {
+                    try
+                    {
+                        return new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString());
+                    }
+                    catch (RecoveryVaultServiceException ex) when (ex.Status == 404)
+                    {
+                        return null;
+                    }
+                }, ct).ConfigureAwait(false);
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, item.Id, ErrorIds.ItemNotFound);
+            }
+        });
+    }
+}

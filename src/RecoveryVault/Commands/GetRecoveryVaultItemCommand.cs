@@ -1,0 +1,99 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Gets the protected (backup) items of a vault, with filters.</summary>
+[Cmdlet(VerbsCommon.Get, "RecoveryVaultItem")]
+[OutputType(typeof(BackupItem))]
+public sealed class GetRecoveryVaultItemCommand : VaultScopedCmdletBase
+{
+    /// <summary>Friendly name (VM, share, database); wildcards allowed.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string? Name { get; set; }
+
+    /// <summary>Kind of workload.</summary>
+    [Parameter]
+    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase", "MarsServer")]
+    public string? Kind { get; set; }
+
+    /// <summary>Only items protected by this policy (name).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PolicyName { get; set; }
+
+    /// <summary>IRPending, Protected, ProtectionStopped, ProtectionError, ProtectionPaused.</summary>
+    [Parameter]
+    [ValidateSet("IRPending", "Protected", "ProtectionStopped", "ProtectionError", "ProtectionPaused")]
+    public string? ProtectionState { get; set; }
+
+    /// <summary>Passed, ActionRequired, ActionSuggested, Invalid.</summary>
+    [Parameter]
+    [ValidateSet("Passed", "ActionRequired", "ActionSuggested", "Invalid")]
+    public string? HealthStatus { get; set; }
+
+    /// <summary>Only soft-deleted items (their data is kept 14 days).</summary>
+    [Parameter]
+    public SwitchParameter Deleted { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var vault = ResolveVault();
+        if (vault is null)
+        {
+            return;
+        }
+        var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
+        var filters = new List<string>();
+        if (Kind is not null)
+        {
+            var (management, _, itemType) = BackupKinds.Map[Kind];
+            filters.Add($"backupManagementType eq '{management}'");
+            filters.Add($"itemType eq '{itemType}'");
+        }
+        if (PolicyName is not null)
+        {
+            filters.Add($"policyName eq '{PolicyName}'");
+        }
+        Run(async ct =>
+        {
+            bool any = false;
+            try
+            {
+                await foreach (var d in Session.ListBackupAsync(vault, "backupProtectedItems", filters.Count == 0 ? null : string.Join(" and ", filters), ct).ConfigureAwait(false))
+                {
+                    var item = new BackupItem(d, vault.ToString());
+                    if (!pattern.IsMatch(item.FriendlyName)
+                        || (Kind is not null && !string.Equals(item.Kind, Kind, StringComparison.OrdinalIgnoreCase))
+                        || (PolicyName is not null && !string.Equals(item.PolicyName, PolicyName, StringComparison.OrdinalIgnoreCase))
+                        || (ProtectionState is not null && !string.Equals(item.ProtectionState, ProtectionState, StringComparison.OrdinalIgnoreCase))
+                        || (HealthStatus is not null && !string.Equals(item.HealthStatus, HealthStatus, StringComparison.OrdinalIgnoreCase))
+                        || item.IsDeleted != Deleted.IsPresent)
+                    {
+                        continue;
+                    }
+                    any = true;
+                    Emit(item);
+                }
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
+                return;
+            }
+            if (!any && Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name))
+            {
+                EmitError(new ErrorRecord(new ItemNotFoundException($"No backup item named '{Name}' matches in vault {vault.Name}."), ErrorIds.ItemNotFound, ErrorCategory.ObjectNotFound, Name));
+            }
+        });
+    }
+}

@@ -1,0 +1,103 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Creates a backup policy from a schedule and retention (validated before any request).</summary>
+[Cmdlet(VerbsCommon.New, "RecoveryVaultPolicy", SupportsShouldProcess = true)]
+[OutputType(typeof(BackupPolicy))]
+public sealed class NewRecoveryVaultPolicyCommand : VaultScopedCmdletBase
+{
+    /// <summary>Policy name.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidatePattern("^[a-zA-Z][a-zA-Z0-9_-]{2,149}$")]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>What the policy protects.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase")]
+    public string Kind { get; set; } = string.Empty;
+
+    /// <summary>When backups run (New-RecoveryVaultSchedule; default daily 22:00 UTC).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public BackupSchedule? Schedule { get; set; }
+
+    /// <summary>What is kept (New-RecoveryVaultRetention; default 30 daily points).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public BackupRetention? Retention { get; set; }
+
+    /// <summary>Enhanced VM policy (V2: hourly backups, trusted launch, 7–30 days of instant restore).</summary>
+    [Parameter]
+    public SwitchParameter Enhanced { get; set; }
+
+    /// <summary>Days of instant restore snapshots (VM: 1–5 standard, 1–30 enhanced).</summary>
+    [Parameter]
+    [ValidateRange(1, 30)]
+    public int? InstantRestoreDays { get; set; }
+
+    /// <summary>SQL log backup interval in minutes.</summary>
+    [Parameter]
+    [ValidateSet("15", "30", "60", "120", "240", "480", "720", "1440")]
+    public int LogBackupIntervalMinutes { get; set; } = 60;
+
+    /// <summary>SQL log backup retention in days (7–35).</summary>
+    [Parameter]
+    [ValidateRange(7, 35)]
+    public int LogRetentionDays { get; set; } = 15;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var vault = ResolveVault();
+        if (vault is null)
+        {
+            return;
+        }
+        var schedule = Schedule ?? new BackupSchedule("Daily", new TimeSpan(22, 0, 0), [], null, null, "UTC");
+        var retention = Retention ?? new BackupRetention(30, null, [DayOfWeek.Sunday], null, null, ["January"], "First");
+        if (Enhanced && Kind != BackupKinds.AzureVM)
+        {
+            WriteError(InputError("-Enhanced applies to AzureVM policies only.", ErrorIds.UnsupportedForKind, Name));
+            return;
+        }
+        var instant = InstantRestoreDays;
+        if (Kind == BackupKinds.AzureVM && instant is { } days && (Enhanced ? days < 7 : days > 5))
+        {
+            WriteError(InputError(Enhanced ? $"Enhanced policies keep instant restore snapshots 7–30 days (got {days})." : $"Standard policies keep instant restore snapshots 1–5 days (got {days}).",
+                ErrorIds.InvalidRetention, Name));
+            return;
+        }
+        if (PolicyBuilder.Validate(Kind, schedule, retention, Enhanced) is { } problem)
+        {
+            WriteError(InputError(problem, problem.Contains("retention", StringComparison.OrdinalIgnoreCase) && !problem.Contains("schedule", StringComparison.OrdinalIgnoreCase) ? ErrorIds.InvalidRetention : ErrorIds.InvalidSchedule, Name));
+            return;
+        }
+        var body = PolicyBuilder.Build(Kind, schedule, retention, Enhanced, instant, LogBackupIntervalMinutes, LogRetentionDays);
+        var target = $"{vault}/backupPolicies/{Name}";
+        Run(async ct =>
+        {
+            if (!await ShouldProcessAsync(target, $"Create {Kind} backup policy ({schedule}; keep {retention})").ConfigureAwait(false))
+            {
+                return;
+            }
+            try
+            {
+                var path = "backupPolicies/" + Uri.EscapeDataString(Name);
+                await Session.BackupOperationAsync(vault, "PUT", path, body, wait: true, ct).ConfigureAwait(false);
+                Emit(new BackupPolicy(await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false), vault.ToString()));
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, target, ErrorIds.VaultNotFound);
+            }
+        });
+    }
+}

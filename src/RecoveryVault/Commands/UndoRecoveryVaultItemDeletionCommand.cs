@@ -1,0 +1,56 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Brings back a soft-deleted item with its backup data (protection stays stopped; resume it after).</summary>
+[Cmdlet(VerbsCommon.Undo, "RecoveryVaultItemDeletion", SupportsShouldProcess = true)]
+[OutputType(typeof(BackupJob), typeof(BackupItem))]
+public sealed class UndoRecoveryVaultItemDeletionCommand : BackupJobCmdletBase
+{
+    /// <summary>The soft-deleted item (Get-RecoveryVaultItem -Deleted).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+    [ValidateNotNull]
+    public BackupItem? InputObject { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var item = InputObject!;
+        var vault = RecoveryVaultResourceId.Parse(item.VaultId);
+        var path = BackupPaths.Item(item.Id);
+        Run(async ct =>
+        {
+            try
+            {
+                if (!item.IsDeleted)
+                {
+                    EmitWarning($"'{item.FriendlyName}' is not deleted; nothing to undo.");
+                    if (PassThru)
+                    {
+                        Emit(item);
+                    }
+                    return;
+                }
+                if (!await ShouldProcessAsync(item.Id, "Undelete backup item").ConfigureAwait(false))
+                {
+                    return;
+                }
+                var result = await Session.BackupOperationAsync(vault, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped", rehydrate: true), wait: true, ct).ConfigureAwait(false);
+                await EmitJobOrResourceAsync(vault, result, item.Id,
+                    async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, item.Id, ErrorIds.ItemNotFound);
+            }
+        });
+    }
+}

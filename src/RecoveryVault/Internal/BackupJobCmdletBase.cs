@@ -1,0 +1,54 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Globalization;
+using System.Management.Automation;
+using RecoveryVault.Engine;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Internal;
+
+/// <summary>Base of cmdlets that start backup work: they return the job (or the resource with -PassThru) and take -Wait.</summary>
+public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
+{
+    /// <summary>Wait for the job to finish (with progress).</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>Return the affected resource instead of the job.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>OData date format of the backup API's filters.</summary>
+    internal static string FilterDate(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd hh:mm:ss tt", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes the job of a started operation (waiting when asked), or the resource with -PassThru.</summary>
+    protected async Task EmitJobOrResourceAsync(RecoveryVaultResourceId vault, BackupOperationResult result, string target, Func<CancellationToken, Task<object?>>? resource, CancellationToken ct)
+    {
+        BackupJob? job = null;
+        if (result.JobId is not null)
+        {
+            job = await JobSupport.GetAsync(Session, vault, result.JobId, ct).ConfigureAwait(false);
+            if (Wait)
+            {
+                job = (await JobSupport.WaitAsync(Session, [job], null, EmitProgress, ct).ConfigureAwait(false))[0];
+                if (job.Status == "Failed")
+                {
+                    EmitError(new ErrorRecord(new InvalidOperationException($"Job {job.JobId} ({job.Operation} of {job.EntityFriendlyName}) failed: {job.ErrorMessage ?? "no details"}."),
+                        ErrorIds.JobFailed, ErrorCategory.OperationStopped, target));
+                }
+            }
+        }
+        else
+        {
+            EmitVerbose($"The service started no job for {target}.");
+        }
+        if (PassThru && resource is not null)
+        {
+            Emit(await resource(ct).ConfigureAwait(false));
+        }
+        else if (job is not null)
+        {
+            Emit(job);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using RecoveryVault.Engine;
+using RecoveryVault.Engine.Models;
+using RecoveryVault.Internal;
+
+namespace RecoveryVault.Models;
+
+/// <summary>Common shape of every backup object: it knows its vault, so it pipes on without -VaultId plumbing.</summary>
+public abstract class BackupObject
+{
+    internal BackupObject(BackupResourceData data, string vaultId)
+    {
+        Id = data.Id ?? string.Empty;
+        Name = data.Name ?? string.Empty;
+        VaultId = vaultId;
+        var vault = RecoveryVaultResourceId.Parse(vaultId);
+        VaultName = vault.Name;
+        ResourceGroupName = vault.ResourceGroupName ?? string.Empty;
+        Kind = BackupKinds.KindOf(data.BackupManagementType, data.WorkloadType);
+        BackupManagementType = data.BackupManagementType;
+        WorkloadType = data.WorkloadType;
+    }
+
+    /// <summary>Service name of the object.</summary>
+    public string Name { get; }
+
+    /// <summary>AzureVM, AzureFileShare, SqlDatabase or MarsServer.</summary>
+    public string? Kind { get; }
+
+    /// <summary>Vault name.</summary>
+    public string VaultName { get; }
+
+    /// <summary>Vault resource group.</summary>
+    public string ResourceGroupName { get; }
+
+    /// <summary>Vault id.</summary>
+    public string VaultId { get; }
+
+    /// <summary>Resource id.</summary>
+    public string Id { get; }
+
+    /// <summary>Service backupManagementType.</summary>
+    public string? BackupManagementType { get; }
+
+    /// <summary>Service workloadType.</summary>
+    public string? WorkloadType { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
+}
+
+/// <summary>A backup policy.</summary>
+public sealed class BackupPolicy : BackupObject
+{
+    internal BackupPolicy(BackupResourceData data, string vaultId) : base(data, vaultId)
+    {
+        PolicyType = data.Read("policyType");
+        ProtectedItemsCount = int.TryParse(data.Read("protectedItemsCount"), out var n) ? n : 0;
+        ScheduleFrequency = data.Read("schedulePolicy", "scheduleRunFrequency");
+        ScheduleRunTimes = ReadArray(data, "schedulePolicy", "scheduleRunTimes");
+        TimeZone = data.Read("timeZone");
+        DailyRetentionDays = int.TryParse(data.Read("retentionPolicy", "dailySchedule", "retentionDuration", "count"), out var d) ? d : null;
+        WeeklyRetentionWeeks = int.TryParse(data.Read("retentionPolicy", "weeklySchedule", "retentionDuration", "count"), out var w) ? w : null;
+        MonthlyRetentionMonths = int.TryParse(data.Read("retentionPolicy", "monthlySchedule", "retentionDuration", "count"), out var m) ? m : null;
+        YearlyRetentionYears = int.TryParse(data.Read("retentionPolicy", "yearlySchedule", "retentionDuration", "count"), out var y) ? y : null;
+        InstantRpRetentionDays = int.TryParse(data.Read("instantRpRetentionRangeInDays"), out var i) ? i : null;
+        Document = data.Raw.ToJsonString();
+    }
+
+    private static string[] ReadArray(BackupResourceData data, params string[] path)
+    {
+        System.Text.Json.Nodes.JsonNode? node = data.Properties;
+        foreach (var p in path)
+        {
+            node = node?[p];
+        }
+        return node is System.Text.Json.Nodes.JsonArray a ? a.Select(x => x?.ToString() ?? string.Empty).ToArray() : [];
+    }
+
+    /// <summary>V1 or V2 (enhanced) for VM policies.</summary>
+    public string? PolicyType { get; }
+
+    /// <summary>Items using it.</summary>
+    public int ProtectedItemsCount { get; }
+
+    /// <summary>Daily, Weekly or Hourly.</summary>
+    public string? ScheduleFrequency { get; }
+
+    /// <summary>Run times.</summary>
+    public string[] ScheduleRunTimes { get; }
+
+    /// <summary>Time zone of the schedule.</summary>
+    public string? TimeZone { get; }
+
+    /// <summary>Daily points kept (days).</summary>
+    public int? DailyRetentionDays { get; }
+
+    /// <summary>Weekly points kept (weeks).</summary>
+    public int? WeeklyRetentionWeeks { get; }
+
+    /// <summary>Monthly points kept (months).</summary>
+    public int? MonthlyRetentionMonths { get; }
+
+    /// <summary>Yearly points kept (years).</summary>
+    public int? YearlyRetentionYears { get; }
+
+    /// <summary>Instant restore snapshot retention (days).</summary>
+    public int? InstantRpRetentionDays { get; }
+
+    /// <summary>The policy document as the service returned it (JSON).</summary>
+    public string Document { get; }
+}
+
+/// <summary>Something that can be protected (a VM, a file share, a SQL database).</summary>
+public sealed class ProtectableItem : BackupObject
+{
+    internal ProtectableItem(BackupResourceData data, string vaultId) : base(data, vaultId)
+    {
+        FriendlyName = data.FriendlyName ?? Name;
+        ProtectionState = data.Read("protectionState");
+        SourceResourceId = data.Read("virtualMachineId") ?? data.Read("parentContainerFabricId") ?? data.Read("sourceResourceId");
+        ContainerName = ContainerFromId(Id);
+        ParentName = data.Read("parentName") ?? data.Read("serverName");
+        ProtectableItemType = data.ObjectType;
+    }
+
+    internal static string? ContainerFromId(string id)
+    {
+        var parts = id.Split('/');
+        var i = Array.FindIndex(parts, p => p.Equals("protectionContainers", StringComparison.OrdinalIgnoreCase));
+        return i >= 0 && i + 1 < parts.Length ? parts[i + 1] : null;
+    }
+
+    /// <summary>Display name.</summary>
+    public string FriendlyName { get; }
+
+    /// <summary>NotProtected, Protected…</summary>
+    public string? ProtectionState { get; }
+
+    /// <summary>Azure resource behind it (VM id, storage account id).</summary>
+    public string? SourceResourceId { get; }
+
+    /// <summary>Container name.</summary>
+    public string? ContainerName { get; }
+
+    /// <summary>Parent (SQL instance, storage account).</summary>
+    public string? ParentName { get; }
+
+    /// <summary>Service item type.</summary>
+    public string? ProtectableItemType { get; }
+}
+
+/// <summary>A backup container (registered storage account, SQL VM, MARS server, VM container).</summary>
+public sealed class BackupContainer : BackupObject
+{
+    internal BackupContainer(BackupResourceData data, string vaultId) : base(data, vaultId)
+    {
+        FriendlyName = data.FriendlyName ?? Name;
+        RegistrationStatus = data.Read("registrationStatus");
+        HealthStatus = data.Read("healthStatus");
+        ContainerType = data.Read("containerType");
+        SourceResourceId = data.Read("sourceResourceId") ?? data.Read("virtualMachineId");
+        AgentVersion = data.Read("extendedInfo", "agentVersion") ?? data.Read("agentVersion");
+    }
+
+    /// <summary>Display name.</summary>
+    public string FriendlyName { get; }
+
+    /// <summary>Registered…</summary>
+    public string? RegistrationStatus { get; }
+
+    /// <summary>Health.</summary>
+    public string? HealthStatus { get; }
+
+    /// <summary>Service container type.</summary>
+    public string? ContainerType { get; }
+
+    /// <summary>Azure resource behind it.</summary>
+    public string? SourceResourceId { get; }
+
+    /// <summary>MARS agent version.</summary>
+    public string? AgentVersion { get; }
+}
+
+/// <summary>A protected item (backup item).</summary>
+public sealed class BackupItem : BackupObject
+{
+    internal BackupItem(BackupResourceData data, string vaultId) : base(data, vaultId)
+    {
+        FriendlyName = data.FriendlyName ?? Name;
+        ProtectionState = data.Read("protectionState");
+        ProtectionStatus = data.Read("protectionStatus");
+        HealthStatus = data.Read("healthStatus");
+        LastBackupStatus = data.Read("lastBackupStatus");
+        LastBackupTime = DateTimeOffset.TryParse(data.Read("lastBackupTime"), out var t) ? t : null;
+        LatestRecoveryPoint = DateTimeOffset.TryParse(data.Read("lastRecoveryPoint"), out var r) ? r : null;
+        PolicyId = data.Read("policyId");
+        PolicyName = string.IsNullOrEmpty(PolicyId) ? null : PolicyId.Split('/')[^1];
+        SourceResourceId = data.Read("sourceResourceId") ?? data.Read("virtualMachineId");
+        ContainerName = ProtectableItem.ContainerFromId(Id) ?? data.Read("containerName");
+        IsDeleted = string.Equals(data.Read("isScheduledForDeferredDelete"), "true", StringComparison.OrdinalIgnoreCase);
+        DeferredDeleteTime = DateTimeOffset.TryParse(data.Read("deferredDeleteTimeInUTC"), out var d) && IsDeleted ? d : null;
+        ProtectedItemType = data.ObjectType;
+    }
+
+    /// <summary>Display name (VM name, share name, database).</summary>
+    public string FriendlyName { get; }
+
+    /// <summary>IRPending, Protected, ProtectionStopped, ProtectionError…</summary>
+    public string? ProtectionState { get; }
+
+    /// <summary>Healthy / Unhealthy.</summary>
+    public string? ProtectionStatus { get; }
+
+    /// <summary>Health.</summary>
+    public string? HealthStatus { get; }
+
+    /// <summary>Last backup status.</summary>
+    public string? LastBackupStatus { get; }
+
+    /// <summary>Last backup time.</summary>
+    public DateTimeOffset? LastBackupTime { get; }
+
+    /// <summary>Latest recovery point time.</summary>
+    public DateTimeOffset? LatestRecoveryPoint { get; }
+
+    /// <summary>Policy id.</summary>
+    public string? PolicyId { get; }
+
+    /// <summary>Policy name.</summary>
+    public string? PolicyName { get; }
+
+    /// <summary>Azure resource protected.</summary>
+    public string? SourceResourceId { get; }
+
+    /// <summary>Container name.</summary>
+    public string? ContainerName { get; }
+
+    /// <summary>Soft-deleted (stop protection with delete while soft delete is on).</summary>
+    public bool IsDeleted { get; }
+
+    /// <summary>When a soft-deleted item is purged.</summary>
+    public DateTimeOffset? DeferredDeleteTime { get; }
+
+    /// <summary>Service item type.</summary>
+    public string? ProtectedItemType { get; }
+}
+
+/// <summary>A recovery point of an item.</summary>
+public sealed class RecoveryPoint : BackupObject
+{
+    internal RecoveryPoint(BackupResourceData data, string vaultId, BackupItem? item) : base(data, vaultId)
+    {
+        RecoveryPointTime = DateTimeOffset.TryParse(data.Read("recoveryPointTime"), out var t) ? t : null;
+        RecoveryPointType = data.Read("recoveryPointType") ?? data.Read("type");
+        ObjectType = data.Read("objectType");
+        ItemId = Id.Contains("/recoveryPoints/", StringComparison.OrdinalIgnoreCase) ? Id[..Id.LastIndexOf("/recoveryPoints/", StringComparison.OrdinalIgnoreCase)] : string.Empty;
+        ItemName = item?.FriendlyName ?? ItemId.Split('/')[^1];
+        ItemKind = item?.Kind ?? Kind;
+        Tiers = data.Properties["recoveryPointTierDetails"] is System.Text.Json.Nodes.JsonArray tiers
+            ? string.Join(",", tiers.Select(x => $"{x?["type"]}:{x?["status"]}"))
+            : null;
+    }
+
+    /// <summary>When the point was taken.</summary>
+    public DateTimeOffset? RecoveryPointTime { get; }
+
+    /// <summary>AppConsistent, CrashConsistent, Full, Log…</summary>
+    public string? RecoveryPointType { get; }
+
+    /// <summary>Service object type.</summary>
+    public string? ObjectType { get; }
+
+    /// <summary>Protected item id.</summary>
+    public string ItemId { get; }
+
+    /// <summary>Item display name.</summary>
+    public string ItemName { get; }
+
+    /// <summary>Kind of the item.</summary>
+    public string? ItemKind { get; }
+
+    /// <summary>Tier details (InstantRP/HardenedRP…).</summary>
+    public string? Tiers { get; }
+}
+
+/// <summary>A backup job.</summary>
+public sealed class BackupJob : BackupObject
+{
+    internal BackupJob(BackupResourceData data, string vaultId) : base(data, vaultId)
+    {
+        JobId = Name;
+        Operation = data.Read("operation");
+        Status = data.Read("status");
+        EntityFriendlyName = data.Read("entityFriendlyName");
+        StartTime = DateTimeOffset.TryParse(data.Read("startTime"), out var s) ? s : null;
+        EndTime = DateTimeOffset.TryParse(data.Read("endTime"), out var e) ? e : null;
+        Duration = System.Xml.XmlConvert.ToTimeSpan(data.Read("duration") ?? "PT0S");
+        JobType = data.Read("jobType");
+        ErrorMessage = data.Properties["errorDetails"] is System.Text.Json.Nodes.JsonArray errs && errs.Count > 0
+            ? string.Join("; ", errs.Select(x => (x?["errorString"] ?? x?["errorMessage"])?.ToString()))
+            : null;
+        ProgressPercentage = double.TryParse(data.Read("extendedInfo", "progressPercentage"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : null;
+    }
+
+    /// <summary>Job id.</summary>
+    public string JobId { get; }
+
+    /// <summary>Backup, Restore, ConfigureBackup…</summary>
+    public string? Operation { get; }
+
+    /// <summary>InProgress, Completed, Failed, Cancelled…</summary>
+    public string? Status { get; }
+
+    /// <summary>Item name.</summary>
+    public string? EntityFriendlyName { get; }
+
+    /// <summary>Start.</summary>
+    public DateTimeOffset? StartTime { get; }
+
+    /// <summary>End.</summary>
+    public DateTimeOffset? EndTime { get; }
+
+    /// <summary>Duration.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>Service job type.</summary>
+    public string? JobType { get; }
+
+    /// <summary>Error text of a failed job.</summary>
+    public string? ErrorMessage { get; }
+
+    /// <summary>Progress (0–100) when the service reports it.</summary>
+    public double? ProgressPercentage { get; }
+
+    /// <summary>True for Completed, CompletedWithWarnings, Failed, Cancelled.</summary>
+    public bool IsFinished => Status is "Completed" or "CompletedWithWarnings" or "Failed" or "Cancelled";
+}
