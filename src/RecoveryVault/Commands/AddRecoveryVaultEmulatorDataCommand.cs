@@ -13,7 +13,7 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RecoveryVaultEmulatorData", SupportsShouldProcess = true, DefaultParameterSetName = ResourceGroupSet)]
 [OutputType(typeof(EmulatorPrincipal), ParameterSetName = [PrincipalSet])]
-[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet])]
+[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, ClockSet])]
 public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBase
 {
     private const string ResourceGroupSet = "ResourceGroup";
@@ -21,14 +21,24 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     private const string SubscriptionSet = "Subscription";
     private const string FaultSet = "Fault";
     private const string RoleAssignmentSet = "RoleAssignment";
+    private const string VirtualMachineSet = "VirtualMachine";
+    private const string StorageAccountSet = "StorageAccount";
+    private const string SqlServerSet = "SqlServer";
+    private const string MarsServerSet = "MarsServer";
+    private const string ClockSet = "Clock";
 
-    /// <summary>Resource group to create.</summary>
+    /// <summary>Resource group to create (or, for VMs, storage accounts and SQL servers, the one they are in).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ResourceGroupSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = VirtualMachineSet)]
+    [Parameter(Mandatory = true, ParameterSetName = StorageAccountSet)]
+    [Parameter(Mandatory = true, ParameterSetName = SqlServerSet)]
     [ValidateNotNullOrEmpty]
     public string ResourceGroupName { get; set; } = string.Empty;
 
     /// <summary>Its region.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ResourceGroupSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = VirtualMachineSet)]
+    [Parameter(ParameterSetName = StorageAccountSet)]
     [ValidateNotNullOrEmpty]
     public string Location { get; set; } = string.Empty;
 
@@ -88,6 +98,79 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateNotNullOrEmpty]
     public string Scope { get; set; } = string.Empty;
 
+    /// <summary>Name of a VM to seed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = VirtualMachineSet)]
+    [ValidateNotNullOrEmpty]
+    public string VirtualMachineName { get; set; } = string.Empty;
+
+    /// <summary>Windows or Linux.</summary>
+    [Parameter(ParameterSetName = VirtualMachineSet)]
+    [ValidateSet("Windows", "Linux")]
+    public string OsType { get; set; } = "Windows";
+
+    /// <summary>Number of data disks (LUN 0..N-1, 128 GB each).</summary>
+    [Parameter(ParameterSetName = VirtualMachineSet)]
+    [ValidateRange(0, 64)]
+    public int DataDiskCount { get; set; } = 1;
+
+    /// <summary>Premium disks.</summary>
+    [Parameter(ParameterSetName = VirtualMachineSet)]
+    public SwitchParameter Premium { get; set; }
+
+    /// <summary>Encrypted disks.</summary>
+    [Parameter(ParameterSetName = VirtualMachineSet)]
+    public SwitchParameter Encrypted { get; set; }
+
+    /// <summary>Name of a storage account to seed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = StorageAccountSet)]
+    [ValidateNotNullOrEmpty]
+    public string StorageAccountName { get; set; } = string.Empty;
+
+    /// <summary>File shares in it.</summary>
+    [Parameter(ParameterSetName = StorageAccountSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] FileShareName { get; set; } = [];
+
+    /// <summary>Existing seeded VM that runs SQL Server.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SqlServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string SqlVirtualMachineName { get; set; } = string.Empty;
+
+    /// <summary>SQL instance name.</summary>
+    [Parameter(ParameterSetName = SqlServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string SqlInstance { get; set; } = "MSSQLSERVER";
+
+    /// <summary>Databases of the instance.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SqlServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] DatabaseName { get; set; } = [];
+
+    /// <summary>On-premises server with the MARS agent, registered to -VaultId.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = MarsServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string MarsServerName { get; set; } = string.Empty;
+
+    /// <summary>Vault the MARS server registers to.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = MarsServerSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [ValidateNotNullOrEmpty]
+    public string VaultId { get; set; } = string.Empty;
+
+    /// <summary>MARS agent version.</summary>
+    [Parameter(ParameterSetName = MarsServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string AgentVersion { get; set; } = "2.0.9250.0";
+
+    /// <summary>Folders the agent backs up.</summary>
+    [Parameter(ParameterSetName = MarsServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] ItemPath { get; set; } = [@"C:\Data"];
+
+    /// <summary>Moves the emulator's simulated clock forward (scheduled backups, retention, jobs run for that span).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClockSet)]
+    public TimeSpan AdvanceClock { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
@@ -111,6 +194,30 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
             {
                 ["kind"] = Fault, ["count"] = Count, ["retryAfterSeconds"] = RetryAfterSeconds, ["method"] = Method, ["pathContains"] = PathContains,
             }, $"{Count} x fault {Fault}"),
+            VirtualMachineSet => ("/_emulator/virtualMachines", new JsonObject
+            {
+                ["subscriptionId"] = SubscriptionId ?? session.SubscriptionId, ["resourceGroup"] = ResourceGroupName, ["name"] = VirtualMachineName,
+                ["location"] = Location.Length == 0 ? null : Location, ["osType"] = OsType, ["premium"] = Premium.IsPresent, ["encrypted"] = Encrypted.IsPresent,
+                ["disks"] = new JsonArray(Enumerable.Range(0, DataDiskCount).Select(i => (JsonNode)new JsonObject { ["lun"] = i, ["name"] = $"{VirtualMachineName}-data{i}", ["sizeGB"] = 128 }).ToArray()),
+            }, $"virtual machine '{VirtualMachineName}'"),
+            StorageAccountSet => ("/_emulator/storageAccounts", new JsonObject
+            {
+                ["subscriptionId"] = SubscriptionId ?? session.SubscriptionId, ["resourceGroup"] = ResourceGroupName, ["name"] = StorageAccountName,
+                ["location"] = Location.Length == 0 ? null : Location, ["fileShares"] = new JsonArray(FileShareName.Select(f => (JsonNode)f).ToArray()),
+            }, $"storage account '{StorageAccountName}'"),
+            SqlServerSet => ("/_emulator/sqlServers", new JsonObject
+            {
+                ["subscriptionId"] = SubscriptionId ?? session.SubscriptionId, ["resourceGroup"] = ResourceGroupName, ["vmName"] = SqlVirtualMachineName,
+                ["instance"] = SqlInstance, ["databases"] = new JsonArray(DatabaseName.Select(f => (JsonNode)f).ToArray()),
+            }, $"SQL Server on '{SqlVirtualMachineName}'"),
+            MarsServerSet => ("/_emulator/marsServers", new JsonObject
+            {
+                ["vaultId"] = VaultId, ["name"] = MarsServerName, ["agentVersion"] = AgentVersion, ["items"] = new JsonArray(ItemPath.Select(f => (JsonNode)f).ToArray()),
+            }, $"MARS server '{MarsServerName}'"),
+            ClockSet => ("/_emulator/clock/advance", new JsonObject
+            {
+                ["days"] = AdvanceClock.Days, ["hours"] = AdvanceClock.Hours, ["minutes"] = AdvanceClock.Minutes, ["seconds"] = AdvanceClock.Seconds,
+            }, $"{AdvanceClock} to the simulated clock"),
             RoleAssignmentSet => ("/_emulator/roleAssignments", new JsonObject { ["principalId"] = PrincipalId, ["roleName"] = RoleName, ["scope"] = Scope },
                 $"role '{RoleName}' for {PrincipalId} at {Scope}"),
             _ => ("/_emulator/resourceGroups", new JsonObject

@@ -10,7 +10,7 @@ using RecoveryVault.Models;
 namespace RecoveryVault.Commands;
 
 /// <summary>Takes an on-demand backup of protected items now; returns the backup jobs.</summary>
-[Cmdlet("Backup", "RecoveryVaultItem", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Backup, "RecoveryVaultItem", SupportsShouldProcess = true)]
 [OutputType(typeof(BackupJob), typeof(BackupItem))]
 public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
 {

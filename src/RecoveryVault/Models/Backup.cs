@@ -199,7 +199,9 @@ public sealed class BackupItem : BackupObject
         SourceResourceId = data.Read("sourceResourceId") ?? data.Read("virtualMachineId");
         ContainerName = ProtectableItem.ContainerFromId(Id) ?? data.Read("containerName");
         IsDeleted = string.Equals(data.Read("isScheduledForDeferredDelete"), "true", StringComparison.OrdinalIgnoreCase);
-        DeferredDeleteTime = DateTimeOffset.TryParse(data.Read("deferredDeleteTimeInUTC"), out var d) && IsDeleted ? d : null;
+        DeletedAt = DateTimeOffset.TryParse(data.Read("deferredDeleteTimeInUTC"), out var d) && IsDeleted ? d : null;
+        // The service keeps soft-deleted backup data 14 days after the deletion.
+        PurgeAt = DeletedAt?.AddDays(14);
         ProtectedItemType = data.ObjectType;
     }
 
@@ -239,8 +241,11 @@ public sealed class BackupItem : BackupObject
     /// <summary>Soft-deleted (stop protection with delete while soft delete is on).</summary>
     public bool IsDeleted { get; }
 
-    /// <summary>When a soft-deleted item is purged.</summary>
-    public DateTimeOffset? DeferredDeleteTime { get; }
+    /// <summary>When a soft-deleted item was deleted.</summary>
+    public DateTimeOffset? DeletedAt { get; }
+
+    /// <summary>When a soft-deleted item's data is purged for good.</summary>
+    public DateTimeOffset? PurgeAt { get; }
 
     /// <summary>Service item type.</summary>
     public string? ProtectedItemType { get; }
@@ -335,4 +340,44 @@ public sealed class BackupJob : BackupObject
 
     /// <summary>True for Completed, CompletedWithWarnings, Failed, Cancelled.</summary>
     public bool IsFinished => Status is "Completed" or "CompletedWithWarnings" or "Failed" or "Cancelled";
+}
+
+/// <summary>A mounted recovery point (instant file recovery).</summary>
+public sealed class FileRecoveryMount
+{
+    internal FileRecoveryMount(RecoveryPoint point, string itemName, string scriptPath, string? osType, string? password, DateTimeOffset expiresAt)
+    {
+        RecoveryPointId = point.Id;
+        RecoveryPointTime = point.RecoveryPointTime;
+        ItemName = itemName;
+        ScriptPath = scriptPath;
+        OsType = osType;
+        Password = password;
+        ExpiresAt = expiresAt;
+        VaultId = point.VaultId;
+    }
+
+    /// <summary>Recovery point id (pipe into Dismount-RecoveryVaultRecoveryPoint).</summary>
+    public string RecoveryPointId { get; }
+
+    /// <summary>Point time.</summary>
+    public DateTimeOffset? RecoveryPointTime { get; }
+
+    /// <summary>VM name.</summary>
+    public string ItemName { get; }
+
+    /// <summary>Where the mount script was saved.</summary>
+    public string ScriptPath { get; }
+
+    /// <summary>Windows or Linux.</summary>
+    public string? OsType { get; }
+
+    /// <summary>Password the script asks for.</summary>
+    public string? Password { get; }
+
+    /// <summary>When the mount ends by itself.</summary>
+    public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>Vault id.</summary>
+    public string VaultId { get; }
 }

@@ -1,0 +1,56 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>Gets the backup containers of a vault: registered storage accounts, SQL VMs, MARS servers, VM containers.</summary>
+[Cmdlet(VerbsCommon.Get, "RecoveryVaultContainer")]
+[OutputType(typeof(BackupContainer))]
+public sealed class GetRecoveryVaultContainerCommand : VaultScopedCmdletBase
+{
+    /// <summary>Kind of workload.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase", "MarsServer")]
+    public string Kind { get; set; } = string.Empty;
+
+    /// <summary>Friendly name; wildcards allowed.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string? Name { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var vault = ResolveVault();
+        if (vault is null)
+        {
+            return;
+        }
+        var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
+        Run(async ct =>
+        {
+            try
+            {
+                await foreach (var d in Session.ListBackupAsync(vault, "backupProtectionContainers", $"backupManagementType eq '{BackupKinds.Map[Kind].Management}'", ct).ConfigureAwait(false))
+                {
+                    var c = new BackupContainer(d, vault.ToString());
+                    if (pattern.IsMatch(c.FriendlyName))
+                    {
+                        Emit(c);
+                    }
+                }
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
+            }
+        });
+    }
+}
