@@ -19,6 +19,14 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Also remove what keeps a vault from being deleted: stop protection and delete the data of every item
+    /// (soft delete is turned off first and soft-deleted items are purged), unregister every container.
+    /// -WhatIf lists every step; the whole clean-up is confirmed once.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -32,14 +40,21 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
         }
         Run(async ct =>
         {
-            if (!await ShouldProcessAsync(id.ToString(), "Delete Recovery Services vault").ConfigureAwait(false))
-            {
-                return;
-            }
             try
             {
                 // ARM answers 204 for a vault that is not there; a mistyped name deserves an error instead.
-                await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
+                var vault = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
+                if (Force)
+                {
+                    if (!await VaultCleanup.RunAsync(this, Session, id, vault.SoftDeleteState, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                else if (!await ShouldProcessAsync(id.ToString(), "Delete Recovery Services vault").ConfigureAwait(false))
+                {
+                    return;
+                }
                 var done = await Session.DeleteVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, NoWait, ct).ConfigureAwait(false);
                 EmitVerbose(done ? $"Deleted {id}." : $"Deletion of {id} started; it finishes in the background.");
                 if (PassThru)

@@ -10,8 +10,15 @@ namespace RecoveryVault.Internal;
 /// write (objects, errors, verbose, progress, ShouldProcess prompts) back onto the pipeline thread, the only thread
 /// PowerShell allows them on.
 /// </summary>
-public abstract class RecoveryVaultCmdletBase : PSCmdlet
+public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
 {
+    bool ICmdletAccess.IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
+
+    Task<bool> ICmdletAccess.ShouldProcessStepAsync(string target, string action) => ShouldProcessAsync(target, action);
+
+    void ICmdletAccess.Verbose(string text) => EmitVerbose(text);
+
     private readonly CancellationTokenSource _cts = new();
     private BlockingCollection<Action>? _queue;
     private int _pipelineThreadId;
@@ -232,6 +239,19 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet
         ErrorIds.ServiceUnavailable => "Retry later; the client already retried three times.",
         _ => null,
     };
+}
+
+/// <summary>What helpers running inside a cmdlet's async work may ask of it.</summary>
+internal interface ICmdletAccess
+{
+    /// <summary>-WhatIf is in force.</summary>
+    bool IsWhatIf { get; }
+
+    /// <summary>ShouldProcess on the pipeline thread.</summary>
+    Task<bool> ShouldProcessStepAsync(string target, string action);
+
+    /// <summary>Verbose from any thread.</summary>
+    void Verbose(string text);
 }
 
 /// <summary>Carries a ready error record out of async work.</summary>
