@@ -35,7 +35,7 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
     [Parameter]
     public DateTime? From { get; set; }
 
-    /// <summary>Jobs started at or before (default: now).</summary>
+    /// <summary>Jobs started at or before (default: no limit).</summary>
     [Parameter]
     public DateTime? To { get; set; }
 
@@ -71,7 +71,7 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
                 var filters = new List<string>
                 {
                     $"startTime eq '{BackupJobCmdletBase.FilterDate(From ?? DateTime.UtcNow.AddDays(-7))}'",
-                    $"endTime eq '{BackupJobCmdletBase.FilterDate(To ?? DateTime.UtcNow.AddDays(1))}'",
+                    $"endTime eq '{BackupJobCmdletBase.FilterDate(To ?? BackupJobCmdletBase.OpenEnd)}'",
                 };
                 if (Status is not null)
                 {

@@ -67,7 +67,7 @@ public sealed class GetRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdletBa
                 string? filter = null;
                 if (After is not null || Before is not null)
                 {
-                    filter = $"startDate eq '{BackupJobCmdletBase.FilterDate(After ?? DateTime.UnixEpoch)}' and endDate eq '{BackupJobCmdletBase.FilterDate(Before ?? DateTime.UtcNow.AddDays(1))}'";
+                    filter = $"startDate eq '{BackupJobCmdletBase.FilterDate(After ?? DateTime.UnixEpoch)}' and endDate eq '{BackupJobCmdletBase.FilterDate(Before ?? BackupJobCmdletBase.OpenEnd)}'";
                 }
                 RecoveryPoint? latest = null;
                 await foreach (var d in Session.ListBackupAsync(vault, path, filter, ct).ConfigureAwait(false))

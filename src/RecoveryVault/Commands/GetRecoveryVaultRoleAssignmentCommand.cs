@@ -36,6 +36,8 @@ public sealed class GetRecoveryVaultRoleAssignmentCommand : VaultTargetCmdletBas
             var scope = id.ToString();
             try
             {
+                // ARM accepts assignments at the scope of a vault that does not exist; a typo deserves VaultNotFound.
+                await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
                 var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 await foreach (var d in Session.ListRoleDefinitionsAsync(scope, null, ct).ConfigureAwait(false))
                 {

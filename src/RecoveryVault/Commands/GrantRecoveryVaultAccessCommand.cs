@@ -42,6 +42,8 @@ public sealed class GrantRecoveryVaultAccessCommand : VaultTargetCmdletBase
             }
             try
             {
+                // ARM accepts assignments at the scope of a vault that does not exist; a typo deserves VaultNotFound.
+                await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
                 await foreach (var a in Session.ListRoleAssignmentsAsync(scope, ct).ConfigureAwait(false))
                 {
                     if (string.Equals(a.PrincipalId, PrincipalId, StringComparison.OrdinalIgnoreCase) && BackupRoles.SameDefinition(a.RoleDefinitionId, guid)

@@ -38,6 +38,8 @@ public sealed class RevokeRecoveryVaultAccessCommand : VaultTargetCmdletBase
             var scope = id.ToString();
             try
             {
+                // ARM accepts assignments at the scope of a vault that does not exist; a typo deserves VaultNotFound.
+                await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
                 var matches = new List<string>();
                 await foreach (var a in Session.ListRoleAssignmentsAsync(scope, ct).ConfigureAwait(false))
                 {

@@ -33,6 +33,8 @@ public sealed class StopRecoveryVaultJobCommand : RecoveryVaultCmdletBase
         {
             try
             {
+                // The piped object may be stale: ask the service where the job is now.
+                job = await JobSupport.GetAsync(Session, vault, job.JobId, ct).ConfigureAwait(false);
                 if (job.IsFinished)
                 {
                     EmitWarning($"Job {job.JobId} already ended ({job.Status}); nothing to cancel.");

@@ -18,6 +18,9 @@ public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>The end of an open time range (the service needs both ends; a clock ahead of ours must not cut it).</summary>
+    internal static readonly DateTimeOffset OpenEnd = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>OData date format of the backup API's filters.</summary>
     internal static string FilterDate(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd hh:mm:ss tt", CultureInfo.InvariantCulture);
 

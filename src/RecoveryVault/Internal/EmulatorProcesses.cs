@@ -122,16 +122,8 @@ internal static class EmulatorProcesses
             TryKill(process);
             return true;
         }
-        try
-        {
-            using var p = Process.GetProcessById(processId);
-            TryKill(p);
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        // Only processes this session started are ever stopped: a reused process id must never kill a stranger.
+        return false;
     }
 
     public static IReadOnlyCollection<int> Running => s_processes.Keys.ToList();
@@ -154,9 +146,9 @@ internal static class EmulatorProcesses
                 process.WaitForExit(5000);
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {
-            // Already gone.
+            // Already gone, or not ours to kill any more.
         }
     }
 }

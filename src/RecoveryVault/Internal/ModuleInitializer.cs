@@ -18,7 +18,12 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static readonly DependencyLoadContext s_context = new(s_dependencies);
 
     /// <inheritdoc />
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveEngine;
+    public void OnImport()
+    {
+        AssemblyLoadContext.Default.Resolving += ResolveEngine;
+        // An emulator started from this session must not outlive it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => EmulatorProcesses.StopAll();
+    }
 
     /// <inheritdoc />
     public void OnRemove(PSModuleInfo psModuleInfo)
