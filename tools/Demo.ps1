@@ -58,8 +58,65 @@ try {
     Get-RecoveryVault -Deleted | Format-Table | Out-Host
     Get-RecoveryVault -Deleted -Name dev-backup-01 | Restore-RecoveryVault -Confirm:$false | Format-Table | Out-Host
 
+    Step 'Backup lifecycle: seed a VM, a storage account with a file share, a SQL Server VM and a MARS server'
+    Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName web01 -DataDiskCount 2 | Out-Null
+    Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName sql01 | Out-Null
+    Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -SqlVirtualMachineName sql01 -DatabaseName sales | Out-Null
+    Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -StorageAccountName saprod01 -FileShareName finance | Out-Null
+    $vault = Get-RecoveryVault -Name prod-backup-01 -ResourceGroupName rg-prod
+    Add-RecoveryVaultEmulatorData -MarsServerName fileserver01 -VaultId $vault.Id -ItemPath 'D:\Shares' | Out-Null
+    $sub = (Get-RecoveryVaultContext).SubscriptionId
+    $sa = "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/saprod01"
+
+    Step 'A policy: daily at 02:30 W. Europe time, keep 14 days, 8 weeks, 12 months'
+    $policy = $vault | New-RecoveryVaultPolicy -Name vm-nightly -Kind AzureVM `
+        -Schedule (New-RecoveryVaultSchedule -Daily -At 02:30 -TimeZone 'W. Europe Standard Time') `
+        -Retention (New-RecoveryVaultRetention -DailyDays 14 -WeeklyWeeks 8 -MonthlyMonths 12)
+    $policy | Format-Table Name, Kind, ScheduleFrequency, TimeZone, DailyRetentionDays, WeeklyRetentionWeeks, MonthlyRetentionMonths | Out-Host
+
+    Step 'Protect the VM (data disk 1 excluded), the file share and the SQL database'
+    $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -ExcludeDiskLun 1 -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+    $vault | Register-RecoveryVaultContainer -StorageAccountId $sa | Out-Null
+    $vault | Get-RecoveryVaultProtectableItem -Kind AzureFileShare | Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Kind AzureFileShare | Select-Object -First 1) -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+    $vault | Register-RecoveryVaultContainer -VirtualMachineId "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/sql01" | Out-Null
+    $vault | Get-RecoveryVaultProtectableItem -Kind SqlDatabase | Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name HourlyLogBackup) -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+
+    Step 'Back up every protected VM now, keep it 30 days, and wait'
+    Get-RecoveryVault -Name prod-* | Get-RecoveryVaultItem -Kind AzureVM | Backup-RecoveryVaultItem -RetainUntil (Get-Date).AddDays(30) | Wait-RecoveryVaultJob | Format-Table Operation, Status, EntityFriendlyName, Duration | Out-Host
+
+    Step 'Let a week of simulated time pass: scheduled backups run'
+    Add-RecoveryVaultEmulatorData -AdvanceClock ([timespan]::FromDays(7)) | Format-List now, recoveryPointsCreated, jobsCompleted | Out-Host
+    $vault | Get-RecoveryVaultItem | Format-Table FriendlyName, Kind, ProtectionState, LastBackupStatus, LatestRecoveryPoint | Out-Host
+    "  web01 has $(@($vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint).Count) recovery points" | Out-Host
+
+    Step 'Restore: VM disks from the latest point, two files of the share, the database under a new name'
+    $vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint -Latest |
+        Restore-RecoveryVaultItem -RestoreDisks -StagingStorageAccountId $sa -TargetResourceGroupName rg-prod -Wait -Confirm:$false | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+    $vault | Get-RecoveryVaultItem -Name finance | Get-RecoveryVaultRecoveryPoint -Latest |
+        Restore-RecoveryVaultItem -FileShare -ItemPath 'q4/report.xlsx', 'q4/budget.xlsx' -ConflictPolicy Skip -Wait -Confirm:$false | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+    $vault | Get-RecoveryVaultItem -Name sales | Get-RecoveryVaultRecoveryPoint -Latest |
+        Restore-RecoveryVaultItem -SqlDatabase -TargetDatabaseName sales_restored -Wait -Confirm:$false | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+
+    Step 'Instant file recovery: mount the latest VM point, then dismount it'
+    $mount = $vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint -Latest | Mount-RecoveryVaultRecoveryPoint -Path ([IO.Path]::GetTempPath())
+    $mount | Format-List ItemName, ScriptPath, OsType, ExpiresAt | Out-Host
+    $mount | Dismount-RecoveryVaultRecoveryPoint
+
+    Step 'Stop protection of the VM and delete its data: it is soft-deleted for 14 days; undo that'
+    $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false | Out-Null
+    $vault | Get-RecoveryVaultItem -Deleted | Format-Table FriendlyName, IsDeleted, PurgeAt | Out-Host
+    $vault | Get-RecoveryVaultItem -Deleted | Undo-RecoveryVaultItemDeletion -Wait | Out-Null
+    $vault | Get-RecoveryVaultItem -Name web01 | Format-Table FriendlyName, ProtectionState, IsDeleted | Out-Host
+
+    Step 'A vault with backup data cannot simply be deleted...'
+    try { $vault | Remove-RecoveryVault -Confirm:$false -ErrorAction Stop }
+    catch { Write-Host "  As expected: [$($_.FullyQualifiedErrorId)] $($_.Exception.Message)" -ForegroundColor Yellow }
+    Step '...Remove-RecoveryVault -Force plans the whole clean-up (-WhatIf shows it), then does it'
+    $vault | Remove-RecoveryVault -Force -WhatIf
+    $vault | Remove-RecoveryVault -Force -Confirm:$false
+
     Step 'Clean up: remove every vault'
-    Get-RecoveryVault | Remove-RecoveryVault -Confirm:$false
+    Get-RecoveryVault | Remove-RecoveryVault -Force -Confirm:$false
     "  vaults left: $(@(Get-RecoveryVault).Count)" | Out-Host
 }
 finally {

@@ -53,7 +53,10 @@ Describe 'Module surface' {
         ($commands.Name | Sort-Object) | Should -Be ($manifest.CmdletsToExport | Sort-Object)
         foreach ($c in $commands) {
             $c.ImplementingType.GetCustomAttributes([System.Management.Automation.OutputTypeAttribute], $false) | Should -Not -BeNullOrEmpty -Because "$($c.Name) declares its output"
-            if ($c.Verb -in 'New', 'Set', 'Remove', 'Restore', 'Grant', 'Revoke', 'Reset', 'Add', 'Start', 'Stop') {
+            # New-RecoveryVaultSchedule/-Retention only build objects in memory; everything else with these verbs changes state.
+            $builders = 'New-RecoveryVaultSchedule', 'New-RecoveryVaultRetention'
+            $mutating = 'New', 'Set', 'Remove', 'Restore', 'Grant', 'Revoke', 'Reset', 'Add', 'Start', 'Stop', 'Enable', 'Disable', 'Resume', 'Undo', 'Backup', 'Register', 'Unregister', 'Mount', 'Dismount'
+            if ($c.Verb -in $mutating -and $c.Name -notin $builders) {
                 $c.Parameters.Keys | Should -Contain 'WhatIf' -Because "$($c.Name) changes something"
             }
         }
