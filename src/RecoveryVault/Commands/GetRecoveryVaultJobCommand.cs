@@ -28,7 +28,7 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
 
     /// <summary>Backup, Restore, ConfigureBackup, DisableBackup, DeleteBackupData, Register, UnRegister…</summary>
     [Parameter]
-    [ValidateSet("Backup", "Restore", "ConfigureBackup", "DisableBackup", "DeleteBackupData", "Register", "UnRegister", "UndoDeletion", "CrossRegionRestore")]
+    [ValidateSet("Backup", "Restore", "ConfigureBackup", "DisableBackup", "DeleteBackupData", "Register", "UnRegister", "Undelete", "CrossRegionRestore")]
     public string? Operation { get; set; }
 
     /// <summary>Jobs started at or after (default: 7 days ago).</summary>

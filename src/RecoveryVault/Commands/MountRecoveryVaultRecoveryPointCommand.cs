@@ -27,10 +27,10 @@ public sealed class MountRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
 
-    /// <summary>iSCSI initiator name of the machine that will run the script.</summary>
+    /// <summary>iSCSI initiator name of the machine that will run the script (default: one made from this computer's name).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string InitiatorName { get; set; } = "iqn.2016-01.com.recoveryvault:" + Environment.MachineName.ToLowerInvariant();
+    public string? InitiatorName { get; set; }
 
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
@@ -60,7 +60,7 @@ public sealed class MountRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdlet
                     ["properties"] = new JsonObject
                     {
                         ["objectType"] = "IaasVMILRRegistrationRequest", ["recoveryPointId"] = rp.Name, ["virtualMachineId"] = item.SourceResourceId,
-                        ["initiatorName"] = InitiatorName, ["renewExistingRegistration"] = false,
+                        ["initiatorName"] = InitiatorName ?? "iqn.2016-01.com.recoveryvault:" + Environment.MachineName.ToLowerInvariant(), ["renewExistingRegistration"] = false,
                     },
                 };
                 var result = await Session.BackupOperationAsync(vault, "POST", BackupPaths.RecoveryPoint(rp.ItemId, rp.Name) + "/provisionInstantItemRecovery", body, wait: true, ct).ConfigureAwait(false);

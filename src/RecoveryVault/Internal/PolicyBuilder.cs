@@ -124,6 +124,17 @@ internal static class PolicyBuilder
         {
             target["retentionPolicy"] = LongTerm(retention, runTime);
         }
+        else if (schedule is not null && target["retentionPolicy"] is JsonObject kept)
+        {
+            // The service keeps the points taken at the schedule's run time: a new run time moves every rule with it.
+            foreach (var rule in kept.Select(kv => kv.Value).OfType<JsonObject>())
+            {
+                if (rule["retentionTimes"] is JsonArray)
+                {
+                    rule["retentionTimes"] = new JsonArray(runTime);
+                }
+            }
+        }
     }
 
     public static BackupSchedule ReadSchedule(JsonObject holder, string? timeZone)

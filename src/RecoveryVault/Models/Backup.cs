@@ -256,7 +256,8 @@ public sealed class RecoveryPoint : BackupObject
 {
     internal RecoveryPoint(BackupResourceData data, string vaultId, BackupItem? item) : base(data, vaultId)
     {
-        RecoveryPointTime = DateTimeOffset.TryParse(data.Read("recoveryPointTime"), out var t) ? t : null;
+        // SQL points carry their time as recoveryPointTimeInUTC; the log chain has none (it is a range).
+        RecoveryPointTime = DateTimeOffset.TryParse(data.Read("recoveryPointTime") ?? data.Read("recoveryPointTimeInUTC"), out var t) ? t : null;
         RecoveryPointType = data.Read("recoveryPointType") ?? data.Read("type");
         ObjectType = data.Read("objectType");
         ItemId = Id.Contains("/recoveryPoints/", StringComparison.OrdinalIgnoreCase) ? Id[..Id.LastIndexOf("/recoveryPoints/", StringComparison.OrdinalIgnoreCase)] : string.Empty;
