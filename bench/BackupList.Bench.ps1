@@ -12,7 +12,8 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
-$emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0
+# A frozen backup clock: the emulator's scheduler must not be what is measured.
+$emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0 -ClockRate 0
 try {
     $emulator | Connect-RecoveryVault | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-bench -Location westeurope | Out-Null
@@ -26,10 +27,19 @@ try {
     '{0,-44} {1,10:N1} s' -f "seeded $Vaults vaults x $ItemsPerVault items", $seed.Elapsed.TotalSeconds
 
     # The raw client: HttpClient, the pinned certificate, one token, GET + nextLink, JSON parsed to count items.
-    $handler = [System.Net.Http.SocketsHttpHandler]::new()
-    $thumb = $emulator.Thumbprint
-    $handler.SslOptions.RemoteCertificateValidationCallback = [System.Net.Security.RemoteCertificateValidationCallback] { param($s, $c, $ch, $e) $c.GetCertHashString() -eq $thumb }
-    $http = [System.Net.Http.HttpClient]::new($handler)
+    # The TLS callback runs on pool threads, where a PowerShell script block cannot: it is compiled.
+    Add-Type -TypeDefinition @'
+public static class RawPinnedHandler
+{
+    public static System.Net.Http.SocketsHttpHandler Create(string thumbprint)
+    {
+        var handler = new System.Net.Http.SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (s, c, ch, e) => c != null && string.Equals(c.GetCertHashString(), thumbprint, System.StringComparison.OrdinalIgnoreCase);
+        return handler;
+    }
+}
+'@
+    $http = [System.Net.Http.HttpClient]::new([RawPinnedHandler]::Create($emulator.Thumbprint))
     $form = "grant_type=client_credentials&client_id=$($emulator.ClientId)&client_secret=$($emulator.ClientSecret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
     $tokenResponse = $http.PostAsync("$($emulator.Endpoint)/$($emulator.TenantId)/oauth2/v2.0/token", [System.Net.Http.StringContent]::new($form, [Text.Encoding]::UTF8, 'application/x-www-form-urlencoded')).GetAwaiter().GetResult()
     $token = ($tokenResponse.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json).access_token
@@ -43,8 +53,10 @@ try {
             while ($url) {
                 $doc = [System.Text.Json.JsonDocument]::Parse($http.GetStringAsync($url).GetAwaiter().GetResult())
                 $count += $doc.RootElement.GetProperty('value').GetArrayLength()
-                $next = $null
-                $url = if ($doc.RootElement.TryGetProperty('nextLink', [ref] $next) -and $next.ValueKind -eq 'String') { $next.GetString() } else { $null }
+                $url = $null
+                foreach ($p in $doc.RootElement.EnumerateObject()) {
+                    if ($p.Name -eq 'nextLink' -and $p.Value.ValueKind -eq 'String') { $url = $p.Value.GetString() }
+                }
                 $doc.Dispose()
             }
         }

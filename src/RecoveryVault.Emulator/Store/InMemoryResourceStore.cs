@@ -67,7 +67,7 @@ public sealed class InMemoryResourceStore : IResourceStore
         public int DeleteTree(string id)
         {
             var key = StoreKeys.Normalize(id);
-            var victims = All().Where(d => d.Id == key || StoreKeys.IsUnder(d.Id, key)).Select(d => d.Id).ToList();
+            var victims = Where(d => d.Id == key || StoreKeys.IsUnder(d.Id, key)).Select(d => d.Id).ToList();
             foreach (var v in victims)
             {
                 _pending[v] = null;
@@ -79,13 +79,13 @@ public sealed class InMemoryResourceStore : IResourceStore
         public IReadOnlyList<StoredDocument> ListByParent(string parentId, string? kind = null)
         {
             var parent = StoreKeys.Normalize(parentId);
-            return All().Where(d => d.ParentId == parent && (kind is null || d.Kind == kind)).ToList();
+            return Where(d => d.ParentId == parent && (kind is null || d.Kind == kind)).ToList();
         }
 
         public IReadOnlyList<StoredDocument> ListByKind(string kind, string? idPrefix = null)
         {
             var prefix = idPrefix is null ? null : StoreKeys.Normalize(idPrefix);
-            return All().Where(d => d.Kind == kind && (prefix is null || StoreKeys.IsUnder(d.Id, prefix))).ToList();
+            return Where(d => d.Kind == kind && (prefix is null || StoreKeys.IsUnder(d.Id, prefix))).ToList();
         }
 
         public void Clear()
@@ -114,26 +114,35 @@ public sealed class InMemoryResourceStore : IResourceStore
             }
         }
 
-        private IEnumerable<StoredDocument> All()
+        // Filters before merging: copying every document into a new sorted map on each list made large stores crawl.
+        private IEnumerable<StoredDocument> Where(Func<StoredDocument, bool> match)
         {
+            if (_pending.Count == 0)
+            {
+                return _cleared ? [] : committed.Values.Where(match);
+            }
+
             var merged = new SortedDictionary<string, StoredDocument>(StringComparer.Ordinal);
             if (!_cleared)
             {
                 foreach (var (k, v) in committed)
                 {
-                    merged[k] = v;
+                    if (match(v))
+                    {
+                        merged[k] = v;
+                    }
                 }
             }
 
             foreach (var (k, v) in _pending)
             {
-                if (v is null)
+                if (v is not null && match(v))
                 {
-                    merged.Remove(k);
+                    merged[k] = v;
                 }
                 else
                 {
-                    merged[k] = v;
+                    merged.Remove(k);
                 }
             }
 

@@ -40,6 +40,11 @@ public sealed class StartRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Faults { get; set; }
 
+    /// <summary>Simulated seconds per real second of the backup clock (default 600; 0 freezes it so only -AdvanceClock moves it).</summary>
+    [Parameter]
+    [ValidateRange(0, 1000000)]
+    public int? ClockRate { get; set; }
+
     /// <summary>Seed for random faults.</summary>
     [Parameter]
     public int? Seed { get; set; }
@@ -81,6 +86,10 @@ public sealed class StartRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
         if (Faults is not null)
         {
             args.AddRange(["--faults", Faults]);
+        }
+        if (ClockRate is { } rate)
+        {
+            args.AddRange(["--clock-rate", rate.ToString(CultureInfo.InvariantCulture)]);
         }
         if (Seed is { } s)
         {
