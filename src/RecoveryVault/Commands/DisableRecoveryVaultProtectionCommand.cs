@@ -36,11 +36,7 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
             {
                 if (!DeleteBackupData && item.ProtectionState == "ProtectionStopped")
                 {
-                    EmitWarning($"Protection of '{item.FriendlyName}' is already stopped (backup data kept); nothing to do.");
-                    if (PassThru)
-                    {
-                        Emit(item);
-                    }
+                    AlreadyDone(item, $"Protection of '{item.FriendlyName}' is already stopped (backup data kept); nothing to do.");
                     return;
                 }
                 var action = DeleteBackupData ? "Stop protection and DELETE all backup data" : "Stop protection (keep backup data)";
@@ -48,20 +44,9 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 {
                     return;
                 }
-                var result = DeleteBackupData
-                    ? await Session.BackupOperationAsync(vault, "DELETE", path, null, wait: true, ct).ConfigureAwait(false)
-                    : await Session.BackupOperationAsync(vault, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped"), wait: true, ct).ConfigureAwait(false);
-                await EmitJobOrResourceAsync(vault, result, item.Id, async token =>
-                {
-                    try
-                    {
-                        return new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString());
-                    }
-                    catch (RecoveryVaultServiceException ex) when (ex.Status == 404)
-                    {
-                        return null;
-                    }
-                }, ct).ConfigureAwait(false);
+                await (DeleteBackupData
+                    ? ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct)
+                    : ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped"), item.Id, ct)).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

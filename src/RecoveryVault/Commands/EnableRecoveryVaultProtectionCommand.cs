@@ -127,20 +127,14 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 }
                 if (existing is not null && existing.ProtectionState is "Protected" or "IRPending" && string.Equals(existing.PolicyName, policy.Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    EmitWarning($"'{existing.FriendlyName}' is already protected by policy '{policy.Name}' in vault '{vault.Name}'; nothing to do.");
-                    if (PassThru)
-                    {
-                        Emit(existing);
-                    }
+                    AlreadyDone(existing, $"'{existing.FriendlyName}' is already protected by policy '{policy.Name}' in vault '{vault.Name}'; nothing to do.");
                     return;
                 }
                 if (!await ShouldProcessAsync(target, $"Protect with policy '{policy.Name}'").ConfigureAwait(false))
                 {
                     return;
                 }
-                var result = await Session.BackupOperationAsync(vault, "PUT", path, new JsonObject { ["properties"] = properties }, wait: true, ct).ConfigureAwait(false);
-                await EmitJobOrResourceAsync(vault, result, target,
-                    async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, new JsonObject { ["properties"] = properties }, target, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -37,11 +37,7 @@ public sealed class ResumeRecoveryVaultProtectionCommand : BackupJobCmdletBase
             {
                 if (item.ProtectionState is "Protected" or "IRPending")
                 {
-                    EmitWarning($"'{item.FriendlyName}' is already protected (policy '{item.PolicyName}'); nothing to do. Use Set-RecoveryVaultItem -Policy to change its policy.");
-                    if (PassThru)
-                    {
-                        Emit(item);
-                    }
+                    AlreadyDone(item, $"'{item.FriendlyName}' is already protected (policy '{item.PolicyName}'); nothing to do. Use Set-RecoveryVaultItem -Policy to change its policy.");
                     return;
                 }
                 if (item.IsDeleted)
@@ -53,9 +49,7 @@ public sealed class ResumeRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 {
                     return;
                 }
-                var result = await Session.BackupOperationAsync(vault, "PUT", path, ItemUpdate.Body(item, Policy.Id, null), wait: true, ct).ConfigureAwait(false);
-                await EmitJobOrResourceAsync(vault, result, item.Id,
-                    async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, Policy.Id, null), item.Id, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

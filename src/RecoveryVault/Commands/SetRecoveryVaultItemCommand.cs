@@ -44,20 +44,14 @@ public sealed class SetRecoveryVaultItemCommand : BackupJobCmdletBase
             {
                 if (string.Equals(item.PolicyName, policy.Name, StringComparison.OrdinalIgnoreCase) && item.ProtectionState is "Protected" or "IRPending")
                 {
-                    EmitWarning($"'{item.FriendlyName}' already uses policy '{policy.Name}'; nothing to do.");
-                    if (PassThru)
-                    {
-                        Emit(item);
-                    }
+                    AlreadyDone(item, $"'{item.FriendlyName}' already uses policy '{policy.Name}'; nothing to do.");
                     return;
                 }
                 if (!await ShouldProcessAsync(item.Id, $"Change policy from '{item.PolicyName}' to '{policy.Name}'").ConfigureAwait(false))
                 {
                     return;
                 }
-                var result = await Session.BackupOperationAsync(vault, "PUT", path, ItemUpdate.Body(item, policy.Id, null), wait: true, ct).ConfigureAwait(false);
-                await EmitJobOrResourceAsync(vault, result, item.Id,
-                    async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, policy.Id, null), item.Id, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -32,20 +32,14 @@ public sealed class UndoRecoveryVaultItemDeletionCommand : BackupJobCmdletBase
             {
                 if (!item.IsDeleted)
                 {
-                    EmitWarning($"'{item.FriendlyName}' is not deleted; nothing to undo.");
-                    if (PassThru)
-                    {
-                        Emit(item);
-                    }
+                    AlreadyDone(item, $"'{item.FriendlyName}' is not deleted; nothing to undo.");
                     return;
                 }
                 if (!await ShouldProcessAsync(item.Id, "Undelete backup item").ConfigureAwait(false))
                 {
                     return;
                 }
-                var result = await Session.BackupOperationAsync(vault, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped", rehydrate: true), wait: true, ct).ConfigureAwait(false);
-                await EmitJobOrResourceAsync(vault, result, item.Id,
-                    async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped", rehydrate: true), item.Id, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -24,6 +24,37 @@ public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
     /// <summary>OData date format of the backup API's filters.</summary>
     internal static string FilterDate(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd hh:mm:ss tt", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Runs a write on a protected item and writes its job (waiting with -Wait), or the item as it is afterwards
+    /// with -PassThru (nothing when the write removed it).
+    /// </summary>
+    protected async Task ChangeItemAsync(RecoveryVaultResourceId vault, string itemPath, string method, string relativePath, System.Text.Json.Nodes.JsonObject? body,
+        string target, CancellationToken ct)
+    {
+        var result = await Session.BackupOperationAsync(vault, method, relativePath, body, wait: method != "POST", ct).ConfigureAwait(false);
+        await EmitJobOrResourceAsync(vault, result, target, async token =>
+        {
+            try
+            {
+                return new BackupItem(await Session.GetBackupAsync(vault, itemPath, token).ConfigureAwait(false), vault.ToString());
+            }
+            catch (RecoveryVaultServiceException ex) when (ex.Status == 404)
+            {
+                return null;
+            }
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Enable/Disable/Resume/Set on what is already so: say so, succeed, and pass the item on with -PassThru.</summary>
+    protected void AlreadyDone(BackupItem item, string message)
+    {
+        EmitWarning(message);
+        if (PassThru)
+        {
+            Emit(item);
+        }
+    }
+
     /// <summary>Writes the job of a started operation (waiting when asked), or the resource with -PassThru.</summary>
     protected async Task EmitJobOrResourceAsync(RecoveryVaultResourceId vault, BackupOperationResult result, string target, Func<CancellationToken, Task<object?>>? resource, CancellationToken ct)
     {
