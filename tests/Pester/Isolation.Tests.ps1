@@ -62,6 +62,14 @@ Describe 'Module surface' {
         }
     }
 
+    It 'has a format view for every output type' {
+        $types = (Get-Command -Module RecoveryVault).OutputType.Type | Where-Object { $_ -and $_.Namespace -eq 'RecoveryVault.Models' } | Sort-Object FullName -Unique
+        $types.Count | Should -BeGreaterThan 10
+        foreach ($t in $types) {
+            Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty -Because "$($t.FullName) is written to the pipeline"
+        }
+    }
+
     It 'offers ByName, ByResourceId and ByInputObject on vault cmdlets' {
         foreach ($name in 'Set-RecoveryVault', 'Remove-RecoveryVault', 'Grant-RecoveryVaultAccess', 'Revoke-RecoveryVaultAccess', 'Get-RecoveryVaultRoleAssignment') {
             (Get-Command $name).ParameterSets.Name | Sort-Object | Should -Be @('ByInputObject', 'ByName', 'ByResourceId')
