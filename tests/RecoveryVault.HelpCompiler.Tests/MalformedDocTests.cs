@@ -27,6 +27,22 @@ public sealed class MalformedDocTests : IDisposable
     }
 
     [Fact]
+    public void Empty_code_fence_is_reported_not_a_crash()
+    {
+        var markdown = Sample().Replace(
+            "```powershell\nGet-Widget -Path ./a, ./b\n```\n",
+            "```powershell\n```\n",
+            StringComparison.Ordinal);
+        this.source.Write("Get-Widget.md", markdown);
+
+        var (exit, errors) = this.Build();
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error:", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Empty_synopsis_is_reported_at_the_section()
     {
         var markdown = Sample().Replace("Gets **widgets** from the `vault`.\n", string.Empty, StringComparison.Ordinal);

@@ -268,7 +268,7 @@ internal static partial class CommandDocParser
             var match = SetHeadingRegex().Match(sub.Title);
             var setName = match.Groups["name"].Value.Trim();
             var isDefault = match.Groups["default"].Success;
-            var code = sub.Blocks.OfType<FencedCodeBlock>().FirstOrDefault();
+            var code = sub.Blocks.OfType<FencedCodeBlock>().FirstOrDefault(c => MarkdownText.CodeText(c).Trim().Length > 0);
             if (code is null)
             {
                 diagnostics.Error(file, sub.Heading.Line, $"syntax for parameter set '{setName}' has no fenced code block");
@@ -461,7 +461,8 @@ internal static partial class CommandDocParser
         var examples = new List<ExampleHelp>();
         foreach (var sub in SplitSubSections(section, file, diagnostics))
         {
-            var codeBlocks = sub.Blocks.OfType<FencedCodeBlock>().ToList();
+            // An empty fence is no example either.
+            var codeBlocks = sub.Blocks.OfType<FencedCodeBlock>().Where(c => MarkdownText.CodeText(c).Trim().Length > 0).ToList();
             if (codeBlocks.Count == 0)
             {
                 diagnostics.Error(file, sub.Heading.Line, $"example '{sub.Title}' has no fenced code block");

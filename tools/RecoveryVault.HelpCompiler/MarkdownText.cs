@@ -35,6 +35,12 @@ internal static class MarkdownText
 
     public static string CodeText(LeafBlock code)
     {
+        // An empty fence has no line array at all.
+        if (code.Lines.Lines is null)
+        {
+            return string.Empty;
+        }
+
         var lines = code.Lines.Lines.Take(code.Lines.Count).Select(l => l.Slice.ToString());
         return string.Join("\n", lines).TrimEnd();
     }
