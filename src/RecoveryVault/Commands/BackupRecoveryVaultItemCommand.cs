@@ -80,10 +80,37 @@ public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
                 await EmitJobOrResourceAsync(vault, result, item.Id,
                     async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
             }
+            catch (RecoveryVaultServiceException ex) when (ex.ErrorCode == "UserErrorBackupOperationInProgress")
+            {
+                // A backup of this item is running already (often the scheduled one): that is the backup asked for.
+                var running = await FindRunningBackupAsync(vault, item, ct).ConfigureAwait(false);
+                if (running is null)
+                {
+                    EmitServiceError(ex, item.Id, ErrorIds.ItemNotFound);
+                    return;
+                }
+                EmitWarning($"A backup of '{item.FriendlyName}' is already running (job {running.JobId}); returning that job instead of starting another.");
+                await EmitJobOrResourceAsync(vault, new BackupOperationResult(null, running.JobId, null, true), item.Id,
+                    async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
+            }
             catch (RecoveryVaultServiceException ex)
             {
                 EmitServiceError(ex, item.Id, ErrorIds.ItemNotFound);
             }
         });
+    }
+
+    private async Task<BackupJob?> FindRunningBackupAsync(RecoveryVaultResourceId vault, BackupItem item, CancellationToken ct)
+    {
+        var filter = $"status eq 'InProgress' and operation eq 'Backup' and startTime eq '{FilterDate(DateTimeOffset.UtcNow.AddDays(-30))}' and endTime eq '{FilterDate(OpenEnd)}'";
+        await foreach (var d in Session.ListBackupAsync(vault, "backupJobs", filter, ct).ConfigureAwait(false))
+        {
+            var job = new BackupJob(d, vault.ToString());
+            if (string.Equals(job.EntityFriendlyName, item.FriendlyName, StringComparison.OrdinalIgnoreCase) && !job.IsFinished)
+            {
+                return job;
+            }
+        }
+        return null;
     }
 }
