@@ -36,7 +36,8 @@ public partial class RecoveryVaultClient
         ArgumentNullException.ThrowIfNull(credential);
         _options = options ?? new RecoveryVaultClientOptions();
         _endpoint = _options.Environment.ResourceManagerEndpoint;
-        if (_options.PinnedCertificateThumbprint is { } thumbprint && _options.Transport is HttpClientTransport)
+        // Only the default transport is swapped for a pinning one; a transport the caller chose is kept.
+        if (_options.PinnedCertificateThumbprint is { } thumbprint && ReferenceEquals(_options.Transport, HttpClientTransport.Shared))
         {
             _options.Transport = PinnedCertificateTransport.Create(thumbprint);
         }
@@ -77,9 +78,13 @@ public partial class RecoveryVaultClient
         return new Uri(_endpoint, sb.ToString());
     }
 
-    internal async ValueTask<Response> SendAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct)
+    internal async ValueTask<Response> SendAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct) =>
+        (await SendMessageAsync(async, method, uri, body, ct).ConfigureAwait(false)).Response;
+
+    // Sends one request and turns an error status into RecoveryVaultRequestFailedException. The message is not
+    // disposed: the buffered response it owns is handed to the caller.
+    private async ValueTask<HttpMessage> SendMessageAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct)
     {
-        // Not disposed: the buffered response it owns is handed to the caller.
         var message = CreateMessage(method, uri, body);
         if (async)
         {
@@ -89,33 +94,18 @@ public partial class RecoveryVaultClient
         {
             _pipeline.Send(message, ct);
         }
-        var response = message.Response;
-        if (response.IsError)
+        if (message.Response.IsError)
         {
-            throw RecoveryVaultRequestFailedException.FromResponse(response, message.Request);
+            throw RecoveryVaultRequestFailedException.FromResponse(message.Response, message.Request);
         }
-        return response;
+        return message;
     }
 
     internal async ValueTask<ArmOperation<T>> StartOperationAsync<T>(bool async, WaitUntil waitUntil, RequestMethod method, Uri uri,
         JsonNode? body, Func<JsonObject, T>? map, CancellationToken ct) where T : class
     {
-        // Not disposed: the buffered response it owns is handed to the caller.
-        var message = CreateMessage(method, uri, body);
-        if (async)
-        {
-            await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
-        }
-        else
-        {
-            _pipeline.Send(message, ct);
-        }
-        var response = message.Response;
-        if (response.IsError)
-        {
-            throw RecoveryVaultRequestFailedException.FromResponse(response, message.Request);
-        }
-        var operation = new ArmOperation<T>(_pipeline, message.Request, response, map, _options.MinimumPollInterval);
+        var message = await SendMessageAsync(async, method, uri, body, ct).ConfigureAwait(false);
+        var operation = new ArmOperation<T>(_pipeline, message.Request, message.Response, map, _options.MinimumPollInterval);
         if (waitUntil == WaitUntil.Completed)
         {
             if (async)

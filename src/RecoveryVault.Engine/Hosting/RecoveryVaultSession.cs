@@ -83,10 +83,6 @@ public sealed partial class RecoveryVaultSession
         {
             options.Retry.Delay = delay;
         }
-        if (request.Thumbprint is not null)
-        {
-            options.Transport = Pipeline.PinnedCertificateTransport.Create(request.Thumbprint);
-        }
         var (credential, account) = CreateCredential(request, options);
         var client = new RecoveryVaultClient(credential, options);
         var session = new RecoveryVaultSession(client, request, request.SubscriptionId, request.TenantId, account);

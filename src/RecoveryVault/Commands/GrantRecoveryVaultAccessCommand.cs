@@ -44,15 +44,11 @@ public sealed class GrantRecoveryVaultAccessCommand : VaultTargetCmdletBase
             {
                 // ARM accepts assignments at the scope of a vault that does not exist; a typo deserves VaultNotFound.
                 await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
-                await foreach (var a in Session.ListRoleAssignmentsAsync(scope, ct).ConfigureAwait(false))
+                if ((await BackupRoles.AtVaultAsync(Session, scope, PrincipalId, guid, ct).ConfigureAwait(false)).FirstOrDefault() is { } existing)
                 {
-                    if (string.Equals(a.PrincipalId, PrincipalId, StringComparison.OrdinalIgnoreCase) && BackupRoles.SameDefinition(a.RoleDefinitionId, guid)
-                        && string.Equals(a.Scope?.TrimEnd('/'), scope, StringComparison.OrdinalIgnoreCase))
-                    {
-                        EmitVerbose($"Principal {PrincipalId} already has '{display}' on {scope}; nothing to do.");
-                        Emit(new VaultRoleAssignment(a, display, scope));
-                        return;
-                    }
+                    EmitVerbose($"Principal {PrincipalId} already has '{display}' on {scope}; nothing to do.");
+                    Emit(new VaultRoleAssignment(existing, display, scope));
+                    return;
                 }
                 var created = await Session.CreateRoleAssignmentAsync(scope, BackupRoles.DefinitionId(id.SubscriptionId, Role), PrincipalId, ct).ConfigureAwait(false);
                 Emit(new VaultRoleAssignment(created, display, scope));

@@ -25,8 +25,7 @@ public sealed class ResetRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
                 ErrorIds.InvalidParameterCombination, ErrorCategory.InvalidOperation, session.Endpoint.ToString()));
         }
         // -Force skips the prompt, never -WhatIf.
-        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent;
-        if (!(Force && !whatIf) && !ShouldProcess(session.Endpoint.ToString(), "Erase all emulator state"))
+        if (!(Force && !IsWhatIf) && !ShouldProcess(session.Endpoint.ToString(), "Erase all emulator state"))
         {
             return;
         }

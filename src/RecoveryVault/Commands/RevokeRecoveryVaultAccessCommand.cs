@@ -40,15 +40,8 @@ public sealed class RevokeRecoveryVaultAccessCommand : VaultTargetCmdletBase
             {
                 // ARM accepts assignments at the scope of a vault that does not exist; a typo deserves VaultNotFound.
                 await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
-                var matches = new List<string>();
-                await foreach (var a in Session.ListRoleAssignmentsAsync(scope, ct).ConfigureAwait(false))
-                {
-                    if (string.Equals(a.PrincipalId, PrincipalId, StringComparison.OrdinalIgnoreCase) && BackupRoles.SameDefinition(a.RoleDefinitionId, guid)
-                        && string.Equals(a.Scope?.TrimEnd('/'), scope, StringComparison.OrdinalIgnoreCase) && a.Id is not null)
-                    {
-                        matches.Add(a.Id);
-                    }
-                }
+                var matches = (await BackupRoles.AtVaultAsync(Session, scope, PrincipalId, guid, ct).ConfigureAwait(false))
+                    .Select(a => a.Id).OfType<string>().ToList();
                 if (matches.Count == 0)
                 {
                     EmitError(new ErrorRecord(new ItemNotFoundException($"Principal {PrincipalId} has no '{display}' assignment on {scope}. (Assignments inherited from the resource group or subscription are removed there.)"),

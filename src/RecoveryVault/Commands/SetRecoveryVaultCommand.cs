@@ -71,7 +71,7 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
                 ErrorIds.InvalidParameterCombination, id.ToString()));
             return;
         }
-        var changes = string.Join(", ", MyInvocation.BoundParameters.Keys.Where(k => k is not ("Name" or "ResourceGroupName" or "SubscriptionId" or "ResourceId" or "InputObject") && !s_commonParameters.Contains(k)));
+        var changes = string.Join(", ", MyInvocation.BoundParameters.Keys.Where(k => k is not ("Name" or "ResourceGroupName" or "SubscriptionId" or "ResourceId" or "InputObject") && !CommonParameters.Contains(k) && !OptionalCommonParameters.Contains(k)));
         Run(async ct =>
         {
             if (!await ShouldProcessAsync(id.ToString(), $"Update vault ({changes})").ConfigureAwait(false))
@@ -89,11 +89,6 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         });
     }
 
-    private static readonly HashSet<string> s_commonParameters = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable",
-        "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable", "WhatIf", "Confirm",
-    };
 
     private JsonObject? BuildPatch()
     {

@@ -57,8 +57,7 @@ public sealed class WaitRecoveryVaultJobCommand : RecoveryVaultCmdletBase
             {
                 if (job.Status == "Failed")
                 {
-                    EmitError(new ErrorRecord(new InvalidOperationException($"Job {job.JobId} ({job.Operation} of {job.EntityFriendlyName}) failed: {job.ErrorMessage ?? "no details"}."),
-                        ErrorIds.JobFailed, ErrorCategory.OperationStopped, job.Id));
+                    EmitError(JobSupport.FailedRecord(job, job.Id));
                 }
                 Emit(job);
             }

@@ -31,7 +31,7 @@ public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
     protected async Task ChangeItemAsync(RecoveryVaultResourceId vault, string itemPath, string method, string relativePath, System.Text.Json.Nodes.JsonObject? body,
         string target, CancellationToken ct)
     {
-        var result = await Session.BackupOperationAsync(vault, method, relativePath, body, wait: method != "POST", ct).ConfigureAwait(false);
+        var result = await Session.BackupOperationAsync(vault, method, relativePath, body, wait: true, ct).ConfigureAwait(false);
         await EmitJobOrResourceAsync(vault, result, target, async token =>
         {
             try
@@ -67,8 +67,7 @@ public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
                 job = (await JobSupport.WaitAsync(Session, [job], null, EmitProgress, ct).ConfigureAwait(false))[0];
                 if (job.Status == "Failed")
                 {
-                    EmitError(new ErrorRecord(new InvalidOperationException($"Job {job.JobId} ({job.Operation} of {job.EntityFriendlyName}) failed: {job.ErrorMessage ?? "no details"}."),
-                        ErrorIds.JobFailed, ErrorCategory.OperationStopped, target));
+                    EmitError(JobSupport.FailedRecord(job, target));
                 }
             }
         }

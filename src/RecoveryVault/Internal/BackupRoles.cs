@@ -1,4 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Engine.Models;
+
 namespace RecoveryVault.Internal;
 
 /// <summary>The built-in Azure Backup roles, by their fixed role definition GUIDs.</summary>
@@ -17,4 +20,19 @@ internal static class BackupRoles
 
     public static bool SameDefinition(string? a, string guid) =>
         a is not null && a.TrimEnd('/').EndsWith("/" + guid, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The principal's assignments of one Backup role made at exactly this vault scope (not inherited).</summary>
+    public static async Task<List<RoleAssignmentData>> AtVaultAsync(RecoveryVaultSession session, string scope, string principalId, string guid, CancellationToken ct)
+    {
+        var found = new List<RoleAssignmentData>();
+        await foreach (var a in session.ListRoleAssignmentsAsync(scope, ct).ConfigureAwait(false))
+        {
+            if (string.Equals(a.PrincipalId, principalId, StringComparison.OrdinalIgnoreCase) && SameDefinition(a.RoleDefinitionId, guid)
+                && string.Equals(a.Scope?.TrimEnd('/'), scope, StringComparison.OrdinalIgnoreCase))
+            {
+                found.Add(a);
+            }
+        }
+        return found;
+    }
 }

@@ -12,6 +12,11 @@ internal static class JobSupport
     public static async Task<BackupJob> GetAsync(RecoveryVaultSession session, RecoveryVaultResourceId vault, string jobId, CancellationToken ct) =>
         new(await session.GetBackupAsync(vault, "backupJobs/" + Uri.EscapeDataString(jobId), ct).ConfigureAwait(false), vault.ToString());
 
+    /// <summary>The non-terminating error for a job that ended Failed.</summary>
+    public static ErrorRecord FailedRecord(BackupJob job, string? target) =>
+        new(new InvalidOperationException($"Job {job.JobId} ({job.Operation} of {job.EntityFriendlyName}) failed: {job.ErrorMessage ?? "no details"}."),
+            ErrorIds.JobFailed, ErrorCategory.OperationStopped, target);
+
     /// <summary>
     /// Polls jobs until each finishes or the timeout passes, reporting progress. Job GETs carry no Retry-After, so
     /// polls back off from one second to fifteen; Ctrl+C cancels the wait, never the jobs.

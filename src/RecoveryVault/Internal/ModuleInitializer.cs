@@ -21,8 +21,9 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     public void OnImport()
     {
         AssemblyLoadContext.Default.Resolving += ResolveEngine;
-        // An emulator started from this session must not outlive it.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => EmulatorProcesses.StopAll();
+        // An emulator started from this session must not outlive it (re-imports must not stack handlers).
+        AppDomain.CurrentDomain.ProcessExit -= StopEmulators;
+        AppDomain.CurrentDomain.ProcessExit += StopEmulators;
     }
 
     /// <inheritdoc />
@@ -31,6 +32,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         AssemblyLoadContext.Default.Resolving -= ResolveEngine;
         EmulatorProcesses.StopAll();
     }
+
+    private static void StopEmulators(object? sender, EventArgs e) => EmulatorProcesses.StopAll();
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
         name.Name == EngineAssemblyName ? s_context.LoadFromAssemblyName(name) : null;

@@ -12,7 +12,10 @@ namespace RecoveryVault.Internal;
 /// </summary>
 public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
 {
-    bool ICmdletAccess.IsWhatIf =>
+    bool ICmdletAccess.IsWhatIf => IsWhatIf;
+
+    /// <summary>-WhatIf is in force (bound, or through $WhatIfPreference).</summary>
+    protected bool IsWhatIf =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
 
     Task<bool> ICmdletAccess.ShouldProcessStepAsync(string target, string action) => ShouldProcessAsync(target, action);
