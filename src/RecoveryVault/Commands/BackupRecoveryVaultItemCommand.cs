@@ -11,7 +11,7 @@ namespace RecoveryVault.Commands;
 
 /// <summary>Takes an on-demand backup of protected items now; returns the backup jobs.</summary>
 [Cmdlet(VerbsData.Backup, "RecoveryVaultItem", SupportsShouldProcess = true)]
-[OutputType(typeof(BackupJob), typeof(BackupItem))]
+[OutputType(typeof(BackupJob), typeof(BackupItem), typeof(RecoveryVaultBackgroundJob))]
 public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
 {
     /// <summary>The item (from Get-RecoveryVaultItem).</summary>
@@ -28,12 +28,20 @@ public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateSet("Full", "Differential", "Log", "CopyOnlyFull")]
     public string? BackupType { get; set; }
 
+    /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (DeferToJob(AsJob))
+        {
+            return;
+        }
         var item = InputObject!;
         if (item.Kind == BackupKinds.MarsServer)
         {

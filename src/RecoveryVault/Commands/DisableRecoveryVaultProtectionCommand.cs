@@ -9,7 +9,7 @@ namespace RecoveryVault.Commands;
 
 /// <summary>Stops protecting an item, keeping its backup data, or deleting it with -DeleteBackupData (soft-deleted for 14 days when the vault's soft delete is on).</summary>
 [Cmdlet(VerbsLifecycle.Disable, "RecoveryVaultProtection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(BackupJob), typeof(BackupItem))]
+[OutputType(typeof(BackupJob), typeof(BackupItem), typeof(RecoveryVaultBackgroundJob))]
 public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
 {
     /// <summary>The item (from Get-RecoveryVaultItem).</summary>
@@ -21,12 +21,20 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
     [Parameter]
     public SwitchParameter DeleteBackupData { get; set; }
 
+    /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (DeferToJob(AsJob))
+        {
+            return;
+        }
         var item = InputObject!;
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
         var path = BackupPaths.Item(item.Id);

@@ -10,7 +10,7 @@ namespace RecoveryVault.Commands;
 
 /// <summary>Starts protecting a VM, file share or SQL database with a policy. Protecting what is already protected says so and succeeds.</summary>
 [Cmdlet(VerbsLifecycle.Enable, "RecoveryVaultProtection", SupportsShouldProcess = true, DefaultParameterSetName = ProtectableSet)]
-[OutputType(typeof(BackupJob), typeof(BackupItem))]
+[OutputType(typeof(BackupJob), typeof(BackupItem), typeof(RecoveryVaultBackgroundJob))]
 public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
 {
     private const string ProtectableSet = "ByProtectableItem";
@@ -42,12 +42,20 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
     [ValidateNotNullOrEmpty]
     public int[]? IncludeDiskLun { get; set; }
 
+    /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (DeferToJob(AsJob))
+        {
+            return;
+        }
         var policy = Policy!;
         var vault = RecoveryVaultResourceId.Parse(policy.VaultId);
         string container, item, protectedItemType, kind;

@@ -8,7 +8,7 @@ namespace RecoveryVault.Commands;
 
 /// <summary>Deletes a vault (it stays soft-deleted for 14 days and can be brought back with Restore-RecoveryVault).</summary>
 [Cmdlet(VerbsCommon.Remove, "RecoveryVault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByNameSet)]
-[OutputType(typeof(bool))]
+[OutputType(typeof(bool), typeof(RecoveryVaultBackgroundJob))]
 public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
 {
     /// <summary>Return at once instead of waiting for the deletion to finish.</summary>
@@ -27,12 +27,20 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (DeferToJob(AsJob))
+        {
+            return;
+        }
         var id = ResolveVaultId();
         if (id is null)
         {

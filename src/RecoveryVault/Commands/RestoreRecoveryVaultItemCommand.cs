@@ -11,7 +11,7 @@ namespace RecoveryVault.Commands;
 
 /// <summary>Restores from a recovery point: VM disks, a new VM or the original VM; a file share (whole or some files); a SQL database (also to a point in time).</summary>
 [Cmdlet(VerbsData.Restore, "RecoveryVaultItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = RestoreDisksSet)]
-[OutputType(typeof(BackupJob))]
+[OutputType(typeof(BackupJob), typeof(RecoveryVaultBackgroundJob))]
 public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
 {
     private const string RestoreDisksSet = "VmRestoreDisks";
@@ -104,12 +104,20 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateNotNullOrEmpty]
     public string? TargetContainerId { get; set; }
 
+    /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (DeferToJob(AsJob))
+        {
+            return;
+        }
         var rp = RecoveryPoint!;
         var vault = RecoveryVaultResourceId.Parse(rp.VaultId);
         var kind = rp.ItemKind;

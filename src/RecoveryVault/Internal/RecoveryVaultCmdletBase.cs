@@ -47,6 +47,68 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         }
     }
 
+    private List<IDictionary<string, object?>>? _jobCalls;
+
+    /// <summary>
+    /// For cmdlets with -AsJob: call first in ProcessRecord. With -AsJob (and no -WhatIf, which runs here so its
+    /// lines show) it records this record's parameters for the background job, after asking ShouldProcess here,
+    /// where the user can answer, and returns true: the record is then done.
+    /// </summary>
+    protected bool DeferToJob(bool asJob)
+    {
+        if (!asJob || IsWhatIf)
+        {
+            return false;
+        }
+        var call = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in MyInvocation.BoundParameters)
+        {
+            if (key is not ("AsJob" or "WhatIf" or "Confirm"))
+            {
+                call[key] = value;
+            }
+        }
+        if (!ShouldProcess(JobTarget(call), $"Start as a background job: {MyInvocation.MyCommand.Name}"))
+        {
+            return true;
+        }
+        // Answered here: the job cannot prompt.
+        call["Confirm"] = new SwitchParameter(false);
+        (_jobCalls ??= []).Add(call);
+        return true;
+    }
+
+    private static string JobTarget(Dictionary<string, object?> call)
+    {
+        foreach (var key in new[] { "InputObject", "ResourceId", "Name" })
+        {
+            if (call.TryGetValue(key, out var value) && value is not null)
+            {
+                var id = PSObject.AsPSObject(value).Properties["Id"]?.Value;
+                return (id ?? value).ToString() ?? key;
+            }
+        }
+        return string.Join(" ", call.Select(kv => $"-{kv.Key} {kv.Value}"));
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (_jobCalls is not { Count: > 0 } calls)
+        {
+            return;
+        }
+        // The manifest, so the job's runspace gets the format views too.
+        var info = MyInvocation.MyCommand.Module;
+        var manifest = info is null ? null : Path.Combine(info.ModuleBase, "RecoveryVault.psd1");
+        var module = manifest is not null && File.Exists(manifest) ? manifest : info?.Path ?? typeof(RecoveryVaultCmdletBase).Assembly.Location;
+        var job = new Models.RecoveryVaultBackgroundJob(MyInvocation.MyCommand.Module is { } m ? $"{m.Name}\\{MyInvocation.MyCommand.Name}" : MyInvocation.MyCommand.Name,
+            module, calls, null);
+        JobRepository.Add(job);
+        job.Start();
+        WriteObject(job);
+    }
+
     /// <summary>Runs <paramref name="work"/> on the thread pool and pumps its writes here until it ends.</summary>
     protected void Run(Func<CancellationToken, Task> work)
     {
