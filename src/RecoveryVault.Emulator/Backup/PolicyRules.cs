@@ -150,7 +150,31 @@ internal static class PolicyRules
                 throw Invalid($"The backupManagementType '{bmt}' is not supported for policies by this emulator. Supported: AzureIaasVM, AzureStorage, AzureWorkload, MAB.");
         }
 
+        FillHourlyRetentionTimes(props);
         return props;
+    }
+
+    /// <summary>
+    /// Hourly policies may send <c>retentionTimes: null</c>; Azure then keeps the points of the end of the schedule
+    /// window and answers with that time (ProtectionPolicies_CreateOrUpdate_Hourly.json: window 08:00 + 12 h → 20:00).
+    /// </summary>
+    private static void FillHourlyRetentionTimes(JsonObject props)
+    {
+        if (props["schedulePolicy"]?["hourlySchedule"] is not JsonObject hourly || props["retentionPolicy"] is not JsonObject retention
+            || Json.ParseTime(Json.Str(hourly, "scheduleWindowStartTime")) is not { } start || Json.Int(hourly["scheduleWindowDuration"]) is not { } hours)
+        {
+            return;
+        }
+
+        var end = start.AddHours(hours);
+        var time = Json.Timestamp(end.AddDays(end.Date > start.Date ? -1 : 0));
+        foreach (var rule in new[] { "dailySchedule", "weeklySchedule", "monthlySchedule", "yearlySchedule" })
+        {
+            if (retention[rule] is JsonObject r && (r["retentionTimes"] as JsonArray)?.Count is null or 0)
+            {
+                r["retentionTimes"] = new JsonArray(time);
+            }
+        }
     }
 
     private static void ValidateVm(JsonObject props)
@@ -267,7 +291,8 @@ internal static class PolicyRules
             _ => throw Invalid($"scheduleRunFrequency '{freq}' is invalid; use Daily, Weekly or Hourly."),
         };
         schedule["scheduleRunFrequency"] = freq;
-        if (BackupModel.Eq(type, "SimpleSchedulePolicy") && schedule["scheduleWeeklyFrequency"] is null && schedule["hourlySchedule"] is null)
+        // Azure answers scheduleWeeklyFrequency 0 on every SimpleSchedulePolicy, hourly ones included (ProtectionPolicies_CreateOrUpdate_Hourly.json).
+        if (BackupModel.Eq(type, "SimpleSchedulePolicy") && schedule["scheduleWeeklyFrequency"] is null)
         {
             schedule["scheduleWeeklyFrequency"] = 0;
         }

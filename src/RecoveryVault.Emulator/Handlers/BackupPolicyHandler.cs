@@ -159,6 +159,38 @@ internal static class BackupMonitorHandler
         return ArmResponse.Ok(BackupOps.Status(Require(ctx, s, v)));
     });
 
+    /// <summary>
+    /// The status monitor that goes with an operationResults URL, named again in its 202 as the examples show
+    /// (ProtectedItemOperationResults.json, ProtectedItem_Delete_OperationResult.json); fabric refresh and job
+    /// monitors have none.
+    /// </summary>
+    private static string? StatusPathOf(string path)
+    {
+        const string VaultResults = "/backupOperationResults/";
+        const string Results = "/operationResults/";
+        var v = path.LastIndexOf(VaultResults, StringComparison.OrdinalIgnoreCase);
+        if (v >= 0)
+        {
+            return path[..v] + "/backupOperations/" + path[(v + VaultResults.Length)..];
+        }
+
+        var i = path.LastIndexOf(Results, StringComparison.OrdinalIgnoreCase);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        var owner = path[..i];
+        var segs = owner.Split('/');
+        var status = segs.Length < 2 ? null : segs[^2].ToUpperInvariant() switch
+        {
+            "PROTECTEDITEMS" or "PROTECTIONCONTAINERS" => "/operationsStatus/",
+            "BACKUPPOLICIES" => "/operations/",
+            _ => null,
+        };
+        return status is null ? null : owner + status + path[(i + Results.Length)..];
+    }
+
     public static ArmResponse Result(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
         var v = BackupRequest.Begin(ctx, s);
@@ -166,7 +198,13 @@ internal static class BackupMonitorHandler
         if (!BackupOps.IsDone(op))
         {
             var r = ArmResponse.Accepted();
-            r.Headers["Location"] = $"{ctx.BaseUrl}{ctx.Path}{ctx.Http.Request.QueryString.Value}";
+            var query = ctx.Http.Request.QueryString.Value;
+            r.Headers["Location"] = $"{ctx.BaseUrl}{ctx.Path}{query}";
+            if (StatusPathOf(ctx.Path) is { } statusPath)
+            {
+                r.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{statusPath}{query}";
+            }
+
             r.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return r;
         }
