@@ -374,6 +374,52 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
     }
 
     /// <summary>Frozen clock, short LROs, RBAC on; each test uses its own resource group.</summary>
+    [Fact]
+    public async Task Long_recovery_point_lists_page_from_one_snapshot_newest_first()
+    {
+        var (arm, vault) = await NewVaultAsync(fx.Server, "bk-many");
+        await SeedVmAsync(arm, "bk-many", "big1");
+        var item = await ProtectVmAsync(arm, vault, "bk-many", "big1");
+        var seeded = await arm.AdminAsync("POST", "/_emulator/recoverypoints", new { itemId = item, count = 230, intervalMinutes = 60 });
+        Assert.Equal(201, seeded.Code);
+        Assert.Equal(230, seeded.Body!["created"]!.GetValue<int>());
+
+        var names = new List<string>();
+        var times = new List<DateTimeOffset>();
+        string? url = item + "/recoveryPoints" + Api;
+        var pages = 0;
+        while (url is not null)
+        {
+            var page = await arm.SendAsync("GET", url);
+            Assert.Equal(200, page.Code);
+            pages++;
+            foreach (var rp in page.Body!["value"]!.AsArray())
+            {
+                names.Add(rp!["name"]!.GetValue<string>());
+                times.Add(DateTimeOffset.Parse(rp["properties"]!["recoveryPointTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (pages == 2)
+            {
+                // A new newest point between pages must not shift the rest of the list into a duplicate.
+                await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } });
+                var adv = await AdvanceAsync(arm, minutes: 60);
+                Assert.True(adv["recoveryPointsCreated"]!.GetValue<int>() >= 1, adv.ToJsonString());
+            }
+
+            url = page.Body!["nextLink"]?.GetValue<string>();
+        }
+
+        Assert.Equal(5, pages); // page size 50
+        Assert.Equal(230, names.Count);
+        Assert.Equal(230, names.Distinct().Count());
+        Assert.Equal(times.OrderByDescending(t => t), times);
+
+        var expired = await arm.SendAsync("GET", item + "/recoveryPoints" + Api + "&$skiptoken=" + Uri.EscapeDataString(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("0123456789abcdef:50"))));
+        Assert.Equal(400, expired.Code);
+        Assert.Equal("InvalidSkipToken", expired.ErrorCode);
+    }
+
     public sealed class BackupFixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 30, PageSize = 50, RetryAfterSeconds = 0, ClockRate = 0 };

@@ -73,6 +73,77 @@ public sealed class ArmContext
 
     public string Header(string name) => Http.Request.Headers[name].ToString();
 
+    /// <summary>
+    /// Paged list answer for long lists (recovery points): the first page orders the keys once and keeps them under a
+    /// snapshot id that the <c>$skiptoken</c> carries, so each later page renders only its own items instead of
+    /// re-reading the whole list. An item deleted meanwhile is left out; a token whose snapshot has gone is a 400,
+    /// as an expired continuation token is on the service.
+    /// </summary>
+    public ArmResponse PageSnapshot(Func<IReadOnlyList<string>> orderedKeys, Func<IReadOnlyList<string>, IEnumerable<JsonNode>> render)
+    {
+        var pageSize = Math.Max(1, Runtime.PageSize);
+        var token = Query("$skiptoken") ?? Query("$skipToken");
+        IReadOnlyList<string> keys;
+        string snapshot;
+        var offset = 0;
+        if (string.IsNullOrEmpty(token))
+        {
+            keys = orderedKeys();
+            snapshot = ListSnapshots.Add(keys);
+        }
+        else
+        {
+            var parts = DecodeToken(token).Split(':');
+            if (parts.Length != 2 || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset))
+            {
+                throw ArmErrors.BadRequest("InvalidSkipToken", $"The skip token '{token}' is invalid.");
+            }
+
+            snapshot = parts[0];
+            keys = ListSnapshots.Get(snapshot) ?? throw ArmErrors.BadRequest("InvalidSkipToken", "The skip token has expired; list again from the first page.");
+        }
+
+        var slice = keys.Skip(offset).Take(pageSize).ToList();
+        var body = new JsonObject { ["value"] = new JsonArray([.. render(slice)]) };
+        if (offset + pageSize < keys.Count)
+        {
+            body["nextLink"] = NextLink(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{snapshot}:{offset + pageSize}")));
+        }
+        else
+        {
+            ListSnapshots.Remove(snapshot);
+        }
+
+        return ArmResponse.Ok(body);
+    }
+
+    private static string DecodeToken(string token)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            throw ArmErrors.BadRequest("InvalidSkipToken", $"The skip token '{token}' is invalid.");
+        }
+    }
+
+    private string NextLink(string skipToken)
+    {
+        var query = new List<string>();
+        foreach (var (k, v) in Http.Request.Query)
+        {
+            if (!k.Equals("$skiptoken", StringComparison.OrdinalIgnoreCase))
+            {
+                query.Add(Uri.EscapeDataString(k) + "=" + Uri.EscapeDataString(v.ToString()));
+            }
+        }
+
+        query.Add("$skiptoken=" + Uri.EscapeDataString(skipToken));
+        return $"{BaseUrl}{Path}?{string.Join('&', query)}";
+    }
+
     /// <summary>Paged list answer: <c>{"value":[...],"nextLink":"..."}</c> with an opaque offset <c>$skiptoken</c>.</summary>
     public ArmResponse Page(IReadOnlyList<JsonNode> items, int? pageSizeOverride = null)
     {
@@ -100,18 +171,7 @@ public sealed class ArmContext
         var body = new JsonObject { ["value"] = page };
         if (offset + pageSize < items.Count)
         {
-            var next = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            var query = new List<string>();
-            foreach (var (k, v) in Http.Request.Query)
-            {
-                if (!k.Equals("$skiptoken", StringComparison.OrdinalIgnoreCase))
-                {
-                    query.Add(Uri.EscapeDataString(k) + "=" + Uri.EscapeDataString(v.ToString()));
-                }
-            }
-
-            query.Add("$skiptoken=" + Uri.EscapeDataString(next));
-            body["nextLink"] = $"{BaseUrl}{Path}?{string.Join('&', query)}";
+            body["nextLink"] = NextLink(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
 
         return ArmResponse.Ok(body);

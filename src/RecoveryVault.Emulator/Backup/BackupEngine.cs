@@ -81,6 +81,16 @@ internal static class BackupEngine
         return n;
     }
 
+    /// <summary>Reserves <paramref name="count"/> counter values at once; returns the first.</summary>
+    public static long Reserve(IStoreSession s, int count)
+    {
+        var state = State(s);
+        var first = (long)(Json.Int(state["counter"]) ?? 0) + 1;
+        state["counter"] = first + count - 1;
+        SaveState(s, state);
+        return first;
+    }
+
     public static EngineReport CatchUp(IStoreSession s, BackupRuntime rt, DateTimeOffset now)
     {
         var state = State(s);

@@ -93,6 +93,43 @@ internal static class RecoveryPoints
         item.Save(s);
     }
 
+    /// <summary>
+    /// Seeds <paramref name="count"/> past points of a VM item, one every <paramref name="interval"/> back from now
+    /// and kept ten years: months of history (or a 100,000-point stress list) without simulating every backup.
+    /// </summary>
+    public static JsonObject SeedHistory(IStoreSession s, BackupRuntime rt, string itemId, int count, TimeSpan interval, DateTimeOffset now)
+    {
+        var item = BackupDoc.Load(s, itemId, Store.DocumentKinds.ProtectedItem) ?? throw new ArgumentException($"No protected item '{itemId}'.");
+        if (Json.Str(item.Props, "backupManagementType") != "AzureIaasVM")
+        {
+            throw new ArgumentException("History can be seeded for Azure VM items only.");
+        }
+
+        var itemWireId = Json.Str(item.Body, "id")!;
+        var first = BackupEngine.Reserve(s, count);
+        for (var i = 0; i < count; i++)
+        {
+            var t = now - (interval * (i + 1));
+            var name = BackupModel.NumericId(rt.Seed, first + i);
+            var id = IdOf(itemWireId, name);
+            new BackupDoc(id, BackupKinds.RecoveryPoint, itemWireId, new JsonObject
+            {
+                ["id"] = id,
+                ["name"] = name,
+                ["type"] = BackupModel.RecoveryPointType,
+                ["properties"] = VmPoint(s, rt, item, t, name),
+            }, new JsonObject { ["expiry"] = Json.Timestamp(t.AddYears(10)), ["instantUntil"] = Json.Timestamp(t.AddDays(2)) }).Save(s);
+        }
+
+        return new JsonObject
+        {
+            ["itemId"] = itemWireId,
+            ["created"] = count,
+            ["newest"] = Json.Timestamp(now - interval),
+            ["oldest"] = Json.Timestamp(now - (interval * count)),
+        };
+    }
+
     private static JsonObject VmPoint(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string name)
     {
         var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);

@@ -204,6 +204,24 @@ internal static class AdminHandler
                 return (201, runtime.Store.Transaction(s => Sources.SeedStorageAccount(s, body)));
             case ("POST", "/_emulator/sqlservers"):
                 return (201, runtime.Store.Transaction(s => Sources.SeedSql(s, body)));
+            case ("POST", "/_emulator/recoverypoints"):
+                {
+                    var itemId = Json.Str(body, "itemId") ?? throw new ArgumentException("itemId is required.");
+                    var count = Json.Int(body["count"]) ?? throw new ArgumentException("count is required.");
+                    if (count is < 1 or > 1_000_000)
+                    {
+                        throw new ArgumentException("count must be between 1 and 1000000.");
+                    }
+
+                    var minutes = Json.Int(body["intervalMinutes"]) ?? 1440;
+                    if (minutes < 1)
+                    {
+                        throw new ArgumentException("intervalMinutes must be at least 1.");
+                    }
+
+                    return (201, runtime.Store.Transaction(s => RecoveryPoints.SeedHistory(s, runtime.Backup, itemId, count, TimeSpan.FromMinutes(minutes), runtime.Backup.Clock.Now)));
+                }
+
             case ("POST", "/_emulator/marsservers"):
                 return (201, runtime.Store.Transaction(s => Sources.SeedMars(s, body, runtime.Backup)));
             default:

@@ -524,18 +524,27 @@ internal static class ProtectedItemHandler
         var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
         DateTimeOffset? start = filter.TryGetValue("startDate", out var sd) ? BackupModel.ParseFilterTime(sd, "startDate") : null;
         DateTimeOffset? end = filter.TryGetValue("endDate", out var ed) ? BackupModel.ParseFilterTime(ed, "endDate") : null;
-        var list = ctx.Store.Transaction(s =>
-        {
-            var v = BackupRequest.Begin(ctx, s);
-            var item = Require(ctx, s, v);
-            var now = ctx.SimNow();
-            return RecoveryPoints.ForItem(s, item.Id)
-                .Select(rp => (rp, t: RecoveryPoints.TimeOf(rp) ?? now))
-                .Where(x => (start is null || x.t >= start) && (end is null || x.t <= end || Json.Bool(x.rp.Meta["log"]) == true))
-                .OrderByDescending(x => x.t)
-                .Select(x => (JsonNode)RecoveryPoints.Render(x.rp, now)).ToList();
-        });
-        return ctx.Page(list);
+        // Items can have tens of thousands of points: order them once, then render a page at a time.
+        return ctx.PageSnapshot(
+            () => ctx.Store.Transaction(s =>
+            {
+                var v = BackupRequest.Begin(ctx, s);
+                var item = Require(ctx, s, v);
+                var now = ctx.SimNow();
+                return (IReadOnlyList<string>)RecoveryPoints.ForItem(s, item.Id)
+                    .Select(rp => (rp, t: RecoveryPoints.TimeOf(rp) ?? now))
+                    .Where(x => (start is null || x.t >= start) && (end is null || x.t <= end || Json.Bool(x.rp.Meta["log"]) == true))
+                    .OrderByDescending(x => x.t)
+                    .Select(x => x.rp.Id).ToList();
+            }),
+            ids => ctx.Store.Transaction(s =>
+            {
+                var v = BackupRequest.Begin(ctx, s);
+                Require(ctx, s, v);
+                var now = ctx.SimNow();
+                return ids.Select(id => BackupDoc.Load(s, id, BackupKinds.RecoveryPoint)).Where(rp => rp is not null)
+                    .Select(rp => (JsonNode)RecoveryPoints.Render(rp!, now)).ToList();
+            }));
     }
 
     private static BackupDoc RequirePoint(ArmContext ctx, IStoreSession s, BackupDoc item) =>

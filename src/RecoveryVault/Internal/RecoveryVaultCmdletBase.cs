@@ -22,6 +22,9 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
 
     void ICmdletAccess.Verbose(string text) => EmitVerbose(text);
 
+    /// <summary>Writes queued ahead of the pipeline thread at most (service pages hold 100 or more items).</summary>
+    internal const int PumpCapacity = 64;
+
     private readonly CancellationTokenSource _cts = new();
     private BlockingCollection<Action>? _queue;
     private int _pipelineThreadId;
@@ -112,7 +115,9 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     /// <summary>Runs <paramref name="work"/> on the thread pool and pumps its writes here until it ends.</summary>
     protected void Run(Func<CancellationToken, Task> work)
     {
-        using var queue = new BlockingCollection<Action>();
+        // Bounded, and smaller than a service page: a long listing streams with back-pressure (memory stays flat however
+        // many pages there are) and the first object is out before the next page is asked for.
+        using var queue = new BlockingCollection<Action>(PumpCapacity);
         _queue = queue;
         _pipelineThreadId = Environment.CurrentManagedThreadId;
         // WriteVerbose itself drops what the preference hides; headers are only gathered when -Debug could show them.
@@ -151,6 +156,13 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
             {
                 action();
             }
+        }
+        catch
+        {
+            // Downstream stopped (Select-Object -First) or a write failed: the work must not go on, or stay blocked
+            // on a full queue nobody drains.
+            _cts.Cancel();
+            throw;
         }
         finally
         {
@@ -210,11 +222,11 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         }
         try
         {
-            queue.Add(action);
+            queue.Add(action, _cts.Token);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or ObjectDisposedException)
         {
-            // The pump has finished (the call is ending); nothing can be written any more.
+            // The pump has finished or the call was stopped; nothing can be written any more.
         }
     }
 
@@ -237,15 +249,17 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     protected Task<bool> ShouldProcessAsync(string target, string action)
     {
         var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A question dropped because the call was stopped must not leave the work waiting forever.
+        _cts.Token.Register(() => tcs.TrySetCanceled());
         Post(() =>
         {
             try
             {
-                tcs.SetResult(ShouldProcess(target, action));
+                tcs.TrySetResult(ShouldProcess(target, action));
             }
             catch (Exception ex)
             {
-                tcs.SetException(ex);
+                tcs.TrySetException(ex);
             }
         });
         return tcs.Task;
@@ -259,15 +273,17 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
             return Task.FromResult(true);
         }
         var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A question dropped because the call was stopped must not leave the work waiting forever.
+        _cts.Token.Register(() => tcs.TrySetCanceled());
         Post(() =>
         {
             try
             {
-                tcs.SetResult(ShouldContinue(query, caption));
+                tcs.TrySetResult(ShouldContinue(query, caption));
             }
             catch (Exception ex)
             {
-                tcs.SetException(ex);
+                tcs.TrySetException(ex);
             }
         });
         return tcs.Task;
