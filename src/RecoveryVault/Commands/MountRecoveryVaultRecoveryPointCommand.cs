@@ -44,7 +44,22 @@ public sealed class MountRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdlet
             WriteError(InputError($"Instant file recovery mounts VM recovery points; this one is {rp.ItemKind}.", ErrorIds.UnsupportedForKind, rp.Id));
             return;
         }
-        var folder = GetUnresolvedProviderPathFromPSPath(Path);
+        // Checked before mounting: a point mounted with nowhere to save its script stays open for 12 hours.
+        string folder;
+        try
+        {
+            folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out var provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider) || File.Exists(folder))
+            {
+                WriteError(InputError($"-Path '{Path}' must be a folder of the file system (it is created if missing).", ErrorIds.InvalidParameterCombination, rp.Id));
+                return;
+            }
+        }
+        catch (SessionStateException ex)
+        {
+            WriteError(InputError($"-Path '{Path}' cannot be used: {ex.Message}", ErrorIds.InvalidParameterCombination, rp.Id));
+            return;
+        }
         var vault = RecoveryVaultResourceId.Parse(rp.VaultId);
         Run(async ct =>
         {

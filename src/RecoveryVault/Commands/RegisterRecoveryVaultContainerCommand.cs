@@ -68,7 +68,8 @@ public sealed class RegisterRecoveryVaultContainerCommand : VaultScopedCmdletBas
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitServiceError(ex, $"{vault}/{path}", ErrorIds.ResourceNotFound);
+                // The container is being created and a missing source resource is a 400: a 404 can only be the vault.
+                EmitServiceError(ex, $"{vault}/{path}", ErrorIds.VaultNotFound);
             }
         });
     }
