@@ -260,14 +260,21 @@ internal static class BackupOps
     }
 
     /// <summary>Style B/C 202: Location + Azure-AsyncOperation (+ Retry-After) with the request's api-version.</summary>
+    /// <summary>
+    /// Percent-encodes the segments a URL cannot carry raw: MARS item names hold Windows paths (<c>FileFolder;C:\Data</c>),
+    /// and a raw backslash turns into a slash in the client's URL parser.
+    /// </summary>
+    public static string EscapePath(string path) =>
+        string.Join('/', path.Split('/').Select(seg => seg.IndexOfAny(['\\', ' ', '#', '?', '%']) >= 0 ? Uri.EscapeDataString(seg) : seg));
+
     public static ArmResponse Accepted(ArmContext ctx, string resultPath, string? statusPath)
     {
         var v = Uri.EscapeDataString(ctx.ApiVersion);
         var r = ArmResponse.Accepted();
-        r.Headers["Location"] = $"{ctx.BaseUrl}{resultPath}?api-version={v}";
+        r.Headers["Location"] = $"{ctx.BaseUrl}{EscapePath(resultPath)}?api-version={v}";
         if (statusPath is not null)
         {
-            r.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{statusPath}?api-version={v}";
+            r.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{EscapePath(statusPath)}?api-version={v}";
         }
 
         r.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
