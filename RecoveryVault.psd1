@@ -50,6 +50,12 @@
         'Undo-RecoveryVaultItemDeletion'
         'Unregister-RecoveryVaultContainer'
         'Wait-RecoveryVaultJob'
+
+        # Upgrade of classic Backup vaults
+        'Get-RecoveryVaultClassicVault'
+        'Test-RecoveryVaultUpgrade'
+        'Start-RecoveryVaultUpgrade'
+        'Get-RecoveryVaultUpgrade'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

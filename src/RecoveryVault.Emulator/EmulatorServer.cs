@@ -106,6 +106,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         ContainerHandler.Register(runtime.Router);
         ProtectedItemHandler.Register(runtime.Router);
         BackupJobHandler.Register(runtime.Router);
+        ClassicVaultHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

@@ -35,6 +35,9 @@ public sealed class RecoveryVaultClientOptions : ClientOptions
     /// <summary>api-version for Microsoft.Resources.</summary>
     public string ResourcesApiVersion { get; set; } = "2021-04-01";
 
+    /// <summary>api-version of the classic Backup vault surface (Microsoft.Backup/classicVaults) the upgrade reads.</summary>
+    public string ClassicApiVersion { get; set; } = "2015-03-15";
+
     /// <summary>api-version for Microsoft.Authorization.</summary>
     public string AuthorizationApiVersion { get; set; } = "2022-04-01";
 

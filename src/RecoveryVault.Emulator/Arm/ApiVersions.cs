@@ -14,6 +14,9 @@ public enum ApiFamily
     Authorization,
     Compute,
     Storage,
+
+    /// <summary>The emulator's model of the retired classic (Service Manager) Backup vault API.</summary>
+    Classic,
 }
 
 public static partial class ApiVersions
@@ -24,6 +27,7 @@ public static partial class ApiVersions
     public static readonly string[] Authorization = ["2022-04-01"];
     public static readonly string[] Compute = ["2023-03-01"];
     public static readonly string[] Storage = ["2023-01-01"];
+    public static readonly string[] Classic = ["2015-03-15"];
 
     public static IReadOnlyList<string> For(ApiFamily family) => family switch
     {
@@ -33,6 +37,7 @@ public static partial class ApiVersions
         ApiFamily.Authorization => Authorization,
         ApiFamily.Compute => Compute,
         ApiFamily.Storage => Storage,
+        ApiFamily.Classic => Classic,
         _ => [],
     };
 

@@ -141,7 +141,8 @@ public sealed class ArmContext
         }
 
         query.Add("$skiptoken=" + Uri.EscapeDataString(skipToken));
-        return $"{BaseUrl}{Path}?{string.Join('&', query)}";
+        // Escaped: MARS item names hold Windows paths, and a raw backslash becomes a slash in the client's URL parser.
+        return $"{BaseUrl}{Http.Request.Path.ToUriComponent()}?{string.Join('&', query)}";
     }
 
     /// <summary>Paged list answer: <c>{"value":[...],"nextLink":"..."}</c> with an opaque offset <c>$skiptoken</c>.</summary>

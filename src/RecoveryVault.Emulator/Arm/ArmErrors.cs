@@ -14,7 +14,20 @@ public sealed class ArmException(int status, string code, string message, string
 
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public JsonObject ToBody() => ArmErrors.Body(Code, Message, Target);
+    /// <summary>ARM <c>error.details</c> entries (<c>{code, message, target}</c>), e.g. one per failed prerequisite.</summary>
+    public List<JsonObject> Details { get; } = [];
+
+    public JsonObject ToBody()
+    {
+        var body = ArmErrors.Body(Code, Message, Target);
+        var details = (JsonArray)body["error"]!["details"]!;
+        foreach (var d in Details)
+        {
+            details.Add(d.DeepClone());
+        }
+
+        return body;
+    }
 }
 
 /// <summary>Factory for ARM-shaped errors with the status code ARM uses for each.</summary>

@@ -93,6 +93,8 @@ internal static class BackupEngine
 
     public static EngineReport CatchUp(IStoreSession s, BackupRuntime rt, DateTimeOffset now)
     {
+        // Upgrades of classic vaults run on the same clock, whatever the request (their new vault appears at commit).
+        Classic.ClassicUpgrade.Advance(s, rt, now);
         var state = State(s);
         var last = Json.ParseTime(Json.Str(state, "lastRun"));
         if (last is null || now <= last)
@@ -112,7 +114,9 @@ internal static class BackupEngine
         foreach (var item in items)
         {
             var st = Json.Str(item.Props, "protectionState");
-            if (st is not ("IRPending" or "Protected" or "ProtectionError") || Json.Bool(item.Props["isScheduledForDeferredDelete"]) == true)
+            // MARS backups follow the agent's schedule on the server, not Azure's.
+            if (st is not ("IRPending" or "Protected" or "ProtectionError") || Json.Bool(item.Props["isScheduledForDeferredDelete"]) == true
+                || Json.Str(item.Props, "backupManagementType") == "MAB")
             {
                 continue;
             }

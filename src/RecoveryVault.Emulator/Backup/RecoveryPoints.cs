@@ -58,6 +58,7 @@ internal static class RecoveryPoints
                     ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(expiry) },
                     ["extendedInfo"] = new JsonObject { ["dataDirectoryTimeInUTC"] = Json.Timestamp(t), ["dataDirectoryPaths"] = new JsonArray() },
                 },
+                "MAB" => GenericPoint(Json.Str(item.Props, "friendlyName") ?? string.Empty, t),
                 _ => VmPoint(s, rt, item, t, name),
             };
             if (bmt == "AzureIaasVM")
@@ -164,6 +165,16 @@ internal static class RecoveryPoints
             },
         };
     }
+
+    /// <summary>A point of a MARS item (files and folders): the spec's GenericRecoveryPoint.</summary>
+    public static JsonObject GenericPoint(string path, DateTimeOffset t) => new()
+    {
+        ["objectType"] = "GenericRecoveryPoint",
+        ["friendlyName"] = path,
+        ["recoveryPointType"] = "FileSystemConsistent",
+        ["recoveryPointTime"] = Json.Timestamp(t),
+        ["recoveryPointAdditionalInfo"] = string.Empty,
+    };
 
     public static void SetLogRange(IStoreSession s, BackupDoc item, DateTimeOffset start, DateTimeOffset end)
     {

@@ -137,6 +137,9 @@ internal static class AdminHandler
                 // Not an HTTP fault: the next backup/restore job(s) to finish end as Failed.
                 runtime.Backup.QueueJobFailures(Json.Int(body["count"]) ?? 1);
                 return (200, Describe(runtime));
+            case ("POST", "/_emulator/faults/next") when string.Equals(Json.Str(body, "kind"), "upgradeFailure", StringComparison.OrdinalIgnoreCase):
+                // Not an HTTP fault: the next classic vault upgrade to reach this phase fails there.
+                return (200, runtime.Store.Transaction(s => Classic.ClassicUpgrade.QueueFault(s, Json.Str(body, "phase") ?? "MovingItems")));
             case ("POST", "/_emulator/faults/next"):
                 runtime.Faults.Enqueue(
                     Json.Str(body, "kind") ?? throw new ArgumentException("kind is required."),
@@ -222,6 +225,8 @@ internal static class AdminHandler
                     return (201, runtime.Store.Transaction(s => RecoveryPoints.SeedHistory(s, runtime.Backup, itemId, count, TimeSpan.FromMinutes(minutes), runtime.Backup.Clock.Now)));
                 }
 
+            case ("POST", "/_emulator/classicvaults"):
+                return (201, runtime.Store.Transaction(s => Classic.ClassicVaults.Seed(s, runtime.Backup, body)));
             case ("POST", "/_emulator/marsservers"):
                 return (201, runtime.Store.Transaction(s => Sources.SeedMars(s, body, runtime.Backup)));
             default:

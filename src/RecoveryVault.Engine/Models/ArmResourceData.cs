@@ -52,6 +52,9 @@ public abstract class ArmResourceData
         Raw["tags"] = obj;
     }
 
+    /// <summary>The string at a property path of the document (null when absent).</summary>
+    public string? StringAt(params string[] path) => GetString(path);
+
     /// <summary>Reads a string at a property path (null when absent or not a scalar).</summary>
     protected string? GetString(params string[] path)
     {

@@ -31,3 +31,16 @@ public sealed class BackupResourceData : ArmResourceData
     /// <summary>The polymorphic discriminator, whichever this type uses.</summary>
     public string? ObjectType => Read("objectType") ?? Read("protectedItemType") ?? Read("protectableItemType") ?? Read("containerType") ?? Read("jobType");
 }
+
+/// <summary>A document of the classic Backup vault surface (vault, server, item, policy, point, job, upgrade operation).</summary>
+public sealed class ClassicResourceData : ArmResourceData
+{
+    /// <summary>Wraps the document.</summary>
+    public ClassicResourceData(JsonObject raw) : base(raw) { }
+
+    /// <summary>Reads a string at a property path under <c>properties</c>.</summary>
+    public string? Read(params string[] path) => GetString(["properties", .. path]);
+
+    /// <summary>The <c>properties</c> object.</summary>
+    public JsonObject Properties => Raw["properties"] as JsonObject ?? new JsonObject();
+}

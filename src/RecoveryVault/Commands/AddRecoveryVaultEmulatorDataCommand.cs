@@ -13,7 +13,7 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RecoveryVaultEmulatorData", SupportsShouldProcess = true, DefaultParameterSetName = ResourceGroupSet)]
 [OutputType(typeof(EmulatorPrincipal), ParameterSetName = [PrincipalSet])]
-[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, ClockSet])]
+[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, ClockSet, ClassicVaultSet])]
 public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBase
 {
     private const string ResourceGroupSet = "ResourceGroup";
@@ -26,6 +26,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     private const string SqlServerSet = "SqlServer";
     private const string MarsServerSet = "MarsServer";
     private const string ClockSet = "Clock";
+    private const string ClassicVaultSet = "ClassicVault";
 
     /// <summary>Resource group to create (or, for VMs, storage accounts and SQL servers, the one they are in).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ResourceGroupSet, ValueFromPipelineByPropertyName = true)]
@@ -39,6 +40,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [Parameter(Mandatory = true, ParameterSetName = ResourceGroupSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = VirtualMachineSet)]
     [Parameter(ParameterSetName = StorageAccountSet)]
+    [Parameter(ParameterSetName = ClassicVaultSet)]
     [ValidateNotNullOrEmpty]
     public string Location { get; set; } = string.Empty;
 
@@ -60,8 +62,13 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
 
     /// <summary>Fault the next ARM requests get: 429, 500, 503, drop or latency.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FaultSet)]
-    [ValidateSet("429", "500", "503", "drop", "latency")]
+    [ValidateSet("429", "500", "503", "drop", "latency", "upgradeFailure")]
     public string Fault { get; set; } = string.Empty;
+
+    /// <summary>With -Fault upgradeFailure: the phase in which the next classic vault upgrade fails.</summary>
+    [Parameter(ParameterSetName = FaultSet)]
+    [ValidateSet("Validating", "MovingPolicies", "MovingServers", "MovingItems", "MovingRecoveryPoints", "Finalizing")]
+    public string? UpgradePhase { get; set; }
 
     /// <summary>How many requests get the fault.</summary>
     [Parameter(ParameterSetName = FaultSet)]
@@ -159,17 +166,104 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
 
     /// <summary>MARS agent version.</summary>
     [Parameter(ParameterSetName = MarsServerSet)]
+    [Parameter(ParameterSetName = ClassicVaultSet)]
     [ValidateNotNullOrEmpty]
     public string AgentVersion { get; set; } = "2.0.9250.0";
 
     /// <summary>Folders the agent backs up.</summary>
     [Parameter(ParameterSetName = MarsServerSet)]
+    [Parameter(ParameterSetName = ClassicVaultSet)]
     [ValidateNotNullOrEmpty]
     public string[] ItemPath { get; set; } = [@"C:\Data"];
+
+    /// <summary>Classic (Service Manager) Backup vault to create, or to change when it exists.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClassicVaultSet)]
+    [ValidateNotNullOrEmpty]
+    public string ClassicVaultName { get; set; } = string.Empty;
+
+    /// <summary>Servers registered to the classic vault (added, or changed by -AgentVersion / -LastSeenDaysAgo when they exist).</summary>
+    [Parameter(ParameterSetName = ClassicVaultSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] ClassicServerName { get; set; } = [];
+
+    /// <summary>Days since the servers last contacted the vault.</summary>
+    [Parameter(ParameterSetName = ClassicVaultSet)]
+    [ValidateRange(0, 3650)]
+    public double? LastSeenDaysAgo { get; set; }
+
+    /// <summary>Days of daily recovery points each new item gets (within its policy's retention).</summary>
+    [Parameter(ParameterSetName = ClassicVaultSet)]
+    [ValidateRange(0, 3650)]
+    public int RecoveryPointDays { get; set; } = 90;
+
+    /// <summary>The classic vault bills by storage (the upgrade must convert it).</summary>
+    [Parameter(ParameterSetName = ClassicVaultSet)]
+    public SwitchParameter StorageBasedBilling { get; set; }
+
+    /// <summary>The classic vault belongs to a CSP subscription (it cannot be upgraded).</summary>
+    [Parameter(ParameterSetName = ClassicVaultSet)]
+    public SwitchParameter CspManaged { get; set; }
+
+    /// <summary>Starts a job on the first -ClassicServerName (a Backup of its first -ItemPath).</summary>
+    [Parameter(ParameterSetName = ClassicVaultSet)]
+    [ValidateSet("Backup", "ConfigureBackup", "Register")]
+    public string? RunningJob { get; set; }
+
+    /// <summary>Simulated minutes the -RunningJob takes.</summary>
+    [Parameter(ParameterSetName = ClassicVaultSet)]
+    [ValidateRange(1, 10080)]
+    public int JobMinutes { get; set; } = 30;
 
     /// <summary>Moves the emulator's simulated clock forward (scheduled backups, retention, jobs run for that span).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ClockSet)]
     public TimeSpan AdvanceClock { get; set; }
+
+    private JsonObject ClassicVaultBody()
+    {
+        var bound = MyInvocation.BoundParameters;
+        var servers = new JsonArray();
+        foreach (var server in ClassicServerName)
+        {
+            var s = new JsonObject { ["name"] = server };
+            if (bound.ContainsKey(nameof(AgentVersion)))
+            {
+                s["agentVersion"] = AgentVersion;
+            }
+            if (LastSeenDaysAgo is { } days)
+            {
+                s["lastSeenDaysAgo"] = days;
+            }
+            if (bound.ContainsKey(nameof(ItemPath)))
+            {
+                s["items"] = new JsonArray(ItemPath.Select(f => (JsonNode)f).ToArray());
+            }
+            servers.Add(s);
+        }
+        var body = new JsonObject { ["name"] = ClassicVaultName, ["servers"] = servers, ["recoveryPointDays"] = RecoveryPointDays };
+        if (Location.Length > 0)
+        {
+            body["location"] = Location;
+        }
+        if (bound.ContainsKey(nameof(StorageBasedBilling)))
+        {
+            body["billingModel"] = StorageBasedBilling ? "StorageBased" : "InstanceBased";
+        }
+        if (bound.ContainsKey(nameof(CspManaged)))
+        {
+            body["managedByCsp"] = CspManaged.IsPresent;
+        }
+        if (RunningJob is not null)
+        {
+            body["runningJobs"] = new JsonArray(new JsonObject
+            {
+                ["operation"] = RunningJob,
+                ["server"] = ClassicServerName.FirstOrDefault(),
+                ["item"] = RunningJob == "Backup" ? ItemPath.FirstOrDefault() : null,
+                ["minutes"] = JobMinutes,
+            });
+        }
+        return body;
+    }
 
     /// <inheritdoc />
     protected override void BeginProcessing()
@@ -192,8 +286,9 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
             SubscriptionSet => ("/_emulator/subscriptions", new JsonObject { ["subscriptionId"] = SubscriptionId, ["displayName"] = SubscriptionName }, $"subscription {SubscriptionId}"),
             FaultSet => ("/_emulator/faults/next", new JsonObject
             {
-                ["kind"] = Fault, ["count"] = Count, ["retryAfterSeconds"] = RetryAfterSeconds, ["method"] = Method, ["pathContains"] = PathContains,
+                ["kind"] = Fault, ["count"] = Count, ["retryAfterSeconds"] = RetryAfterSeconds, ["method"] = Method, ["pathContains"] = PathContains, ["phase"] = UpgradePhase,
             }, $"{Count} x fault {Fault}"),
+            ClassicVaultSet => ("/_emulator/classicVaults", ClassicVaultBody(), $"classic vault '{ClassicVaultName}'"),
             VirtualMachineSet => ("/_emulator/virtualMachines", new JsonObject
             {
                 ["subscriptionId"] = SubscriptionId ?? session.SubscriptionId, ["resourceGroup"] = ResourceGroupName, ["name"] = VirtualMachineName,

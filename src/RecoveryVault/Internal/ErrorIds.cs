@@ -72,6 +72,21 @@ public static class ErrorIds
     /// <summary>Unclassified service error (the ARM code is in the message).</summary>
     public const string ServiceError = "ServiceError";
 
+    /// <summary>No classic Backup vault of that name in the subscription.</summary>
+    public const string ClassicVaultNotFound = "ClassicVaultNotFound";
+
+    /// <summary>The upgrade check found errors; nothing was started.</summary>
+    public const string UpgradeBlocked = "UpgradeBlocked";
+
+    /// <summary>The upgrade operation failed (the result says whether the classic vault is untouched or the upgrade resumable).</summary>
+    public const string UpgradeFailed = "UpgradeFailed";
+
+    /// <summary>The classic vault has no upgrade to show.</summary>
+    public const string UpgradeNotFound = "UpgradeNotFound";
+
+    /// <summary>The upgrade succeeded but the new vault lacks (or duplicates) something of the classic vault.</summary>
+    public const string UpgradeVerificationFailed = "UpgradeVerificationFailed";
+
     /// <summary>The one map from HTTP status to PowerShell's error category.</summary>
     public static ErrorCategory CategoryFor(int status) => status switch
     {

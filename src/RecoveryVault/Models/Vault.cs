@@ -29,6 +29,8 @@ public sealed class Vault
         IdentityType = data.IdentityType;
         IdentityPrincipalId = data.IdentityPrincipalId;
         ETag = data.ETag;
+        UpgradeStatus = data.StringAt("properties", "upgradeDetails", "status");
+        UpgradedFromId = data.StringAt("properties", "upgradeDetails", "previousResourceId");
         var tags = new Hashtable(StringComparer.OrdinalIgnoreCase);
         foreach (var (k, v) in data.Tags)
         {
@@ -54,6 +56,12 @@ public sealed class Vault
 
     /// <summary>Resource type.</summary>
     public string Type { get; }
+
+    /// <summary>For a vault made by upgrading a classic Backup vault: InProgress, Upgraded or Failed (else null).</summary>
+    public string? UpgradeStatus { get; }
+
+    /// <summary>For an upgraded vault: the classic Backup vault it came from.</summary>
+    public string? UpgradedFromId { get; }
 
     /// <summary>Provisioning state.</summary>
     public string? ProvisioningState { get; }
