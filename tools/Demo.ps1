@@ -115,6 +115,38 @@ try {
     $vault | Remove-RecoveryVault -Force -WhatIf
     $vault | Remove-RecoveryVault -Force -Confirm:$false
 
+    Step 'Classic Backup vault: three MARS servers, 150 days of daily points, storage-based billing, a backup running'
+    Add-RecoveryVaultEmulatorData -ClassicVaultName legacy-backup -Location westeurope -ClassicServerName fs01, fs02 -ItemPath 'C:\Data', 'D:\Shares' -RecoveryPointDays 150 -StorageBasedBilling | Out-Null
+    Add-RecoveryVaultEmulatorData -ClassicVaultName legacy-backup -ClassicServerName fs02 -AgentVersion 2.0.8719.0 | Out-Null
+    Add-RecoveryVaultEmulatorData -ClassicVaultName legacy-backup -ClassicServerName app-old01 -ItemPath 'E:\Archive' -LastSeenDaysAgo 75 -RecoveryPointDays 60 | Out-Null
+    Add-RecoveryVaultEmulatorData -ClassicVaultName legacy-backup -ClassicServerName fs01 -ItemPath 'C:\Data' -RunningJob Backup -JobMinutes 60 | Out-Null
+    Get-RecoveryVaultClassicVault | Format-Table | Out-Host
+
+    Step 'Check it: two blocking findings (an old MARS agent, storage-based billing) and two warnings'
+    $check = Get-RecoveryVaultClassicVault -Name legacy-backup | Test-RecoveryVaultUpgrade -TargetResourceGroupName rg-backup
+    $check | Format-Table | Out-Host
+    $check.Findings | Format-Table Severity, Code, Message -Wrap | Out-Host
+
+    Step 'Fix the blocker (update the agent on fs02), accept the billing change; the warnings are accepted as they are'
+    Add-RecoveryVaultEmulatorData -ClassicVaultName legacy-backup -ClassicServerName fs02 -AgentVersion 2.0.9262.0 | Out-Null
+    Get-RecoveryVaultClassicVault -Name legacy-backup | Test-RecoveryVaultUpgrade -TargetResourceGroupName rg-backup -AcceptBillingChange |
+        Select-Object -ExpandProperty Findings | Format-Table Severity, Code -AutoSize | Out-Host
+
+    Step 'Upgrade: what -WhatIf says would move, then the real thing (progress follows the service; then verification)'
+    Start-RecoveryVaultUpgrade -Name legacy-backup -TargetResourceGroupName rg-backup -AcceptBillingChange -WhatIf -WarningAction SilentlyContinue
+    $upgrade = Get-RecoveryVaultClassicVault | Test-RecoveryVaultUpgrade -TargetResourceGroupName rg-backup -AcceptBillingChange |
+        Where-Object CanUpgrade | Start-RecoveryVaultUpgrade -Force -WarningAction SilentlyContinue
+    $upgrade | Format-List ClassicVaultName, Outcome, OperationId, TargetVaultId, ResourceGroupCreated, BillingModelChanged | Out-Host
+    $upgrade.Verification.Counts | Format-Table | Out-Host
+
+    Step 'The new vault: enhanced security on; the backup that was running finished there, with its point'
+    $upgrade.Vault | Format-List Name, ResourceGroupName, SoftDeleteState, EnhancedSecurityState, UpgradeStatus, UpgradedFromId | Out-Host
+    Add-RecoveryVaultEmulatorData -AdvanceClock '01:00:00' | Out-Null
+    $upgrade.Vault | Get-RecoveryVaultJob -Operation Backup | Format-Table | Out-Host
+    $upgrade.Vault | Get-RecoveryVaultItem -Name 'C:\Data' | Get-RecoveryVaultRecoveryPoint -Latest | Format-Table | Out-Host
+    "  classic vaults still listed: $(@(Get-RecoveryVaultClassicVault).Count); the upgrade, as Get-RecoveryVaultUpgrade sees it:" | Out-Host
+    Get-RecoveryVaultUpgrade -Name legacy-backup | Format-Table | Out-Host
+
     Step 'Clean up: remove every vault'
     Get-RecoveryVault | Remove-RecoveryVault -Force -Confirm:$false
     "  vaults left: $(@(Get-RecoveryVault).Count)" | Out-Host
