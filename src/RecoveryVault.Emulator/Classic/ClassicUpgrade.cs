@@ -148,7 +148,8 @@ internal static class ClassicUpgrade
         {
             findings.Add(Finding("Information", "TargetResourceGroupExists", $"The vault will be created in the existing resource group '{t.ResourceGroup}'.", "None.", rgScope));
             var existing = VaultModel.Load(s, TargetVaultId(t), now);
-            var ours = Latest(s, vault.Id) is { } op2 && Json.Str(op2.Meta, "committed") is not null && Json.Bool(op2.Meta["committed"]) == true;
+            // The vault this upgrade already made is no obstacle to finishing it.
+            var ours = Latest(s, vault.Id) is { } op2 && Json.Bool(op2.Meta["committed"]) == true;
             if (existing is not null && !ours)
             {
                 findings.Add(Finding("Error", "TargetVaultNameTaken",

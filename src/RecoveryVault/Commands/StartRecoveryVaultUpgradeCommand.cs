@@ -69,6 +69,9 @@ public sealed class StartRecoveryVaultUpgradeCommand : RecoveryVaultCmdletBase
     public SwitchParameter AsJob { get; set; }
 
     /// <inheritdoc />
+    protected override bool ForceSkipsConfirmation => Force;
+
+    /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
     /// <inheritdoc />

@@ -71,7 +71,7 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
                 call[key] = value;
             }
         }
-        if (!ShouldProcess(JobTarget(call), $"Start as a background job: {MyInvocation.MyCommand.Name}"))
+        if (!ForceSkipsConfirmation && !ShouldProcess(JobTarget(call), $"Start as a background job: {MyInvocation.MyCommand.Name}"))
         {
             return true;
         }
@@ -80,6 +80,9 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         (_jobCalls ??= []).Add(call);
         return true;
     }
+
+    /// <summary>True when this call's -Force means "do not ask" (so -AsJob does not ask either).</summary>
+    protected virtual bool ForceSkipsConfirmation => false;
 
     private static string JobTarget(Dictionary<string, object?> call)
     {
