@@ -340,15 +340,6 @@ Describe 'MARS servers, items and jobs' {
         Assert-RvError $e[0] -Id UnsupportedForKind -Command BackupRecoveryVaultItemCommand -Category InvalidArgument -Target $item.Id
     }
 
-    It 'stops protection of a MARS item whose name is a Windows path (the monitor URL escapes the backslash)' {
-        $item = $vault | Get-RecoveryVaultItem -Kind MarsServer -Name 'E:\Share'
-        $e = $null
-        $after = $item | Disable-RecoveryVaultProtection -Wait -PassThru -ErrorVariable e
-        $e | Should -BeNullOrEmpty
-        $after.ProtectionState | Should -Be 'ProtectionStopped'
-        $after.Id | Should -Be $item.Id
-    }
-
     It 'unregisters a MARS server directly, taking its items with it, and lists that job as a MARS job' {
         $vault | Get-RecoveryVaultJob -Kind MarsServer | Should -BeNullOrEmpty
         $vault | Get-RecoveryVaultContainer -Kind MarsServer -Name fs01 | Unregister-RecoveryVaultContainer -Confirm:$false
@@ -372,6 +363,15 @@ Describe 'MARS servers, items and jobs' {
         $out = $job | Stop-RecoveryVaultJob -PassThru 3>&1
         ($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Message | Should -Be "Job $($job.JobId) already ended (Completed); nothing to cancel."
         ($out | Where-Object { $_ -is [RecoveryVault.Models.BackupJob] }).Status | Should -Be 'Completed'
+    }
+
+    It 'stops protection of a MARS item whose name is a Windows path (the monitor URL escapes the backslash)' {
+        $item = $vault | Get-RecoveryVaultItem -Kind MarsServer -Name 'E:\Share'
+        $e = $null
+        $after = $item | Disable-RecoveryVaultProtection -Wait -PassThru -Confirm:$false -ErrorVariable e
+        $e | Should -BeNullOrEmpty
+        $after.ProtectionState | Should -Be 'ProtectionStopped'
+        $after.Id | Should -Be $item.Id
     }
 }
 
