@@ -150,8 +150,28 @@ internal static class Sources
         var now = rt.Clock.Now;
         BackupModel.EnsureVaultSeeded(s, vault, now);
         var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
-        var containerId = BackupModel.ContainerId(vault.Id, name);
-        var container = new BackupDoc(containerId, BackupKinds.Container, vault.Id, new JsonObject
+        var container = MarsContainer(s, vault.Id, name, Json.Str(body, "agentVersion") ?? "2.0.9250.0", now, healthy: true);
+        container.Save(s);
+        var containerId = container.Id;
+        var items = new JsonArray();
+        foreach (var path in (body["items"] as JsonArray ?? []).Select(Json.Str).OfType<string>())
+        {
+            var item = MarsItem(vault.Id, containerId, name, path, now, now, 0);
+            var id = item.Id;
+            item.Save(s);
+            items.Add(id);
+        }
+
+        var result = (JsonObject)container.Body.DeepClone();
+        result["protectedItems"] = items;
+        return result;
+    }
+
+    /// <summary>The container of a server with the MARS agent (registered by seeding, or moved by a classic vault upgrade).</summary>
+    public static BackupDoc MarsContainer(IStoreSession s, string vaultId, string name, string? agentVersion, DateTimeOffset lastContact, bool healthy)
+    {
+        var containerId = BackupModel.ContainerId(vaultId, name);
+        return new BackupDoc(containerId, BackupKinds.Container, vaultId, new JsonObject
         {
             ["id"] = containerId,
             ["name"] = name,
@@ -161,50 +181,44 @@ internal static class Sources
                 ["friendlyName"] = name,
                 ["backupManagementType"] = "MAB",
                 ["registrationStatus"] = "Registered",
-                ["healthStatus"] = "Healthy",
+                ["healthStatus"] = healthy ? "Healthy" : "Unhealthy",
                 ["containerType"] = "Windows",
                 ["canReRegister"] = true,
                 ["containerId"] = BackupEngine.Next(s),
                 ["protectedItemCount"] = 0,
-                ["agentVersion"] = Json.Str(body, "agentVersion") ?? "2.0.9250.0",
-                ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(now), ["availabilityZone"] = null },
+                ["agentVersion"] = agentVersion,
+                ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(lastContact), ["availabilityZone"] = null },
                 ["mabContainerHealthDetails"] = new JsonArray(),
-                ["containerHealthState"] = "Healthy",
+                ["containerHealthState"] = healthy ? "Healthy" : "Unhealthy",
             },
-        }, new JsonObject { ["vaultId"] = vault.Id });
-        container.Save(s);
-        var items = new JsonArray();
-        foreach (var path in (body["items"] as JsonArray ?? []).Select(Json.Str).Where(x => x is not null))
-        {
-            var itemName = "FileFolder;" + path;
-            var id = BackupModel.ItemId(containerId, itemName);
-            var item = new BackupDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
-            {
-                ["id"] = id,
-                ["name"] = itemName,
-                ["type"] = BackupModel.ItemType,
-                ["properties"] = new JsonObject
-                {
-                    ["protectedItemType"] = "MabFileFolderProtectedItem",
-                    ["friendlyName"] = path,
-                    ["computerName"] = name,
-                    ["backupManagementType"] = "MAB",
-                    ["workloadType"] = "FileFolder",
-                    ["containerName"] = name,
-                    ["protectionState"] = "Protected",
-                    ["lastBackupStatus"] = "Completed",
-                    ["lastBackupTime"] = Json.Timestamp(now),
-                    ["isScheduledForDeferredDelete"] = false,
-                    ["deferredDeleteSyncTimeInUTC"] = 0,
-                    ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(now), ["recoveryPointCount"] = 0 },
-                },
-            }, new JsonObject { ["vaultId"] = vault.Id, ["sourceKey"] = $"mars:{name}:{path}".ToLowerInvariant() });
-            item.Save(s);
-            items.Add(id);
-        }
+        }, new JsonObject { ["vaultId"] = vaultId });
+    }
 
-        var result = (JsonObject)container.Body.DeepClone();
-        result["protectedItems"] = items;
-        return result;
+    /// <summary>A protected folder of a MARS server; <paramref name="lastBackup"/> null when it has none yet.</summary>
+    public static BackupDoc MarsItem(string vaultId, string containerId, string serverName, string path, DateTimeOffset? lastBackup, DateTimeOffset refreshedAt, int recoveryPointCount)
+    {
+        var itemName = "FileFolder;" + path;
+        var id = BackupModel.ItemId(containerId, itemName);
+        return new BackupDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = itemName,
+            ["type"] = BackupModel.ItemType,
+            ["properties"] = new JsonObject
+            {
+                ["protectedItemType"] = "MabFileFolderProtectedItem",
+                ["friendlyName"] = path,
+                ["computerName"] = serverName,
+                ["backupManagementType"] = "MAB",
+                ["workloadType"] = "FileFolder",
+                ["containerName"] = serverName,
+                ["protectionState"] = "Protected",
+                ["lastBackupStatus"] = lastBackup is null ? null : "Completed",
+                ["lastBackupTime"] = lastBackup is null ? null : Json.Timestamp(lastBackup.Value),
+                ["isScheduledForDeferredDelete"] = false,
+                ["deferredDeleteSyncTimeInUTC"] = 0,
+                ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(refreshedAt), ["recoveryPointCount"] = recoveryPointCount },
+            },
+        }, new JsonObject { ["vaultId"] = vaultId, ["sourceKey"] = $"mars:{serverName}:{path}".ToLowerInvariant() });
     }
 }

@@ -489,29 +489,11 @@ internal static class ClassicUpgrade
         foreach (var sv in ClassicVaults.Servers(s, vault.Id))
         {
             var serverName = Json.Str(sv.Body, "name")!;
-            var containerId = BackupModel.ContainerId(newId, serverName);
-            var stale = at - (Json.ParseTime(Json.Str(sv.Props, "lastSeen")) ?? at) > ClassicVaults.StaleAfter;
-            new BackupDoc(containerId, BackupKinds.Container, newId, new JsonObject
-            {
-                ["id"] = containerId,
-                ["name"] = serverName,
-                ["type"] = BackupModel.ContainerType,
-                ["properties"] = new JsonObject
-                {
-                    ["friendlyName"] = serverName,
-                    ["backupManagementType"] = "MAB",
-                    ["registrationStatus"] = "Registered",
-                    ["healthStatus"] = stale ? "Unhealthy" : "Healthy",
-                    ["containerType"] = "Windows",
-                    ["canReRegister"] = true,
-                    ["containerId"] = BackupEngine.Next(s),
-                    ["protectedItemCount"] = 0,
-                    ["agentVersion"] = Json.Str(sv.Props, "agentVersion"),
-                    ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Str(sv.Props, "lastSeen"), ["availabilityZone"] = null },
-                    ["mabContainerHealthDetails"] = new JsonArray(),
-                    ["containerHealthState"] = stale ? "Unhealthy" : "Healthy",
-                },
-            }, new JsonObject { ["vaultId"] = newId, ["classicId"] = Wire(sv) }).Save(s);
+            var lastSeen = Json.ParseTime(Json.Str(sv.Props, "lastSeen")) ?? at;
+            var container = Sources.MarsContainer(s, newId, serverName, Json.Str(sv.Props, "agentVersion"), lastSeen, healthy: at - lastSeen <= ClassicVaults.StaleAfter);
+            container.Meta["classicId"] = Wire(sv);
+            container.Save(s);
+            var containerId = Json.Str(container.Body, "id")!;
             map[Wire(sv)] = containerId;
             servers++;
         }
@@ -521,34 +503,15 @@ internal static class ClassicUpgrade
             var serverName = Json.Str(it.Props, "serverName")!;
             var path = Json.Str(it.Props, "path")!;
             var containerId = BackupModel.ContainerId(newId, serverName);
-            var itemName = "FileFolder;" + path;
-            var itemId = BackupModel.ItemId(containerId, itemName);
             var policyName = policyNames.GetValueOrDefault(Json.Str(it.Props, "policyName") ?? string.Empty);
             var classicPoints = BackupDoc.List(s, ClassicVaults.PointKind, it.Id + "/recoveryPoints/");
             var latest = classicPoints.Select(p => Json.ParseTime(Json.Str(p.Props, "recoveryPointTime"))).OfType<DateTimeOffset>().DefaultIfEmpty().Max();
-            var item = new BackupDoc(itemId, DocumentKinds.ProtectedItem, containerId, new JsonObject
-            {
-                ["id"] = itemId,
-                ["name"] = itemName,
-                ["type"] = BackupModel.ItemType,
-                ["properties"] = new JsonObject
-                {
-                    ["protectedItemType"] = "MabFileFolderProtectedItem",
-                    ["friendlyName"] = path,
-                    ["computerName"] = serverName,
-                    ["backupManagementType"] = "MAB",
-                    ["workloadType"] = "FileFolder",
-                    ["containerName"] = serverName,
-                    ["policyId"] = policyName is null ? null : BackupModel.PolicyId(newId, policyName),
-                    ["policyName"] = policyName,
-                    ["protectionState"] = "Protected",
-                    ["lastBackupStatus"] = classicPoints.Count > 0 ? "Completed" : null,
-                    ["lastBackupTime"] = classicPoints.Count > 0 ? Json.Timestamp(latest) : null,
-                    ["isScheduledForDeferredDelete"] = false,
-                    ["deferredDeleteSyncTimeInUTC"] = 0,
-                    ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(at), ["recoveryPointCount"] = classicPoints.Count },
-                },
-            }, new JsonObject { ["vaultId"] = newId, ["sourceKey"] = $"mars:{serverName}:{path}".ToLowerInvariant(), ["classicId"] = Wire(it), ["agentManaged"] = true });
+            var item = Sources.MarsItem(newId, containerId, serverName, path, classicPoints.Count > 0 ? latest : null, at, classicPoints.Count);
+            var itemId = Json.Str(item.Body, "id")!;
+            item.Props["policyId"] = policyName is null ? null : BackupModel.PolicyId(newId, policyName);
+            item.Props["policyName"] = policyName;
+            item.Meta["classicId"] = Wire(it);
+            item.Meta["agentManaged"] = true;
             item.Save(s);
             map[Wire(it)] = itemId;
             items++;
