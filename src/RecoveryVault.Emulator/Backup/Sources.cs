@@ -215,6 +215,7 @@ internal static class Sources
                 ["protectionState"] = "Protected",
                 ["lastBackupStatus"] = lastBackup is null ? null : "Completed",
                 ["lastBackupTime"] = lastBackup is null ? null : Json.Timestamp(lastBackup.Value),
+                ["lastRecoveryPoint"] = lastBackup is null || recoveryPointCount == 0 ? null : Json.Timestamp(lastBackup.Value),
                 ["isScheduledForDeferredDelete"] = false,
                 ["deferredDeleteSyncTimeInUTC"] = 0,
                 ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(refreshedAt), ["recoveryPointCount"] = recoveryPointCount },

@@ -200,7 +200,8 @@ internal static class ClassicUpgrade
         if (Latest(s, vault.Id) is { } existing)
         {
             var status = Json.Str(existing.Props, "status");
-            if (status is "InProgress" or "Failed" && !SameTarget(existing, t))
+            var resumable = status == "Failed" && Json.Bool(existing.Props["resumable"]) == true;
+            if ((status == "InProgress" || resumable) && !SameTarget(existing, t))
             {
                 throw ArmErrors.Conflict("UpgradeInProgress",
                     $"An upgrade of this vault to '{Json.Str(existing.Props, "targetVaultId")}' is {status}; it must finish (or be resumed) before another target can be used.");
@@ -409,6 +410,7 @@ internal static class ClassicUpgrade
         {
             // Someone created a vault of that name while the upgrade ran: nothing moves.
             op.Props["status"] = "Failed";
+            op.Props["phase"] = Phases[CommitPhase].Name;
             op.Props["endTime"] = Json.Timestamp(at);
             op.Props["resumable"] = false;
             op.Props["classicVaultUntouched"] = true;

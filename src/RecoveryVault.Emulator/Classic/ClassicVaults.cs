@@ -303,6 +303,12 @@ internal static class ClassicVaults
             throw new ArgumentException($"No registered server '{serverName}'.");
         }
 
+        if (operation == "Backup" && path is null)
+        {
+            // No folder named: the server's first one, as a scheduled backup would take.
+            path = BackupDoc.List(s, ItemKind, serverId + "/protectedItems/").Select(i => Json.Str(i.Props, "path")).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
+        }
+
         if (operation == "Backup" && (path is null || BackupDoc.Load(s, ItemId(serverId, path), ItemKind) is null))
         {
             throw new ArgumentException($"A backup job needs an item of '{serverName}' (got '{path}').");

@@ -258,7 +258,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
             {
                 ["operation"] = RunningJob,
                 ["server"] = ClassicServerName.FirstOrDefault(),
-                ["item"] = RunningJob == "Backup" ? ItemPath.FirstOrDefault() : null,
+                ["item"] = RunningJob == "Backup" && bound.ContainsKey(nameof(ItemPath)) ? ItemPath.FirstOrDefault() : null,
                 ["minutes"] = JobMinutes,
             });
         }
