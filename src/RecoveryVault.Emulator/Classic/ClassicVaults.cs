@@ -186,7 +186,7 @@ internal static class ClassicVaults
     private static void SeedServer(IStoreSession s, BackupRuntime rt, BackupDoc vault, JsonObject sv, int pointDays, DateTimeOffset now)
     {
         var serverName = Json.Str(sv, "name") ?? throw new ArgumentException("Every server needs a name.");
-        var serverId = ServerId(vault.Id, serverName);
+        var serverId = ServerId(ClassicUpgrade.Wire(vault), serverName);
         var server = BackupDoc.Load(s, serverId, ServerKind) ?? new BackupDoc(serverId, ServerKind, vault.Id, new JsonObject
         {
             ["id"] = serverId,
@@ -315,7 +315,7 @@ internal static class ClassicVaults
         }
 
         var name = BackupModel.Guid(rt.Seed, "classicjob", BackupEngine.Next(s));
-        var id = $"{vault.Id}/jobs/{name}";
+        var id = $"{ClassicUpgrade.Wire(vault)}/jobs/{name}";
         var job = new BackupDoc(id, JobKind, vault.Id, new JsonObject
         {
             ["id"] = id,

@@ -49,11 +49,12 @@ public sealed class RecoveryVaultBackgroundJob : Job
     private void RunAll()
     {
         JobState final = JobState.Completed;
+        PowerShell? ps = null;
         try
         {
             var state = InitialSessionState.CreateDefault2();
             state.ImportPSModule(new[] { _modulePath });
-            using var ps = PowerShell.Create(state);
+            ps = PowerShell.Create(state);
             ps.Streams.Error = Error;
             ps.Streams.Warning = Warning;
             ps.Streams.Verbose = Verbose;
@@ -102,10 +103,12 @@ public sealed class RecoveryVaultBackgroundJob : Job
         }
         finally
         {
+            // Disposed only once StopJob is done with it: a Stop still running on a disposed PowerShell throws.
             lock (_gate)
             {
                 _powerShell = null;
             }
+            ps?.Dispose();
         }
         SetJobState(final);
     }
@@ -113,13 +116,12 @@ public sealed class RecoveryVaultBackgroundJob : Job
     /// <summary>Stops the calls (the service's own operations go on, as when Ctrl+C stops a cmdlet).</summary>
     public override void StopJob()
     {
-        PowerShell? ps;
         lock (_gate)
         {
             _stopping = true;
-            ps = _powerShell;
+            // Without a running call the loop sees the flag itself; only it sets the final state. Stopped under the
+            // lock, so the job cannot dispose the PowerShell while Stop still uses it.
+            _powerShell?.Stop();
         }
-        // Without a running call the loop sees the flag itself; only it sets the final state.
-        ps?.Stop();
     }
 }
