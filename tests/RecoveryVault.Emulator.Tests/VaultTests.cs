@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace RecoveryVault.Emulator.Tests;
 
-public sealed class VaultTests(EmulatorFixture fx) : IClassFixture<EmulatorFixture>
+public sealed class VaultTests(VaultTests.SlowLroFixture fx) : IClassFixture<VaultTests.SlowLroFixture>
 {
     private EmulatorServer Server => fx.Server;
 
@@ -212,5 +212,14 @@ public sealed class VaultTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtu
 
         var badRetention = await arm.SendAsync("PATCH", v + "/backupconfig/vaultconfig?api-version=2023-06-01", JsonNode.Parse("""{"properties":{"softDeleteRetentionPeriodInDays":181}}"""));
         Assert.Equal(HttpStatusCode.BadRequest, badRetention.Status);
+    }
+
+    /// <summary>
+    /// These tests read the in-between states (Creating, Updating, Deleting): the LRO lasts long enough that a GET made
+    /// while other test classes load both cores still lands inside it.
+    /// </summary>
+    public sealed class SlowLroFixture : EmulatorFixture
+    {
+        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1500, PageSize = 2, RetryAfterSeconds = 0 };
     }
 }
