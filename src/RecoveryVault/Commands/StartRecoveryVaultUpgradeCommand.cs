@@ -14,21 +14,9 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "RecoveryVaultUpgrade", DefaultParameterSetName = ByInputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(UpgradeResult), typeof(RecoveryVaultBackgroundJob))]
-public sealed class StartRecoveryVaultUpgradeCommand : RecoveryVaultCmdletBase
+public sealed class StartRecoveryVaultUpgradeCommand : ClassicVaultCmdletBase
 {
-    private const string ByNameSet = "ByName";
     private const string ByInputObjectSet = "ByInputObject";
-
-    /// <summary>The classic vault's name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [Alias("ClassicVaultName")]
-    public string Name { get; set; } = string.Empty;
-
-    /// <summary>Its subscription (default: the connection's).</summary>
-    [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? SubscriptionId { get; set; }
 
     /// <summary>A check from Test-RecoveryVaultUpgrade; its target and billing choice are used.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByInputObjectSet, ValueFromPipeline = true)]

@@ -9,21 +9,9 @@ namespace RecoveryVault.Commands;
 /// <summary>Checks whether classic Backup vaults can be upgraded to Recovery Services vaults; changes nothing.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "RecoveryVaultUpgrade", DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(UpgradeCheck))]
-public sealed class TestRecoveryVaultUpgradeCommand : RecoveryVaultCmdletBase
+public sealed class TestRecoveryVaultUpgradeCommand : ClassicVaultCmdletBase
 {
-    private const string ByNameSet = "ByName";
     private const string ByInputObjectSet = "ByInputObject";
-
-    /// <summary>The classic vault's name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [Alias("ClassicVaultName")]
-    public string Name { get; set; } = string.Empty;
-
-    /// <summary>Its subscription (default: the connection's).</summary>
-    [Parameter(ParameterSetName = ByNameSet, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? SubscriptionId { get; set; }
 
     /// <summary>A classic vault from Get-RecoveryVaultClassicVault.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByInputObjectSet, ValueFromPipeline = true)]
