@@ -32,6 +32,9 @@ public sealed class EmulatorOptions
     /// <summary>Simulated seconds per real second of the backup clock (0 freezes it; /_emulator/clock/advance still moves it).</summary>
     public double ClockRate { get; set; } = 600;
 
+    /// <summary>Where the simulated clock starts (default: now); tests fix it so the time of day is the same every run.</summary>
+    public DateTimeOffset? ClockStart { get; set; }
+
     internal string ResolveDataDir() => Path.GetFullPath(string.IsNullOrWhiteSpace(DataDir) ? ".emulator-data" : DataDir);
 
     /// <summary>Parses command-line flags; throws <see cref="ArgumentException"/> on anything unknown or malformed.</summary>
@@ -75,6 +78,18 @@ public sealed class EmulatorOptions
                 case "--fault-latency-ms": o.FaultLatencyMs = ParseInt(arg, Next(), 0, 600000); break;
                 case "--seed": o.Seed = ParseInt(arg, Next(), int.MinValue, int.MaxValue); break;
                 case "--lro-duration-ms": o.LroDurationMs = ParseInt(arg, Next(), 0, 3600000); break;
+                case "--clock-start":
+                    {
+                        var value = Next();
+                        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var start))
+                        {
+                            throw new ArgumentException($"Option '--clock-start' needs a date and time (e.g. 2026-01-15T12:00:00Z), got '{value}'.");
+                        }
+
+                        o.ClockStart = start;
+                        break;
+                    }
+
                 case "--clock-rate":
                     {
                         var value = Next();

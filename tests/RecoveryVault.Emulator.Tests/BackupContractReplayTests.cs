@@ -923,6 +923,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
     /// <summary>Frozen simulated clock (only /_emulator/clock/advance moves it), page size 100; LROs set per test.</summary>
     public sealed class ReplayFixture : EmulatorFixture
     {
-        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0 };
+        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };
     }
 }

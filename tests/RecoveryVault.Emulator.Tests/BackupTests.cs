@@ -422,6 +422,6 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
 
     public sealed class BackupFixture : EmulatorFixture
     {
-        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 30, PageSize = 50, RetryAfterSeconds = 0, ClockRate = 0 };
+        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 30, PageSize = 50, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };
     }
 }

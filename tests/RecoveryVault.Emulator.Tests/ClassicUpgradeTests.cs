@@ -494,7 +494,7 @@ public sealed class ClassicUpgradeTests(ClassicUpgradeTests.ClassicFixture fx) :
 
     public sealed class ClassicFixture : EmulatorFixture
     {
-        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 30, PageSize = 2, RetryAfterSeconds = 3, ClockRate = 0 };
+        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 30, PageSize = 2, RetryAfterSeconds = 3, ClockRate = 0, ClockStart = TestClock.Start };
     }
 }
 
@@ -559,6 +559,6 @@ public sealed class ClassicUpgradeFaultTests(ClassicUpgradeFaultTests.FaultFixtu
 
     public sealed class FaultFixture : EmulatorFixture
     {
-        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 30, PageSize = 50, RetryAfterSeconds = 0, ClockRate = 0 };
+        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 30, PageSize = 50, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };
     }
 }

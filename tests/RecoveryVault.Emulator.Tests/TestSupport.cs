@@ -199,3 +199,12 @@ internal static class Paths
         return d;
     }
 }
+
+/// <summary>
+/// Where frozen-clock fixtures start their simulated time: midday, so no test's advance of minutes or hours crosses
+/// the default policies' 02:30 run whatever the hour the suite runs at.
+/// </summary>
+public static class TestClock
+{
+    public static readonly DateTimeOffset Start = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+}

@@ -7,11 +7,11 @@ using RecoveryVault.Emulator.Store;
 namespace RecoveryVault.Emulator.Backup;
 
 /// <summary>Run-time state of the backup simulation that is not in the store: clock, seed, queued job failures.</summary>
-internal sealed class BackupRuntime(double clockRate, int seed)
+internal sealed class BackupRuntime(double clockRate, int seed, DateTimeOffset? clockStart = null)
 {
     private int _failNext;
 
-    public SimulatedClock Clock { get; } = new(clockRate);
+    public SimulatedClock Clock { get; } = new(clockRate, clockStart);
 
     public int Seed { get; } = seed;
 

@@ -12,15 +12,27 @@ internal sealed class SimulatedClock
     private readonly Func<DateTimeOffset> _real;
     private DateTimeOffset _simBase;
     private DateTimeOffset _realBase;
+    private readonly DateTimeOffset? _start;
     private double _rate;
 
-    public SimulatedClock(double rate, Func<DateTimeOffset>? real = null)
+    /// <param name="rate">Simulated seconds per real second.</param>
+    /// <param name="start">Where the simulated time starts (default: now). A fixed start makes the time of day, and so
+    /// which scheduled backups a test's advance crosses, the same on every run.</param>
+    /// <param name="real">The real clock (tests).</param>
+    public SimulatedClock(double rate, DateTimeOffset? start = null, Func<DateTimeOffset>? real = null)
     {
         _real = real ?? (() => DateTimeOffset.UtcNow);
         _rate = Math.Max(0, rate);
+        _start = start;
         _realBase = _real();
-        // Whole seconds keep ids and timestamps derived from the clock readable.
-        _simBase = new DateTimeOffset(_realBase.UtcTicks - (_realBase.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        _simBase = StartTime();
+    }
+
+    // Whole seconds keep ids and timestamps derived from the clock readable.
+    private DateTimeOffset StartTime()
+    {
+        var t = _start ?? _realBase;
+        return new DateTimeOffset(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
     }
 
     public double Rate
@@ -88,7 +100,7 @@ internal sealed class SimulatedClock
         lock (_gate)
         {
             _realBase = _real();
-            _simBase = new DateTimeOffset(_realBase.UtcTicks - (_realBase.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+            _simBase = StartTime();
         }
     }
 

@@ -22,7 +22,7 @@ internal sealed class EmulatorRuntime
         _lroDurationMs = options.LroDurationMs;
         _pageSize = options.PageSize;
         _retryAfterSeconds = options.RetryAfterSeconds;
-        Backup = new Backup.BackupRuntime(options.ClockRate, options.Seed);
+        Backup = new Backup.BackupRuntime(options.ClockRate, options.Seed, options.ClockStart);
     }
 
     /// <summary>Backup simulation: clock, seed, queued job failures.</summary>
