@@ -6,7 +6,9 @@ BeforeAll {
     # clock, so "running", "before the commit" and "after the commit" do not depend on the machine's speed. Tests that
     # let Start-RecoveryVaultUpgrade wait for the end run the clock at 600x (about 2.5 s per upgrade) meanwhile.
     # Small pages: the cmdlets' verification and these tests must follow nextLink on every list.
-    $script:emu = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 100 -PageSize 5 -ClockRate 0
+    # Midday today (UTC): advances never cross the default policies' 02:30 run, and job filters that default to the
+    # last 7 days (client clock) still see the jobs.
+    $script:emu = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 100 -PageSize 5 -ClockRate 0 -ClockStart ([datetime]::UtcNow.Date.AddHours(12))
     $emu | Connect-RecoveryVault | Out-Null
     $script:sub = $emu.SubscriptionId
     $script:classicPrefix = "/subscriptions/$sub/providers/Microsoft.Backup/classicVaults"

@@ -45,6 +45,10 @@ public sealed class StartRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
     [ValidateRange(0, 1000000)]
     public int? ClockRate { get; set; }
 
+    /// <summary>Where the simulated backup clock starts (default: now). A fixed start gives every run the same time of day.</summary>
+    [Parameter]
+    public DateTime? ClockStart { get; set; }
+
     /// <summary>Seed for random faults.</summary>
     [Parameter]
     public int? Seed { get; set; }
@@ -90,6 +94,10 @@ public sealed class StartRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
         if (ClockRate is { } rate)
         {
             args.AddRange(["--clock-rate", rate.ToString(CultureInfo.InvariantCulture)]);
+        }
+        if (ClockStart is { } start)
+        {
+            args.AddRange(["--clock-start", start.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)]);
         }
         if (Seed is { } s)
         {
