@@ -93,8 +93,6 @@ internal static class BackupEngine
 
     public static EngineReport CatchUp(IStoreSession s, BackupRuntime rt, DateTimeOffset now)
     {
-        // Upgrades of classic vaults run on the same clock, whatever the request (their new vault appears at commit).
-        Classic.ClassicUpgrade.Advance(s, rt, now);
         var state = State(s);
         var last = Json.ParseTime(Json.Str(state, "lastRun"));
         if (last is null || now <= last)
@@ -108,6 +106,9 @@ internal static class BackupEngine
             return new EngineReport(0, 0, 0, 0);
         }
 
+        // Upgrades of classic vaults run on the same clock, whatever the request (their new vault appears at commit);
+        // like everything here they only move when time does.
+        Classic.ClassicUpgrade.Advance(s, rt, now);
         var from = last.Value;
         var started = 0;
         var items = BackupDoc.List(s, DocumentKinds.ProtectedItem);

@@ -540,8 +540,7 @@ internal static class ClassicUpgrade
             var item = BackupDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(newId, serverName), "FileFolder;" + path), DocumentKinds.ProtectedItem)!;
             var start = Json.ParseTime(Json.Str(job.Props, "startTime")) ?? at;
             var end = Json.ParseTime(Json.Str(job.Meta, "end")) ?? at;
-            var policy = policyNames.TryGetValue(Json.Str(ClassicVaults.Items(s, vault.Id).First(i => Json.Str(i.Props, "path") == path && Json.Str(i.Props, "serverName") == serverName).Props, "policyName") ?? string.Empty, out var pn)
-                ? PolicyStore.Load(s, newId, pn) : null;
+            var policy = PolicyStore.ByPolicyId(s, newId, Json.Str(item.Props, "policyId"));
             var retention = Json.Int(policy?.Props["retentionPolicy"]?["dailySchedule"]?["retentionDuration"]?["count"]) ?? 180;
             var newJob = BackupEngine.NewJob(s, rt, newId, item, "Backup", start, end > start ? end - start : TimeSpan.FromMinutes(1));
             newJob.Meta["expiry"] = Json.Timestamp(end.AddDays(retention));
