@@ -2,6 +2,7 @@
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
+using RecoveryVault.Engine.Backup;
 using RecoveryVault.Engine.Models;
 using RecoveryVault.Engine.Operations;
 
@@ -17,6 +18,10 @@ public partial class RecoveryVaultClient
     /// backupProtectionContainers, backupJobs, a container's items, an item's recoveryPoints…) with an OData filter.</summary>
     public virtual AsyncPageable<BackupResourceData> GetBackupResourcesAsync(RecoveryVaultResourceId vaultId, string relativePath, string? filter = null, CancellationToken cancellationToken = default) =>
         GetAsyncPageable(GetBackupUri(vaultId, relativePath, filter), o => new BackupResourceData(o), cancellationToken);
+
+    /// <summary>Lists what a typed query asks for (<see cref="ItemQuery"/>, <see cref="JobQuery"/>, …).</summary>
+    public virtual AsyncPageable<BackupResourceData> GetBackupResourcesAsync(RecoveryVaultResourceId vaultId, BackupListRequest request, CancellationToken cancellationToken = default) =>
+        GetBackupResourcesAsync(vaultId, request.Path, request.Filter, cancellationToken);
 
     /// <summary>Lists a backup collection of a vault.</summary>
     public virtual Pageable<BackupResourceData> GetBackupResources(RecoveryVaultResourceId vaultId, string relativePath, string? filter = null, CancellationToken cancellationToken = default) =>
@@ -37,10 +42,32 @@ public partial class RecoveryVaultClient
     /// </summary>
     public virtual async Task<ArmOperation<BackupResourceData>> StartBackupOperationAsync(WaitUntil waitUntil, RequestMethod method, RecoveryVaultResourceId vaultId,
         string relativePath, JsonObject? body, CancellationToken cancellationToken = default) =>
-        await StartOperationAsync(true, waitUntil, method, GetBackupUri(vaultId, relativePath), body, o => new BackupResourceData(o), cancellationToken).ConfigureAwait(false);
+        await StartBackupOperationAsync(waitUntil, method, vaultId, relativePath, null, body, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Sync twin of <see cref="StartBackupOperationAsync"/>.</summary>
+    /// <summary>A backup write whose request takes a <c>$filter</c> (refreshContainers).</summary>
+    public virtual async Task<ArmOperation<BackupResourceData>> StartBackupOperationAsync(WaitUntil waitUntil, RequestMethod method, RecoveryVaultResourceId vaultId,
+        string relativePath, string? filter, JsonObject? body, CancellationToken cancellationToken = default) =>
+        await StartOperationAsync(true, waitUntil, method, GetBackupUri(vaultId, relativePath, filter), body, o => new BackupResourceData(o), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Sync twin of <see cref="StartBackupOperationAsync(WaitUntil, RequestMethod, RecoveryVaultResourceId, string, JsonObject?, CancellationToken)"/>.</summary>
     public virtual ArmOperation<BackupResourceData> StartBackupOperation(WaitUntil waitUntil, RequestMethod method, RecoveryVaultResourceId vaultId,
         string relativePath, JsonObject? body, CancellationToken cancellationToken = default) =>
         StartOperationAsync(false, waitUntil, method, GetBackupUri(vaultId, relativePath), body, o => new BackupResourceData(o), cancellationToken).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Discovers new sources of a kind (ProtectionContainers_Refresh, official example RefreshContainers):
+    /// POST backupFabrics/Azure/refreshContainers with <c>$filter=backupManagementType eq '…'</c>.
+    /// </summary>
+    public virtual Task<ArmOperation<BackupResourceData>> RefreshContainersAsync(WaitUntil waitUntil, RecoveryVaultResourceId vaultId, WorkloadDescriptor kind, CancellationToken cancellationToken = default) =>
+        StartBackupOperationAsync(waitUntil, RequestMethod.Post, vaultId, BackupPath.RefreshContainers,
+            new ODataFilter().Eq("backupManagementType", kind.RefreshFilter ?? throw new ArgumentException($"{kind} sources are not discovered by a refresh.", nameof(kind))).Build(),
+            null, cancellationToken);
+
+    /// <summary>
+    /// Looks for new workloads (databases) inside a registered container (ProtectionContainers_Inquire, official
+    /// example AzureStorage/ProtectionContainers_Inquire): POST {container}/inquire.
+    /// </summary>
+    public virtual Task<ArmOperation<BackupResourceData>> InquireContainerAsync(WaitUntil waitUntil, RecoveryVaultResourceId vaultId, string containerName, WorkloadDescriptor kind, CancellationToken cancellationToken = default) =>
+        StartBackupOperationAsync(waitUntil, RequestMethod.Post, vaultId, BackupPath.Container(BackupPath.AzureFabric, containerName) + "/inquire",
+            new ODataFilter().Eq("workloadType", kind.WorkloadType).Build(), null, cancellationToken);
 }

@@ -21,6 +21,8 @@ public partial class RecoveryVaultClient
     private readonly HttpPipeline _pipeline;
     private readonly RecoveryVaultClientOptions _options;
     private readonly Uri _endpoint;
+    // Built on first use; a race builds two equal pipelines, which is harmless.
+    private HttpPipeline? _downloads;
 
     /// <summary>For mocking.</summary>
     protected RecoveryVaultClient()
@@ -50,9 +52,13 @@ public partial class RecoveryVaultClient
         {
             perRetry.Add(new RequestLogPolicy(sink));
         }
+        perRetry.Add(new ServiceClockPolicy(ServiceClock));
         _pipeline = HttpPipelineBuilder.Build(_options, [userAgent], perRetry.ToArray(), new ResponseClassifier());
         UserAgent = userAgent.Value;
     }
+
+    /// <summary>The service's clock, as its responses tell it (the local clock until the first response).</summary>
+    public ServiceClock ServiceClock { get; } = new();
 
     /// <summary>The ARM endpoint this client talks to.</summary>
     public virtual Uri Endpoint => _endpoint;
@@ -99,6 +105,24 @@ public partial class RecoveryVaultClient
             throw RecoveryVaultRequestFailedException.FromResponse(message.Response, message.Request);
         }
         return message;
+    }
+
+    /// <summary>
+    /// Downloads a file the service pointed at (the file recovery script of a Windows VM). No credential is sent: the
+    /// URL is not Resource Manager's, and a bearer token must never leave for another host.
+    /// </summary>
+    public virtual async Task<byte[]> DownloadAsync(Uri url, CancellationToken cancellationToken = default)
+    {
+        var pipeline = _downloads ??= HttpPipelineBuilder.Build(_options);
+        using var message = pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(url);
+        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (message.Response.IsError)
+        {
+            throw RecoveryVaultRequestFailedException.FromResponse(message.Response, message.Request);
+        }
+        return message.Response.Content.ToArray();
     }
 
     internal async ValueTask<ArmOperation<T>> StartOperationAsync<T>(bool async, WaitUntil waitUntil, RequestMethod method, Uri uri,

@@ -71,6 +71,24 @@ internal sealed class RequestIdMiddleware(RequestDelegate next)
     }
 }
 
+/// <summary>
+/// Every ARM response carries a <c>Date</c> (RFC 9110 §6.6.1). The emulator's service time is its simulated backup
+/// clock, so its Date is that clock: a client that takes "now" from the service (job windows, retention minimums)
+/// then sees the same time the jobs and points are stamped with, as it would against Azure.
+/// </summary>
+internal sealed class ServiceDateMiddleware(RequestDelegate next, EmulatorRuntime runtime)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers.Date = runtime.Backup.Clock.Now.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        });
+        return next(http);
+    }
+}
+
 /// <summary>Remembers each ARM request for <c>GET /_emulator/requests</c>.</summary>
 internal sealed class RequestLogMiddleware(RequestDelegate next, EmulatorRuntime runtime)
 {

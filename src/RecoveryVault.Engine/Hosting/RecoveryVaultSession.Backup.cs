@@ -2,6 +2,7 @@
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
+using RecoveryVault.Engine.Backup;
 using RecoveryVault.Engine.Models;
 
 namespace RecoveryVault.Engine.Hosting;
@@ -18,6 +19,39 @@ public sealed partial class RecoveryVaultSession
     /// <summary>Streams a backup collection of a vault.</summary>
     public IAsyncEnumerable<BackupResourceData> ListBackupAsync(RecoveryVaultResourceId vaultId, string relativePath, string? filter, CancellationToken ct) =>
         Stream(_client.GetBackupResourcesAsync(vaultId, relativePath, filter, ct), vaultId + "/" + relativePath, ct);
+
+    /// <summary>Streams what a typed query asks for.</summary>
+    public IAsyncEnumerable<BackupResourceData> ListBackupAsync(RecoveryVaultResourceId vaultId, BackupListRequest request, CancellationToken ct) =>
+        ListBackupAsync(vaultId, request.Path, request.Filter, ct);
+
+    /// <summary>
+    /// Streams the jobs of a query, one request per 30-day window (newest first); a job on a window's edge is
+    /// listed once.
+    /// </summary>
+    public async IAsyncEnumerable<BackupResourceData> ListJobsAsync(RecoveryVaultResourceId vaultId, JobQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var request in query.ToRequests(ServiceNow))
+        {
+            await foreach (var job in ListBackupAsync(vaultId, request, ct).ConfigureAwait(false))
+            {
+                if (job.Id is null || seen.Add(job.Id))
+                {
+                    yield return job;
+                }
+            }
+        }
+    }
+
+    /// <summary>Discovers new sources of a kind (refreshContainers with its backupManagementType filter) and waits for it.</summary>
+    public Task RefreshContainersAsync(RecoveryVaultResourceId vaultId, WorkloadDescriptor kind, CancellationToken ct) =>
+        Call(async () => (await _client.RefreshContainersAsync(WaitUntil.Completed, vaultId, kind, ct).ConfigureAwait(false)).HasCompleted,
+            vaultId + "/" + BackupPath.RefreshContainers);
+
+    /// <summary>Looks for new databases in a registered container (inquire) and waits for it.</summary>
+    public Task InquireContainerAsync(RecoveryVaultResourceId vaultId, string containerName, WorkloadDescriptor kind, CancellationToken ct) =>
+        Call(async () => (await _client.InquireContainerAsync(WaitUntil.Completed, vaultId, containerName, kind, ct).ConfigureAwait(false)).HasCompleted,
+            vaultId + "/" + BackupPath.Container(BackupPath.AzureFabric, containerName));
 
     /// <summary>Gets a backup resource.</summary>
     public Task<BackupResourceData> GetBackupAsync(RecoveryVaultResourceId vaultId, string relativePath, CancellationToken ct) =>
@@ -38,6 +72,9 @@ public sealed partial class RecoveryVaultSession
             var jobId = status?["properties"]?["jobId"]?.GetValue<string>();
             return new BackupOperationResult(op.ValueOrDefault, jobId, status, op.HasCompleted);
         }, vaultId + "/" + relativePath);
+
+    /// <summary>Downloads a file the service pointed at (no credential is sent).</summary>
+    public Task<byte[]> DownloadAsync(Uri url, CancellationToken ct) => Call(() => _client.DownloadAsync(url, ct), url.GetLeftPart(UriPartial.Path));
 
     /// <summary>The ARM endpoint's view of an arbitrary resource (VMs, storage accounts), for validation.</summary>
     public Task<bool> ResourceExistsAsync(string resourceId, string apiVersion, CancellationToken ct) =>

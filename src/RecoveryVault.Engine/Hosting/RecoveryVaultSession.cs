@@ -52,6 +52,9 @@ public sealed partial class RecoveryVaultSession
     /// <summary>The underlying client (for C# callers; the cmdlets do not touch it).</summary>
     public RecoveryVaultClient Client => _client;
 
+    /// <summary>The service's "now" (from its responses' Date headers).</summary>
+    public DateTimeOffset ServiceNow => _client.ServiceClock.Now;
+
     /// <summary>Routes request log entries of calls made on this async flow to <paramref name="sink"/>.</summary>
     public static IDisposable BeginLogScope(Action<RequestLogEntry> sink)
     {

@@ -43,48 +43,40 @@ public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
             return;
         }
         var item = InputObject!;
-        if (item.Kind == BackupKinds.MarsServer)
+        if (WorkloadCatalogue.Find(item.Kind) is not { } kind || kind.BackupRequestType is null)
         {
-            WriteError(InputError($"'{item.FriendlyName}' is backed up by the MARS agent on its server; start the backup there.", ErrorIds.UnsupportedForKind, item.Id));
+            WriteError(InputError($"'{item.FriendlyName}' ({item.Kind ?? item.BackupManagementType}) is backed up by its agent on its server; start the backup there.", ErrorIds.UnsupportedForKind, item.Id));
             return;
         }
-        if (BackupType is not null && item.Kind != BackupKinds.SqlDatabase)
+        var request = new OnDemandBackupRequest(kind)
         {
-            WriteError(InputError("-BackupType applies to SQL databases only.", ErrorIds.UnsupportedForKind, item.Id));
-            return;
-        }
-        var retain = RetainUntil ?? DateTime.UtcNow.AddDays(30);
-        if (retain.ToUniversalTime() <= DateTime.UtcNow.AddDays(1))
-        {
-            WriteError(InputError($"-RetainUntil must be at least one day ahead (got {retain:u}).", ErrorIds.InvalidRetention, item.Id));
-            return;
-        }
-        var properties = new JsonObject
-        {
-            ["objectType"] = item.Kind switch
-            {
-                BackupKinds.AzureFileShare => "AzureFileShareBackupRequest",
-                BackupKinds.SqlDatabase => "AzureWorkloadBackupRequest",
-                _ => "IaasVMBackupRequest",
-            },
-            ["recoveryPointExpiryTimeInUTC"] = retain.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            RetainUntil = RetainUntil is { } r ? new DateTimeOffset(r.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(r, DateTimeKind.Local) : r) : null,
+            BackupType = BackupType,
         };
-        if (item.Kind == BackupKinds.SqlDatabase)
+        JsonObject body;
+        DateTimeOffset? retain;
+        try
         {
-            properties["backupType"] = BackupType ?? "Full";
-            properties["enableCompression"] = false;
+            var now = Session.ServiceNow;
+            body = request.ToBody(now);
+            retain = request.EffectiveRetainUntil(now);
+        }
+        catch (BackupRequestException ex)
+        {
+            WriteError(InputError(ex.Message, ErrorIds.ForRequestProblem(ex.Code), item.Id));
+            return;
         }
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
-        var path = BackupPaths.Item(item.Id);
+        var path = BackupPath.Item(item.Id);
         Run(async ct =>
         {
-            if (!await ShouldProcessAsync(item.Id, $"Back up now (keep until {retain:yyyy-MM-dd})").ConfigureAwait(false))
+            if (!await ShouldProcessAsync(item.Id, retain is { } keep ? $"Back up now (keep until {keep:yyyy-MM-dd})" : $"Back up now ({BackupType}, kept as the policy says)").ConfigureAwait(false))
             {
                 return;
             }
             try
             {
-                var result = await Session.BackupOperationAsync(vault, "POST", path + "/backup", new JsonObject { ["properties"] = properties }, wait: false, ct).ConfigureAwait(false);
+                var result = await Session.BackupOperationAsync(vault, "POST", path + "/backup", body, wait: false, ct).ConfigureAwait(false);
                 await EmitJobOrResourceAsync(vault, result, item.Id,
                     async token => new BackupItem(await Session.GetBackupAsync(vault, path, token).ConfigureAwait(false), vault.ToString()), ct).ConfigureAwait(false);
             }
@@ -110,11 +102,12 @@ public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
 
     private async Task<BackupJob?> FindRunningBackupAsync(RecoveryVaultResourceId vault, BackupItem item, CancellationToken ct)
     {
-        var filter = $"status eq 'InProgress' and operation eq 'Backup' and startTime eq '{FilterDate(DateTimeOffset.UtcNow.AddDays(-30))}' and endTime eq '{FilterDate(OpenEnd)}'";
-        await foreach (var d in Session.ListBackupAsync(vault, "backupJobs", filter, ct).ConfigureAwait(false))
+        // A backup runs for hours at most; a week of InProgress backups is where the running one must be.
+        var query = new JobQuery { Status = "InProgress", Operation = "Backup", From = Session.ServiceNow.AddDays(-7), Kind = WorkloadCatalogue.Find(item.Kind) };
+        await foreach (var d in Session.ListJobsAsync(vault, query, ct).ConfigureAwait(false))
         {
             var job = new BackupJob(d, vault.ToString());
-            if (string.Equals(job.EntityFriendlyName, item.FriendlyName, StringComparison.OrdinalIgnoreCase) && !job.IsFinished)
+            if (JobMatch.IsForItem(d, item.Id, item.FriendlyName) && !job.IsFinished)
             {
                 return job;
             }

@@ -37,7 +37,7 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
         }
         var item = InputObject!;
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
-        var path = BackupPaths.Item(item.Id);
+        var path = BackupPath.Item(item.Id);
         Run(async ct =>
         {
             try
@@ -54,7 +54,7 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 }
                 await (DeleteBackupData
                     ? ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct)
-                    : ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped"), item.Id, ct)).ConfigureAwait(false);
+                    : ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), null, "ProtectionStopped"), item.Id, ct)).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

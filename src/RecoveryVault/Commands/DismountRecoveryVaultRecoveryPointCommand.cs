@@ -38,7 +38,7 @@ public sealed class DismountRecoveryVaultRecoveryPointCommand : RecoveryVaultCmd
             }
             try
             {
-                await Session.BackupOperationAsync(vault, "POST", BackupPaths.RecoveryPoint(itemId, id.Name) + "/revokeInstantItemRecovery", null, wait: true, ct).ConfigureAwait(false);
+                await Session.BackupOperationAsync(vault, "POST", BackupPath.RecoveryPoint(itemId, id.Name) + "/revokeInstantItemRecovery", null, wait: true, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -42,6 +42,14 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
     [ValidateNotNullOrEmpty]
     public int[]? IncludeDiskLun { get; set; }
 
+    /// <summary>Back up the OS disk only.</summary>
+    [Parameter]
+    public SwitchParameter ExcludeAllDataDisks { get; set; }
+
+    /// <summary>Back up every disk again (clears an inclusion or exclusion list).</summary>
+    [Parameter]
+    public SwitchParameter ResetDiskExclusion { get; set; }
+
     /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -58,8 +66,9 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
         }
         var policy = Policy!;
         var vault = RecoveryVaultResourceId.Parse(policy.VaultId);
-        string container, item, protectedItemType, kind;
+        string? container = null, item = null;
         string? source;
+        WorkloadDescriptor? kind;
         if (ParameterSetName == VmSet)
         {
             if (!RecoveryVaultResourceId.TryParse(SourceResourceId, out var vm, out var error)
@@ -68,16 +77,14 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 WriteError(InputError(vm is null ? error : $"'{SourceResourceId}' is not a virtual machine id.", ErrorIds.InvalidResourceId, SourceResourceId));
                 return;
             }
-            kind = BackupKinds.AzureVM;
-            container = $"IaasVMContainer;iaasvmcontainerv2;{vm.ResourceGroupName};{vm.Name}";
-            item = $"VM;iaasvmcontainerv2;{vm.ResourceGroupName};{vm.Name}";
+            kind = WorkloadCatalogue.AzureVM;
             source = vm.ToString();
         }
         else
         {
             var p = InputObject!;
-            kind = p.Kind ?? string.Empty;
-            (_, container, item) = BackupPaths.ItemParts(p.Id);
+            kind = WorkloadCatalogue.Find(p.Kind);
+            (_, container, item) = BackupPath.ItemParts(p.Id);
             source = p.SourceResourceId;
             if (!string.Equals(p.VaultId, policy.VaultId, StringComparison.OrdinalIgnoreCase))
             {
@@ -85,46 +92,44 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 return;
             }
         }
-        protectedItemType = kind switch
+        if (kind is null || !kind.Protectable || !string.Equals(policy.Kind, kind.Name, StringComparison.OrdinalIgnoreCase))
         {
-            BackupKinds.AzureVM => "Microsoft.Compute/virtualMachines",
-            BackupKinds.AzureFileShare => "AzureFileShareProtectedItem",
-            BackupKinds.SqlDatabase => "AzureVmWorkloadSQLDatabase",
-            _ => string.Empty,
-        };
-        if (protectedItemType.Length == 0 || !string.Equals(policy.Kind, kind, StringComparison.OrdinalIgnoreCase))
-        {
-            WriteError(InputError($"Policy '{policy.Name}' is for {policy.Kind ?? "another kind"}, not for {kind}.", ErrorIds.InvalidParameterCombination, policy.Id));
+            WriteError(InputError($"Policy '{policy.Name}' is for {policy.Kind ?? "another kind"}, not for {kind?.Name ?? "this item"}.", ErrorIds.InvalidParameterCombination, policy.Id));
             return;
         }
-        if ((ExcludeDiskLun is not null || IncludeDiskLun is not null) && kind != BackupKinds.AzureVM)
+        var diskSwitches = new[] { ExcludeDiskLun is not null, IncludeDiskLun is not null, ExcludeAllDataDisks.IsPresent, ResetDiskExclusion.IsPresent }.Count(x => x);
+        if (diskSwitches > 1)
         {
-            WriteError(InputError("Disk inclusion/exclusion applies to Azure VMs only.", ErrorIds.UnsupportedForKind, item));
+            WriteError(InputError("Use one of -IncludeDiskLun, -ExcludeDiskLun, -ExcludeAllDataDisks or -ResetDiskExclusion.", ErrorIds.InvalidParameterCombination, item ?? source));
             return;
         }
-        if (ExcludeDiskLun is not null && IncludeDiskLun is not null)
+        if (diskSwitches == 1 && kind != WorkloadCatalogue.AzureVM)
         {
-            WriteError(InputError("Use -IncludeDiskLun or -ExcludeDiskLun, not both.", ErrorIds.InvalidParameterCombination, item));
+            WriteError(InputError("Disk inclusion/exclusion applies to Azure VMs only.", ErrorIds.UnsupportedForKind, item ?? source));
             return;
         }
-        var properties = new JsonObject { ["protectedItemType"] = protectedItemType, ["policyId"] = policy.Id };
-        if (source is not null)
-        {
-            properties["sourceResourceId"] = source;
-        }
-        if ((IncludeDiskLun ?? ExcludeDiskLun) is { } luns)
-        {
-            properties["extendedProperties"] = new JsonObject
-            {
-                ["diskExclusionProperties"] = new JsonObject { ["diskLunList"] = new JsonArray(luns.Select(l => (JsonNode)l).ToArray()), ["isInclusionList"] = IncludeDiskLun is not null },
-            };
-        }
-        var path = $"{BackupPaths.Container("Azure", container)}/protectedItems/{RecoveryVaultResourceId.EscapeSegment(item)}";
-        var target = $"{vault}/{path}";
+        DiskExclusion? disks = IncludeDiskLun is { } inc ? new DiskExclusion(inc, true)
+            : ExcludeDiskLun is { } exc ? new DiskExclusion(exc, false)
+            : ExcludeAllDataDisks ? DiskExclusion.OsDiskOnly
+            : ResetDiskExclusion ? DiskExclusion.AllDisks
+            : null;
         Run(async ct =>
         {
+            var target = item is null ? source! : $"{vault}/{BackupPath.Item(BackupPath.AzureFabric, container!, item)}";
             try
             {
+                if (ParameterSetName == VmSet)
+                {
+                    (container, item) = await FindVmAsync(vault, source!, ct).ConfigureAwait(false);
+                    if (item is null)
+                    {
+                        EmitError(new ErrorRecord(new ItemNotFoundException($"Vault '{vault.Name}' cannot see VM '{source}' even after discovery: it must exist, be in the vault's region ({vault.Name}), and not be protected by another vault."),
+                            ErrorIds.ItemNotFound, ErrorCategory.ObjectNotFound, source));
+                        return;
+                    }
+                    target = $"{vault}/{BackupPath.Item(BackupPath.AzureFabric, container!, item)}";
+                }
+                var path = BackupPath.Item(BackupPath.AzureFabric, container!, item!);
                 BackupItem? existing = null;
                 try
                 {
@@ -133,21 +138,61 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 catch (RecoveryVaultServiceException ex) when (ex.Status == 404)
                 {
                 }
-                if (existing is not null && existing.ProtectionState is "Protected" or "IRPending" && string.Equals(existing.PolicyName, policy.Name, StringComparison.OrdinalIgnoreCase))
+                var samePolicy = existing is not null && existing.ProtectionState is "Protected" or "IRPending" && string.Equals(existing.PolicyName, policy.Name, StringComparison.OrdinalIgnoreCase);
+                var sameDisks = disks is null || disks.SameAs(existing?.Disks) || (existing?.Disks is null && disks.Luns.Count == 0 && !disks.IsInclusionList);
+                if (samePolicy && sameDisks)
                 {
-                    AlreadyDone(existing, $"'{existing.FriendlyName}' is already protected by policy '{policy.Name}' in vault '{vault.Name}'; nothing to do.");
+                    AlreadyDone(existing!, $"'{existing!.FriendlyName}' is already protected by policy '{policy.Name}' in vault '{vault.Name}'; nothing to do.");
                     return;
                 }
-                if (!await ShouldProcessAsync(target, $"Protect with policy '{policy.Name}'").ConfigureAwait(false))
+                // A PUT replaces the item: keep the disks it has unless new ones were asked for.
+                var request = new ProtectionRequest(kind, source, policy.Id) { Disks = disks ?? existing?.Disks };
+                var what = samePolicy ? $"Back up {disks} (policy '{policy.Name}' unchanged)" : $"Protect with policy '{policy.Name}'" + (disks is null ? string.Empty : $", {disks}");
+                if (!await ShouldProcessAsync(target, what).ConfigureAwait(false))
                 {
                     return;
                 }
-                await ChangeItemAsync(vault, path, "PUT", path, new JsonObject { ["properties"] = properties }, target, ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, request.ToBody(), target, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {
                 EmitServiceError(ex, target, ErrorIds.ItemNotFound);
             }
         });
+    }
+
+    /// <summary>
+    /// The container and item names of a VM: from what is already protected, else from the vault's protectable
+    /// items, discovering first (refreshContainers) when the VM is not one yet, as Azure requires and the Az module
+    /// does.
+    /// </summary>
+    private async Task<(string? Container, string? Item)> FindVmAsync(RecoveryVaultResourceId vault, string vmId, CancellationToken ct)
+    {
+        var vm = RecoveryVaultResourceId.Parse(vmId);
+        var kind = WorkloadCatalogue.AzureVM;
+        var (container, item) = (kind.ContainerName(vm.ResourceGroupName!, vm.Name), kind.ItemName(vm.ResourceGroupName!, vm.Name));
+        await foreach (var d in Session.ListBackupAsync(vault, new ItemQuery { Kind = kind }.ToRequest(), ct).ConfigureAwait(false))
+        {
+            if (string.Equals(d.Read("sourceResourceId") ?? d.Read("virtualMachineId"), vmId, StringComparison.OrdinalIgnoreCase))
+            {
+                var (_, c, i) = BackupPath.ItemParts(d.Id!);
+                return (c, i);
+            }
+        }
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            await foreach (var d in Session.ListBackupAsync(vault, new ProtectableItemQuery(kind).ToRequest(), ct).ConfigureAwait(false))
+            {
+                if (string.Equals(d.Read("virtualMachineId"), vmId, StringComparison.OrdinalIgnoreCase))
+                {
+                    return (container, item);
+                }
+            }
+            if (attempt == 0)
+            {
+                await GetRecoveryVaultProtectableItemCommand.DiscoverAsync(Session, vault, kind, EmitVerbose, ct).ConfigureAwait(false);
+            }
+        }
+        return (null, null);
     }
 }

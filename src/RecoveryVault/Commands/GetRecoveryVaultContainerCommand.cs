@@ -13,7 +13,8 @@ public sealed class GetRecoveryVaultContainerCommand : VaultScopedCmdletBase
 {
     /// <summary>Kind of workload.</summary>
     [Parameter(Mandatory = true)]
-    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase", "MarsServer")]
+    [ValidateWorkloadKind]
+    [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string Kind { get; set; } = string.Empty;
 
     /// <summary>Friendly name; wildcards allowed.</summary>
@@ -38,7 +39,7 @@ public sealed class GetRecoveryVaultContainerCommand : VaultScopedCmdletBase
         {
             try
             {
-                await foreach (var d in Session.ListBackupAsync(vault, "backupProtectionContainers", $"backupManagementType eq '{BackupKinds.Map[Kind].Management}'", ct).ConfigureAwait(false))
+                await foreach (var d in Session.ListBackupAsync(vault, new ContainerQuery(WorkloadCatalogue.Get(Kind)).ToRequest(), ct).ConfigureAwait(false))
                 {
                     var c = new BackupContainer(d, vault.ToString());
                     if (pattern.IsMatch(c.FriendlyName))

@@ -19,7 +19,8 @@ public sealed class GetRecoveryVaultItemCommand : VaultScopedCmdletBase
 
     /// <summary>Kind of workload.</summary>
     [Parameter]
-    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase", "MarsServer")]
+    [ValidateWorkloadKind]
+    [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string? Kind { get; set; }
 
     /// <summary>Only items protected by this policy (name).</summary>
@@ -27,9 +28,9 @@ public sealed class GetRecoveryVaultItemCommand : VaultScopedCmdletBase
     [ValidateNotNullOrEmpty]
     public string? PolicyName { get; set; }
 
-    /// <summary>IRPending, Protected, ProtectionStopped, ProtectionError, ProtectionPaused.</summary>
+    /// <summary>IRPending, Protected, ProtectionStopped, ProtectionError, ProtectionPaused, BackupsSuspended (immutable vaults: stopped, data kept per policy).</summary>
     [Parameter]
-    [ValidateSet("IRPending", "Protected", "ProtectionStopped", "ProtectionError", "ProtectionPaused")]
+    [ValidateSet("IRPending", "Protected", "ProtectionStopped", "ProtectionError", "ProtectionPaused", "BackupsSuspended")]
     public string? ProtectionState { get; set; }
 
     /// <summary>Passed, ActionRequired, ActionSuggested, Invalid.</summary>
@@ -37,7 +38,7 @@ public sealed class GetRecoveryVaultItemCommand : VaultScopedCmdletBase
     [ValidateSet("Passed", "ActionRequired", "ActionSuggested", "Invalid")]
     public string? HealthStatus { get; set; }
 
-    /// <summary>Only soft-deleted items (their data is kept 14 days).</summary>
+    /// <summary>Only soft-deleted items (kept for the vault's soft-delete retention, 14-180 days).</summary>
     [Parameter]
     public SwitchParameter Deleted { get; set; }
 
@@ -53,23 +54,13 @@ public sealed class GetRecoveryVaultItemCommand : VaultScopedCmdletBase
             return;
         }
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-        var filters = new List<string>();
-        if (Kind is not null)
-        {
-            var (management, _, itemType) = BackupKinds.Map[Kind];
-            filters.Add($"backupManagementType eq '{management}'");
-            filters.Add($"itemType eq '{itemType}'");
-        }
-        if (PolicyName is not null)
-        {
-            filters.Add($"policyName eq '{PolicyName}'");
-        }
+        var query = new ItemQuery { Kind = WorkloadCatalogue.Find(Kind), PolicyName = PolicyName }.ToRequest();
         Run(async ct =>
         {
             bool any = false;
             try
             {
-                await foreach (var d in Session.ListBackupAsync(vault, "backupProtectedItems", filters.Count == 0 ? null : string.Join(" and ", filters), ct).ConfigureAwait(false))
+                await foreach (var d in Session.ListBackupAsync(vault, query, ct).ConfigureAwait(false))
                 {
                     var item = new BackupItem(d, vault.ToString());
                     if (!pattern.IsMatch(item.FriendlyName)

@@ -31,17 +31,18 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
     [ValidateSet("Backup", "Restore", "ConfigureBackup", "DisableBackup", "DeleteBackupData", "Register", "UnRegister", "Undelete", "CrossRegionRestore")]
     public string? Operation { get; set; }
 
-    /// <summary>Jobs started at or after (default: 7 days ago).</summary>
+    /// <summary>Jobs started at or after (default: 24 hours before -To, as in Az). Ranges over 30 days are read in 30-day windows.</summary>
     [Parameter]
     public DateTime? From { get; set; }
 
-    /// <summary>Jobs started at or before (default: no limit).</summary>
+    /// <summary>Jobs started at or before (default: now).</summary>
     [Parameter]
     public DateTime? To { get; set; }
 
     /// <summary>Kind of workload.</summary>
     [Parameter]
-    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase", "MarsServer")]
+    [ValidateWorkloadKind]
+    [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string? Kind { get; set; }
 
     /// <inheritdoc />
@@ -59,6 +60,11 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
         {
             return;
         }
+        if (From is { } from && To is { } to && AsUtc(from) > AsUtc(to))
+        {
+            WriteError(InputError($"-From ({from:u}) is later than -To ({to:u}).", ErrorIds.InvalidParameterCombination, vault.ToString()));
+            return;
+        }
         Run(async ct =>
         {
             try
@@ -68,29 +74,19 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
                     Emit(await JobSupport.GetAsync(Session, vault, JobId, ct).ConfigureAwait(false));
                     return;
                 }
-                var filters = new List<string>
+                var query = new JobQuery
                 {
-                    $"startTime eq '{BackupJobCmdletBase.FilterDate(From ?? DateTime.UtcNow.AddDays(-7))}'",
-                    $"endTime eq '{BackupJobCmdletBase.FilterDate(To ?? BackupJobCmdletBase.OpenEnd)}'",
+                    From = From is { } f ? AsUtc(f) : null,
+                    To = To is { } t ? AsUtc(t) : null,
+                    Status = Status,
+                    Operation = Operation,
+                    Kind = WorkloadCatalogue.Find(Kind ?? Item?.Kind),
                 };
-                if (Status is not null)
+                await foreach (var d in Session.ListJobsAsync(vault, query, ct).ConfigureAwait(false))
                 {
-                    filters.Add($"status eq '{Status}'");
-                }
-                if (Operation is not null)
-                {
-                    filters.Add($"operation eq '{Operation}'");
-                }
-                if ((Kind ?? Item?.Kind) is { } kind && BackupKinds.Map.TryGetValue(kind, out var pair))
-                {
-                    filters.Add($"backupManagementType eq '{pair.Management}'");
-                }
-                await foreach (var d in Session.ListBackupAsync(vault, "backupJobs", string.Join(" and ", filters), ct).ConfigureAwait(false))
-                {
-                    var job = new BackupJob(d, vault.ToString());
-                    if (Item is null || string.Equals(job.EntityFriendlyName, Item.FriendlyName, StringComparison.OrdinalIgnoreCase))
+                    if (Item is null || JobMatch.IsForItem(d, Item.Id, Item.FriendlyName))
                     {
-                        Emit(job);
+                        Emit(new BackupJob(d, vault.ToString()));
                     }
                 }
             }
@@ -100,4 +96,7 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
             }
         });
     }
+
+    // A DateTime without a kind is the user's local time, as everywhere in PowerShell.
+    private static DateTimeOffset AsUtc(DateTime value) => new(value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local) : value);
 }

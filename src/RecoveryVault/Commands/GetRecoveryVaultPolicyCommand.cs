@@ -19,7 +19,8 @@ public sealed class GetRecoveryVaultPolicyCommand : VaultScopedCmdletBase
 
     /// <summary>Only policies for this kind of workload.</summary>
     [Parameter]
-    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase", "MarsServer")]
+    [ValidateWorkloadKind]
+    [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string? Kind { get; set; }
 
     /// <inheritdoc />
@@ -40,7 +41,7 @@ public sealed class GetRecoveryVaultPolicyCommand : VaultScopedCmdletBase
             {
                 if (Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name))
                 {
-                    var one = new BackupPolicy(await Session.GetBackupAsync(vault, "backupPolicies/" + Uri.EscapeDataString(Name), ct).ConfigureAwait(false), vaultId);
+                    var one = new BackupPolicy(await Session.GetBackupAsync(vault, BackupPath.Policy(Name), ct).ConfigureAwait(false), vaultId);
                     if (Kind is null || string.Equals(one.Kind, Kind, StringComparison.OrdinalIgnoreCase))
                     {
                         Emit(one);
@@ -48,8 +49,7 @@ public sealed class GetRecoveryVaultPolicyCommand : VaultScopedCmdletBase
                     return;
                 }
                 var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-                var filter = Kind is null ? null : $"backupManagementType eq '{BackupKinds.Map[Kind].Management}'";
-                await foreach (var p in Session.ListBackupAsync(vault, "backupPolicies", filter, ct).ConfigureAwait(false))
+                await foreach (var p in Session.ListBackupAsync(vault, new PolicyQuery { Kind = WorkloadCatalogue.Find(Kind) }.ToRequest(), ct).ConfigureAwait(false))
                 {
                     var policy = new BackupPolicy(p, vaultId);
                     if (pattern.IsMatch(policy.Name) && (Kind is null || string.Equals(policy.Kind, Kind, StringComparison.OrdinalIgnoreCase)))

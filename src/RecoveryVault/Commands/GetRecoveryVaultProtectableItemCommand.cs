@@ -13,7 +13,8 @@ public sealed class GetRecoveryVaultProtectableItemCommand : VaultScopedCmdletBa
 {
     /// <summary>Kind of workload.</summary>
     [Parameter(Mandatory = true)]
-    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase")]
+    [ValidateWorkloadKind(ProtectableOnly = true)]
+    [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string Kind { get; set; } = string.Empty;
 
     /// <summary>Friendly name; wildcards allowed.</summary>
@@ -22,7 +23,7 @@ public sealed class GetRecoveryVaultProtectableItemCommand : VaultScopedCmdletBa
     [SupportsWildcards]
     public string? Name { get; set; }
 
-    /// <summary>Run discovery first (refresh containers) so new VMs and shares show up.</summary>
+    /// <summary>Run discovery first so new sources show up: a container refresh for the kind, and for SQL an inquiry of every registered VM (as Azure needs for new databases).</summary>
     [Parameter]
     public SwitchParameter Refresh { get; set; }
 
@@ -41,7 +42,7 @@ public sealed class GetRecoveryVaultProtectableItemCommand : VaultScopedCmdletBa
         {
             return;
         }
-        var (management, workload, _) = BackupKinds.Map[Kind];
+        var kind = WorkloadCatalogue.Get(Kind);
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
         Run(async ct =>
         {
@@ -49,11 +50,9 @@ public sealed class GetRecoveryVaultProtectableItemCommand : VaultScopedCmdletBa
             {
                 if (Refresh)
                 {
-                    EmitVerbose("Discovering protectable resources (refreshContainers)…");
-                    await Session.BackupOperationAsync(vault, "POST", "backupFabrics/Azure/refreshContainers", null, wait: true, ct).ConfigureAwait(false);
+                    await DiscoverAsync(Session, vault, kind, EmitVerbose, ct).ConfigureAwait(false);
                 }
-                var filter = $"backupManagementType eq '{management}' and workloadType eq '{workload}'";
-                await foreach (var p in Session.ListBackupAsync(vault, "backupProtectableItems", filter, ct).ConfigureAwait(false))
+                await foreach (var p in Session.ListBackupAsync(vault, new ProtectableItemQuery(kind).ToRequest(), ct).ConfigureAwait(false))
                 {
                     var item = new ProtectableItem(p, vault.ToString());
                     if (pattern.IsMatch(item.FriendlyName) && (IncludeProtected || !string.Equals(item.ProtectionState, "Protected", StringComparison.OrdinalIgnoreCase)))
@@ -67,5 +66,26 @@ public sealed class GetRecoveryVaultProtectableItemCommand : VaultScopedCmdletBa
                 EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
             }
         });
+    }
+
+    /// <summary>
+    /// Azure's discovery: refreshContainers filtered on the kind's backupManagementType finds new VMs and storage
+    /// accounts; a new database inside an already registered VM is only found by an inquiry of that container.
+    /// </summary>
+    internal static async Task DiscoverAsync(RecoveryVaultSession session, Engine.RecoveryVaultResourceId vault, WorkloadDescriptor kind, Action<string> verbose, CancellationToken ct)
+    {
+        if (kind.RefreshFilter is not null)
+        {
+            verbose($"Discovering {kind} sources (refreshContainers, backupManagementType {kind.RefreshFilter})…");
+            await session.RefreshContainersAsync(vault, kind, ct).ConfigureAwait(false);
+        }
+        if (kind == WorkloadCatalogue.SqlDatabase)
+        {
+            await foreach (var c in session.ListBackupAsync(vault, new ContainerQuery(kind).ToRequest(), ct).ConfigureAwait(false))
+            {
+                verbose($"Looking for new databases on {c.Name} (inquire)…");
+                await session.InquireContainerAsync(vault, c.Name!, kind, ct).ConfigureAwait(false);
+            }
+        }
     }
 }

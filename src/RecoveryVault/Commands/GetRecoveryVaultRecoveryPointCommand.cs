@@ -54,23 +54,27 @@ public sealed class GetRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdletBa
             return;
         }
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
-        var path = BackupPaths.Item(item.Id) + "/recoveryPoints";
+        var query = new RecoveryPointQuery(item.Id)
+        {
+            After = After is { } after ? new DateTimeOffset(after.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(after, DateTimeKind.Local) : after) : null,
+            Before = Before is { } before ? new DateTimeOffset(before.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(before, DateTimeKind.Local) : before) : null,
+        };
+        if (ParameterSetName == IdSet && Id is "." or "..")
+        {
+            WriteError(InputError($"'{Id}' is not a recovery point id.", ErrorIds.InvalidResourceId, item.Id));
+            return;
+        }
         Run(async ct =>
         {
             try
             {
                 if (ParameterSetName == IdSet)
                 {
-                    Emit(new RecoveryPoint(await Session.GetBackupAsync(vault, path + "/" + Uri.EscapeDataString(Id), ct).ConfigureAwait(false), vault.ToString(), item));
+                    Emit(new RecoveryPoint(await Session.GetBackupAsync(vault, BackupPath.RecoveryPoint(item.Id, Id), ct).ConfigureAwait(false), vault.ToString(), item));
                     return;
                 }
-                string? filter = null;
-                if (After is not null || Before is not null)
-                {
-                    filter = $"startDate eq '{BackupJobCmdletBase.FilterDate(After ?? DateTime.UnixEpoch)}' and endDate eq '{BackupJobCmdletBase.FilterDate(Before ?? BackupJobCmdletBase.OpenEnd)}'";
-                }
                 RecoveryPoint? latest = null;
-                await foreach (var d in Session.ListBackupAsync(vault, path, filter, ct).ConfigureAwait(false))
+                await foreach (var d in Session.ListBackupAsync(vault, query.ToRequest(Session.ServiceNow), ct).ConfigureAwait(false))
                 {
                     var point = new RecoveryPoint(d, vault.ToString(), item);
                     if (Latest)

@@ -1,6 +1,5 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Management.Automation;
-using System.Text;
 using System.Text.Json.Nodes;
 using RecoveryVault.Engine;
 using RecoveryVault.Engine.Hosting;
@@ -32,6 +31,10 @@ public sealed class MountRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdlet
     [ValidateNotNullOrEmpty]
     public string? InitiatorName { get; set; }
 
+    /// <summary>Extend a mount of this point that is still open instead of failing or making a second one.</summary>
+    [Parameter]
+    public SwitchParameter RenewExisting { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -39,9 +42,16 @@ public sealed class MountRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdlet
     protected override void ProcessRecord()
     {
         var rp = RecoveryPoint!;
-        if (rp.ItemKind != BackupKinds.AzureVM)
+        if (rp.ItemKind != WorkloadCatalogue.AzureVM.Name)
         {
             WriteError(InputError($"Instant file recovery mounts VM recovery points; this one is {rp.ItemKind}.", ErrorIds.UnsupportedForKind, rp.Id));
+            return;
+        }
+        if (rp.IsEncrypted)
+        {
+            // Azure Backup docs, "Recover files from Azure VM backup": file recovery is not supported for encrypted VMs' points.
+            WriteError(InputError($"Recovery point {rp.Name} of '{rp.ItemName}' is of an encrypted VM; Azure cannot mount it for file recovery. Restore its disks instead (Restore-RecoveryVaultItem -RestoreDisks).",
+                ErrorIds.UnsupportedForKind, rp.Id));
             return;
         }
         // Checked before mounting: a point mounted with nowhere to save its script stays open for 12 hours.
@@ -69,40 +79,31 @@ public sealed class MountRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdlet
             }
             try
             {
-                var item = new BackupItem(await Session.GetBackupAsync(vault, BackupPaths.Item(rp.ItemId), ct).ConfigureAwait(false), vault.ToString());
-                var body = new JsonObject
-                {
-                    ["properties"] = new JsonObject
-                    {
-                        ["objectType"] = "IaasVMILRRegistrationRequest", ["recoveryPointId"] = rp.Name, ["virtualMachineId"] = item.SourceResourceId,
-                        ["initiatorName"] = InitiatorName ?? "iqn.2016-01.com.recoveryvault:" + Environment.MachineName.ToLowerInvariant(), ["renewExistingRegistration"] = false,
-                    },
-                };
-                var result = await Session.BackupOperationAsync(vault, "POST", BackupPaths.RecoveryPoint(rp.ItemId, rp.Name) + "/provisionInstantItemRecovery", body, wait: true, ct).ConfigureAwait(false);
-                var scripts = result.Status?["properties"]?["recoveryTarget"]?["clientScripts"] as JsonArray;
-                // The service returns the script for the VM's own OS.
-                var script = scripts?.OfType<JsonObject>().FirstOrDefault();
-                if (script is null)
+                var item = new BackupItem(await Session.GetBackupAsync(vault, BackupPath.Item(rp.ItemId), ct).ConfigureAwait(false), vault.ToString());
+                var request = new IlrRequest(rp.Name, item.SourceResourceId,
+                    InitiatorName ?? "iqn.2016-01.com.recoveryvault:" + Environment.MachineName.ToLowerInvariant(), RenewExisting);
+                var result = await Session.BackupOperationAsync(vault, "POST", BackupPath.RecoveryPoint(rp.ItemId, rp.Name) + "/provisionInstantItemRecovery", request.ToBody(), wait: true, ct).ConfigureAwait(false);
+                if (result.Status?["properties"]?["recoveryTarget"]?["clientScripts"] is not JsonArray scripts)
                 {
                     EmitError(new ErrorRecord(new InvalidOperationException("The service mounted the point but returned no client script."), ErrorIds.ServiceError, ErrorCategory.InvalidResult, rp.Id));
                     return;
                 }
-                Directory.CreateDirectory(folder);
-                var content = script["scriptContent"]?.ToString() ?? string.Empty;
+                IlrScript script;
                 byte[] bytes;
                 try
                 {
-                    bytes = Convert.FromBase64String(content);
+                    script = IlrScript.Select(scripts, $"{item.FriendlyName}_{rp.Name}");
+                    bytes = script.DownloadUrl is { } url ? await Session.DownloadAsync(url, ct).ConfigureAwait(false) : script.Content;
                 }
-                catch (FormatException)
+                catch (FormatException ex)
                 {
-                    bytes = Encoding.UTF8.GetBytes(content);
+                    EmitError(new ErrorRecord(new InvalidOperationException($"The service's file recovery script cannot be used: {ex.Message}", ex), ErrorIds.ServiceError, ErrorCategory.InvalidResult, rp.Id));
+                    return;
                 }
-                var suffix = script["scriptNameSuffix"]?.ToString();
-                var baseName = string.IsNullOrEmpty(suffix) ? $"{item.FriendlyName}_{rp.Name}" : suffix.Trim('_');
-                var file = System.IO.Path.Combine(folder, baseName + script["scriptExtension"]);
+                Directory.CreateDirectory(folder);
+                var file = System.IO.Path.Combine(folder, System.IO.Path.GetFileName(script.FileName));
                 await File.WriteAllBytesAsync(file, bytes, ct).ConfigureAwait(false);
-                Emit(new FileRecoveryMount(rp, item.FriendlyName, file, script["osType"]?.ToString(), script["password"]?.ToString() ?? suffix?.Trim('_'), DateTimeOffset.UtcNow.AddHours(12)));
+                Emit(new FileRecoveryMount(rp, item.FriendlyName, file, script.OsType, script.Password, DateTimeOffset.UtcNow.AddHours(12)));
             }
             catch (RecoveryVaultServiceException ex)
             {

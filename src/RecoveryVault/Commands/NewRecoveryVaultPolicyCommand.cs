@@ -1,5 +1,6 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using RecoveryVault.Engine.Hosting;
 using RecoveryVault.Internal;
 using RecoveryVault.Models;
@@ -18,7 +19,8 @@ public sealed class NewRecoveryVaultPolicyCommand : VaultScopedCmdletBase
 
     /// <summary>What the policy protects.</summary>
     [Parameter(Mandatory = true)]
-    [ValidateSet("AzureVM", "AzureFileShare", "SqlDatabase")]
+    [ValidateWorkloadKind(ProtectableOnly = true)]
+    [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string Kind { get; set; } = string.Empty;
 
     /// <summary>When backups run (New-RecoveryVaultSchedule; default daily 22:00 UTC).</summary>
@@ -31,11 +33,11 @@ public sealed class NewRecoveryVaultPolicyCommand : VaultScopedCmdletBase
     [ValidateNotNull]
     public BackupRetention? Retention { get; set; }
 
-    /// <summary>Enhanced VM policy (V2: hourly backups, trusted launch, 7–30 days of instant restore).</summary>
+    /// <summary>Enhanced VM policy (V2: hourly backups, trusted launch, 1–30 days of instant restore).</summary>
     [Parameter]
     public SwitchParameter Enhanced { get; set; }
 
-    /// <summary>Days of instant restore snapshots (VM: 1–5 standard, 1–30 enhanced).</summary>
+    /// <summary>Days of instant restore snapshots (VM: standard 1–5, default 2, exactly 5 for weekly; enhanced 1–30, default 7).</summary>
     [Parameter]
     [ValidateRange(1, 30)]
     public int? InstantRestoreDays { get; set; }
@@ -63,24 +65,22 @@ public sealed class NewRecoveryVaultPolicyCommand : VaultScopedCmdletBase
         }
         var schedule = Schedule ?? new BackupSchedule("Daily", new TimeSpan(22, 0, 0), [], null, null, "UTC");
         var retention = Retention ?? new BackupRetention(30, null, [DayOfWeek.Sunday], null, null, ["January"], "First");
-        if (Enhanced && Kind != BackupKinds.AzureVM)
+        JsonObject body;
+        try
         {
-            WriteError(InputError("-Enhanced applies to AzureVM policies only.", ErrorIds.UnsupportedForKind, Name));
+            body = new PolicyDefinition(WorkloadCatalogue.Get(Kind), schedule.ToEngine(), retention.ToEngine())
+            {
+                Enhanced = Enhanced,
+                InstantRestoreDays = InstantRestoreDays,
+                LogIntervalMinutes = LogBackupIntervalMinutes,
+                LogRetentionDays = LogRetentionDays,
+            }.ToBody();
+        }
+        catch (BackupRequestException ex)
+        {
+            WriteError(InputError(ex.Message, ErrorIds.ForRequestProblem(ex.Code), Name));
             return;
         }
-        var instant = InstantRestoreDays;
-        if (Kind == BackupKinds.AzureVM && instant is { } days && (Enhanced ? days < 7 : days > 5))
-        {
-            WriteError(InputError(Enhanced ? $"Enhanced policies keep instant restore snapshots 7–30 days (got {days})." : $"Standard policies keep instant restore snapshots 1–5 days (got {days}).",
-                ErrorIds.InvalidRetention, Name));
-            return;
-        }
-        if (PolicyBuilder.Validate(Kind, schedule, retention, Enhanced) is { } problem)
-        {
-            WriteError(InputError(problem, problem.Contains("retention", StringComparison.OrdinalIgnoreCase) && !problem.Contains("schedule", StringComparison.OrdinalIgnoreCase) ? ErrorIds.InvalidRetention : ErrorIds.InvalidSchedule, Name));
-            return;
-        }
-        var body = PolicyBuilder.Build(Kind, schedule, retention, Enhanced, instant, LogBackupIntervalMinutes, LogRetentionDays);
         var target = $"{vault}/backupPolicies/{Name}";
         Run(async ct =>
         {
@@ -90,7 +90,18 @@ public sealed class NewRecoveryVaultPolicyCommand : VaultScopedCmdletBase
             }
             try
             {
-                var path = "backupPolicies/" + Uri.EscapeDataString(Name);
+                var path = BackupPath.Policy(Name);
+                // A PUT would silently replace a policy of that name: New only creates (Set-RecoveryVaultPolicy changes).
+                try
+                {
+                    var existing = new BackupPolicy(await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false), vault.ToString());
+                    EmitError(new ErrorRecord(new InvalidOperationException($"Vault '{vault.Name}' already has a policy named '{existing.Name}' ({existing.Kind}); use Set-RecoveryVaultPolicy to change it, or another name."),
+                        ErrorIds.PolicyAlreadyExists, ErrorCategory.ResourceExists, existing.Id));
+                    return;
+                }
+                catch (RecoveryVaultServiceException ex) when (ex.Status == 404)
+                {
+                }
                 await Session.BackupOperationAsync(vault, "PUT", path, body, wait: true, ct).ConfigureAwait(false);
                 Emit(new BackupPolicy(await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false), vault.ToString()));
             }

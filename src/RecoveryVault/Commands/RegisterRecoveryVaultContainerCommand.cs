@@ -54,7 +54,7 @@ public sealed class RegisterRecoveryVaultContainerCommand : VaultScopedCmdletBas
                 ["containerType"] = "VMAppContainer", ["sourceResourceId"] = source.ToString(), ["backupManagementType"] = "AzureWorkload",
                 ["workloadType"] = "SQLDataBase", ["friendlyName"] = source.Name,
             });
-        var path = BackupPaths.Container("Azure", name);
+        var path = BackupPath.Container("Azure", name);
         Run(async ct =>
         {
             if (!await ShouldProcessAsync($"{vault}/{path}", $"Register {source.Name} with the vault").ConfigureAwait(false))

@@ -1,5 +1,4 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
-using System.Globalization;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using RecoveryVault.Engine;
@@ -56,6 +55,35 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateNotNullOrEmpty]
     public string StagingStorageAccountId { get; set; } = string.Empty;
 
+    /// <summary>Only these data disks (selective disk restore; the OS disk is always restored).</summary>
+    [Parameter(ParameterSetName = RestoreDisksSet)]
+    [Parameter(ParameterSetName = AlternateVmSet)]
+    [ValidateNotNullOrEmpty]
+    public int[]? RestoreDiskLun { get; set; }
+
+    /// <summary>Availability zone of the restored disks or VM.</summary>
+    [Parameter(ParameterSetName = RestoreDisksSet)]
+    [Parameter(ParameterSetName = AlternateVmSet)]
+    [ValidateSet("1", "2", "3")]
+    public string? TargetZone { get; set; }
+
+    /// <summary>Disk encryption set the restored managed disks are encrypted with.</summary>
+    [Parameter(ParameterSetName = RestoreDisksSet)]
+    [Parameter(ParameterSetName = AlternateVmSet)]
+    [ValidateNotNullOrEmpty]
+    public string? DiskEncryptionSetId { get; set; }
+
+    /// <summary>Restore into another subscription (cross-subscription restore; the vault must allow it).</summary>
+    [Parameter(ParameterSetName = RestoreDisksSet)]
+    [Parameter(ParameterSetName = AlternateVmSet)]
+    [ValidateNotNullOrEmpty]
+    public string? TargetSubscriptionId { get; set; }
+
+    /// <summary>Restore unmanaged disks into their original storage accounts (when the point allows it).</summary>
+    [Parameter(ParameterSetName = RestoreDisksSet)]
+    [Parameter(ParameterSetName = OriginalVmSet)]
+    public SwitchParameter UseOriginalStorageAccount { get; set; }
+
     /// <summary>Resource group for restored disks or the new VM.</summary>
     [Parameter(ParameterSetName = RestoreDisksSet)]
     [Parameter(Mandatory = true, ParameterSetName = AlternateVmSet)]
@@ -71,6 +99,16 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? ItemPath { get; set; }
 
+    /// <summary>File or Directory: one for every -ItemPath, or one for all of them (never guessed from the path).</summary>
+    [Parameter(ParameterSetName = FileShareSet)]
+    [ValidateSet("File", "Directory")]
+    public string[]? ItemType { get; set; }
+
+    /// <summary>Folder of the target share the paths are restored into (item-level restores).</summary>
+    [Parameter(ParameterSetName = FileShareSet)]
+    [ValidateNotNullOrEmpty]
+    public string? TargetFolder { get; set; }
+
     /// <summary>Another storage account to restore the share into.</summary>
     [Parameter(ParameterSetName = FileShareSet)]
     [ValidateNotNullOrEmpty]
@@ -81,10 +119,10 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateNotNullOrEmpty]
     public string? TargetFileShareName { get; set; }
 
-    /// <summary>What to do with files that exist: Overwrite or Skip.</summary>
-    [Parameter(ParameterSetName = FileShareSet)]
+    /// <summary>What to do with files that exist: Overwrite or Skip (a choice the restore cannot make for you).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FileShareSet)]
     [ValidateSet("Overwrite", "Skip")]
-    public string ConflictPolicy { get; set; } = "Overwrite";
+    public string ConflictPolicy { get; set; } = string.Empty;
 
     /// <summary>SQL database restore.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SqlSet)]
@@ -104,6 +142,16 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateNotNullOrEmpty]
     public string? TargetContainerId { get; set; }
 
+    /// <summary>Folder for the restored database's data files (default: the source's data folder).</summary>
+    [Parameter(ParameterSetName = SqlSet)]
+    [ValidateNotNullOrEmpty]
+    public string? DataFilePath { get; set; }
+
+    /// <summary>Folder for the restored database's log files (default: the source's log folder).</summary>
+    [Parameter(ParameterSetName = SqlSet)]
+    [ValidateNotNullOrEmpty]
+    public string? LogFilePath { get; set; }
+
     /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
     [Parameter]
     public SwitchParameter AsJob { get; set; }
@@ -121,29 +169,43 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
         var rp = RecoveryPoint!;
         var vault = RecoveryVaultResourceId.Parse(rp.VaultId);
         var kind = rp.ItemKind;
-        var expected = ParameterSetName switch { FileShareSet => BackupKinds.AzureFileShare, SqlSet => BackupKinds.SqlDatabase, _ => BackupKinds.AzureVM };
+        var expected = (ParameterSetName switch { FileShareSet => WorkloadCatalogue.AzureFileShare, SqlSet => WorkloadCatalogue.SqlDatabase, _ => WorkloadCatalogue.AzureVM }).Name;
         if (!string.Equals(kind, expected, StringComparison.OrdinalIgnoreCase))
         {
             WriteError(InputError($"This is a {kind} recovery point; the {ParameterSetName} parameters restore {expected} items.", ErrorIds.InvalidParameterCombination, rp.Id));
             return;
         }
-        var itemPath = BackupPaths.Item(rp.ItemId);
+        if (ItemType is not null && (ItemPath is null || (ItemType.Length != 1 && ItemType.Length != ItemPath.Length)))
+        {
+            WriteError(InputError("-ItemType needs -ItemPath, and one type for all paths or one per path.", ErrorIds.InvalidParameterCombination, rp.Id));
+            return;
+        }
+        if (ItemPath is not null && ItemType is null)
+        {
+            WriteError(InputError("Say what each -ItemPath is with -ItemType File or Directory; the restore does not guess from the path.", ErrorIds.InvalidParameterCombination, rp.Id));
+            return;
+        }
+        var itemPath = BackupPath.Item(rp.ItemId);
         Run(async ct =>
         {
             try
             {
                 var item = new BackupItem(await Session.GetBackupAsync(vault, itemPath, ct).ConfigureAwait(false), vault.ToString());
-                var body = BuildBody(rp, item, vault);
-                if (body is null)
+                JsonObject body;
+                try
                 {
+                    body = await BuildBodyAsync(rp, item, vault, ct).ConfigureAwait(false);
+                }
+                catch (BackupRequestException ex)
+                {
+                    EmitError(InputError(ex.Message, ErrorIds.ForRequestProblem(ex.Code), rp.Id));
                     return;
                 }
                 if (!await ShouldProcessAsync(rp.Id, Describe(item)).ConfigureAwait(false))
                 {
                     return;
                 }
-                var result = await Session.BackupOperationAsync(vault, "POST", BackupPaths.RecoveryPoint(rp.ItemId, rp.Name) + "/restore",
-                    new JsonObject { ["properties"] = body }, wait: false, ct).ConfigureAwait(false);
+                var result = await Session.BackupOperationAsync(vault, "POST", BackupPath.RecoveryPoint(rp.ItemId, rp.Name) + "/restore", body, wait: false, ct).ConfigureAwait(false);
                 await EmitJobOrResourceAsync(vault, result, rp.Id, null, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
@@ -162,74 +224,59 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
         _ => OriginalLocation ? $"OVERWRITE database '{item.FriendlyName}'" : $"Restore database '{item.FriendlyName}' as '{TargetDatabaseName ?? item.FriendlyName}'",
     };
 
-    private JsonObject? BuildBody(RecoveryPoint rp, BackupItem item, RecoveryVaultResourceId vault)
+    private async Task<JsonObject> BuildBodyAsync(RecoveryPoint rp, BackupItem item, RecoveryVaultResourceId vault, CancellationToken ct)
     {
-        var sub = vault.SubscriptionId;
         switch (ParameterSetName)
         {
             case FileShareSet:
-                var fs = new JsonObject
+                return new FileShareRestoreRequest
                 {
-                    ["objectType"] = "AzureFileShareRestoreRequest",
-                    ["recoveryType"] = TargetStorageAccountId is null ? "OriginalLocation" : "AlternateLocation",
-                    ["sourceResourceId"] = item.SourceResourceId,
-                    ["copyOptions"] = ConflictPolicy,
-                    ["restoreRequestType"] = ItemPath is null ? "FullShareRestore" : "ItemLevelRestore",
-                };
-                if (ItemPath is not null)
-                {
-                    fs["restoreFileSpecs"] = new JsonArray(ItemPath.Select(p => (JsonNode)new JsonObject
-                    {
-                        ["path"] = p, ["fileSpecType"] = p.EndsWith('/') ? "Directory" : "File",
-                    }).ToArray());
-                }
-                if (TargetStorageAccountId is not null)
-                {
-                    fs["targetDetails"] = new JsonObject { ["name"] = TargetFileShareName ?? item.FriendlyName, ["targetResourceId"] = TargetStorageAccountId };
-                }
-                return fs;
+                    SourceResourceId = item.SourceResourceId,
+                    ConflictPolicy = ConflictPolicy,
+                    Files = ItemPath?.Select((p, i) => new FileSpec(p, ItemType!.Length == 1 ? ItemType[0] : ItemType[i])).ToArray(),
+                    TargetFolder = TargetFolder,
+                    TargetStorageAccountId = TargetStorageAccountId,
+                    TargetFileShareName = TargetFileShareName,
+                }.ToBody(item.FriendlyName);
             case SqlSet:
-                var sql = new JsonObject
+                // The list answer may leave out a point's extended info; the point's own GET carries its files.
+                var files = SqlFile.Read(rp.Properties);
+                if (files.Count == 0 && !OriginalLocation)
                 {
-                    ["objectType"] = PointInTime is null ? "AzureWorkloadSQLRestoreRequest" : "AzureWorkloadSQLPointInTimeRestoreRequest",
-                    ["recoveryType"] = OriginalLocation ? "OriginalLocation" : "AlternateLocation",
-                    ["sourceResourceId"] = item.SourceResourceId,
-                    ["shouldUseAlternateTargetLocation"] = !OriginalLocation,
-                    ["targetInfo"] = new JsonObject
-                    {
-                        ["overwriteOption"] = OriginalLocation ? "Overwrite" : "FailOnConflict",
-                        ["databaseName"] = TargetDatabaseName ?? item.FriendlyName,
-                        ["containerId"] = TargetContainerId ?? $"{vault}/backupFabrics/Azure/protectionContainers/{item.ContainerName}",
-                    },
-                };
-                if (PointInTime is { } pit)
-                {
-                    sql["pointInTime"] = pit.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                    files = SqlFile.Read((await Session.GetBackupAsync(vault, BackupPath.RecoveryPoint(rp.ItemId, rp.Name), ct).ConfigureAwait(false)).Properties);
                 }
-                return sql;
+                return new SqlRestoreRequest
+                {
+                    SourceResourceId = item.SourceResourceId,
+                    OriginalLocation = OriginalLocation,
+                    DatabaseName = TargetDatabaseName ?? item.FriendlyName,
+                    TargetContainerId = TargetContainerId ?? $"{vault}/{BackupPath.Container(BackupPath.AzureFabric, item.ContainerName ?? string.Empty)}",
+                    Files = files,
+                    DataFilePath = DataFilePath,
+                    LogFilePath = LogFilePath,
+                    PointInTime = PointInTime is { } pit ? new DateTimeOffset(pit.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(pit, DateTimeKind.Local) : pit) : null,
+                }.ToBody();
             default:
-                var vm = new JsonObject
+                var location = (await Session.GetVaultAsync(vault.SubscriptionId, vault.ResourceGroupName!, vault.Name, ct).ConfigureAwait(false)).Location
+                    ?? throw new BackupRequestException("InvalidParameterCombination", $"Vault '{vault.Name}' has no location.");
+                return new VmRestoreRequest
                 {
-                    ["objectType"] = "IaasVMRestoreRequest",
-                    ["recoveryPointId"] = rp.Name,
-                    ["recoveryType"] = ParameterSetName switch { AlternateVmSet => "AlternateLocation", OriginalVmSet => "OriginalLocation", _ => "RestoreDisks" },
-                    ["sourceResourceId"] = item.SourceResourceId,
-                    ["storageAccountId"] = StagingStorageAccountId,
-                    ["createNewCloudService"] = false,
-                    ["originalStorageAccountOption"] = false,
-                    ["encryptionDetails"] = new JsonObject { ["encryptionEnabled"] = false },
-                };
-                if (TargetResourceGroupName is not null)
-                {
-                    vm["targetResourceGroupId"] = $"/subscriptions/{sub}/resourceGroups/{TargetResourceGroupName}";
-                }
-                if (ParameterSetName == AlternateVmSet)
-                {
-                    vm["targetVirtualMachineId"] = $"/subscriptions/{sub}/resourceGroups/{TargetResourceGroupName}/providers/Microsoft.Compute/virtualMachines/{TargetVMName}";
-                    vm["virtualNetworkId"] = TargetVirtualNetworkId;
-                    vm["subnetId"] = $"{TargetVirtualNetworkId}/subnets/{TargetSubnetName}";
-                }
-                return vm;
+                    RecoveryType = ParameterSetName switch { AlternateVmSet => "AlternateLocation", OriginalVmSet => "OriginalLocation", _ => "RestoreDisks" },
+                    RecoveryPointId = rp.Name,
+                    SourceResourceId = item.SourceResourceId,
+                    Region = location,
+                    StorageAccountId = StagingStorageAccountId,
+                    RecoveryPoint = rp.Properties,
+                    TargetSubscriptionId = TargetSubscriptionId,
+                    TargetResourceGroupName = TargetResourceGroupName,
+                    TargetVmName = ParameterSetName == AlternateVmSet ? TargetVMName : null,
+                    VirtualNetworkId = ParameterSetName == AlternateVmSet ? TargetVirtualNetworkId : null,
+                    SubnetName = TargetSubnetName,
+                    OriginalStorageAccount = UseOriginalStorageAccount,
+                    DiskLuns = RestoreDiskLun,
+                    Zone = TargetZone,
+                    DiskEncryptionSetId = DiskEncryptionSetId,
+                }.ToBody(vault.SubscriptionId);
         }
     }
 }

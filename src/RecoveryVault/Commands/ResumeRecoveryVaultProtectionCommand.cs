@@ -30,7 +30,7 @@ public sealed class ResumeRecoveryVaultProtectionCommand : BackupJobCmdletBase
     {
         var item = InputObject!;
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
-        var path = BackupPaths.Item(item.Id);
+        var path = BackupPath.Item(item.Id);
         Run(async ct =>
         {
             try
@@ -49,7 +49,7 @@ public sealed class ResumeRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 {
                     return;
                 }
-                await ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, Policy.Id, null), item.Id, ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), Policy.Id, null), item.Id, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

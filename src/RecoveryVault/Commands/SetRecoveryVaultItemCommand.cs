@@ -37,7 +37,7 @@ public sealed class SetRecoveryVaultItemCommand : BackupJobCmdletBase
             return;
         }
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
-        var path = BackupPaths.Item(item.Id);
+        var path = BackupPath.Item(item.Id);
         Run(async ct =>
         {
             try
@@ -51,7 +51,7 @@ public sealed class SetRecoveryVaultItemCommand : BackupJobCmdletBase
                 {
                     return;
                 }
-                await ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, policy.Id, null), item.Id, ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), policy.Id, null), item.Id, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -39,30 +39,35 @@ public sealed class SetRecoveryVaultPolicyCommand : RecoveryVaultCmdletBase
             WriteError(InputError("Nothing to change: pass -Schedule and/or -Retention.", ErrorIds.InvalidParameterCombination, policy.Id));
             return;
         }
-        var kind = policy.Kind ?? BackupKinds.AzureVM;
-        var document = (JsonObject)JsonNode.Parse(policy.Document)!;
-        var enhanced = policy.PolicyType == "V2";
-        var current = PolicyBuilder.ReadSchedule(kind == BackupKinds.SqlDatabase
-            ? (document["properties"]?["subProtectionPolicy"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(p => p["policyType"]?.ToString() == "Full") ?? new JsonObject()
-            : (JsonObject)document["properties"]!, policy.TimeZone);
-        var retention = Retention ?? new BackupRetention(policy.DailyRetentionDays, policy.WeeklyRetentionWeeks, [DayOfWeek.Sunday], policy.MonthlyRetentionMonths, policy.YearlyRetentionYears, ["January"], "First");
-        if (PolicyBuilder.Validate(kind, Schedule ?? current, retention, enhanced) is { } problem)
-        {
-            WriteError(InputError(problem, ErrorIds.InvalidSchedule, policy.Id));
-            return;
-        }
-        PolicyBuilder.Apply(document, kind, Schedule, Retention, enhanced);
-        var body = new JsonObject { ["properties"] = document["properties"]!.DeepClone() };
         var vault = Engine.RecoveryVaultResourceId.Parse(policy.VaultId);
+        var path = BackupPath.Policy(policy.Name);
         Run(async ct =>
         {
-            if (!await ShouldProcessAsync(policy.Id, "Update backup policy").ConfigureAwait(false))
-            {
-                return;
-            }
             try
             {
-                var path = "backupPolicies/" + Uri.EscapeDataString(policy.Name);
+                // Changed on the service's current document, not the piped one: a field someone else changed since
+                // (or an earlier Set in this script) must survive this change.
+                var current = await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false);
+                JsonObject body;
+                try
+                {
+                    var definition = PolicyDefinition.Read(current.Raw);
+                    definition = definition with
+                    {
+                        Schedule = Schedule?.ToEngine() ?? definition.Schedule,
+                        Retention = Retention?.ToEngine() ?? definition.Retention,
+                    };
+                    body = definition.ApplyTo(current.Raw);
+                }
+                catch (BackupRequestException ex)
+                {
+                    EmitError(InputError(ex.Message, ErrorIds.ForRequestProblem(ex.Code), policy.Id));
+                    return;
+                }
+                if (!await ShouldProcessAsync(policy.Id, "Update backup policy").ConfigureAwait(false))
+                {
+                    return;
+                }
                 await Session.BackupOperationAsync(vault, "PUT", path, body, wait: true, ct).ConfigureAwait(false);
                 Emit(new BackupPolicy(await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false), policy.VaultId));
             }

@@ -25,7 +25,7 @@ public sealed class UndoRecoveryVaultItemDeletionCommand : BackupJobCmdletBase
     {
         var item = InputObject!;
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
-        var path = BackupPaths.Item(item.Id);
+        var path = BackupPath.Item(item.Id);
         Run(async ct =>
         {
             try
@@ -39,7 +39,7 @@ public sealed class UndoRecoveryVaultItemDeletionCommand : BackupJobCmdletBase
                 {
                     return;
                 }
-                await ChangeItemAsync(vault, path, "PUT", path, ItemUpdate.Body(item, null, "ProtectionStopped", rehydrate: true), item.Id, ct).ConfigureAwait(false);
+                await ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), null, "ProtectionStopped", rehydrate: true), item.Id, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -25,7 +25,7 @@ public sealed class UnregisterRecoveryVaultContainerCommand : RecoveryVaultCmdle
     {
         var c = InputObject!;
         var vault = RecoveryVaultResourceId.Parse(c.VaultId);
-        var (fabric, container, _) = BackupPaths.ItemParts(c.Id);
+        var (fabric, container, _) = BackupPath.ItemParts(c.Id);
         Run(async ct =>
         {
             if (!await ShouldProcessAsync(c.Id, "Unregister container").ConfigureAwait(false))
@@ -34,7 +34,7 @@ public sealed class UnregisterRecoveryVaultContainerCommand : RecoveryVaultCmdle
             }
             try
             {
-                await Session.BackupOperationAsync(vault, "DELETE", BackupPaths.Container(fabric, container), null, wait: true, ct).ConfigureAwait(false);
+                await Session.BackupOperationAsync(vault, "DELETE", BackupPath.Container(fabric, container), null, wait: true, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -18,12 +18,6 @@ public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>The end of an open time range (the service needs both ends; a clock ahead of ours must not cut it).</summary>
-    internal static readonly DateTimeOffset OpenEnd = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    /// <summary>OData date format of the backup API's filters.</summary>
-    internal static string FilterDate(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd hh:mm:ss tt", CultureInfo.InvariantCulture);
-
     /// <summary>
     /// Runs a write on a protected item and writes its job (waiting with -Wait), or the item as it is afterwards
     /// with -PassThru (nothing when the write removed it).
@@ -43,6 +37,22 @@ public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
                 return null;
             }
         }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The item as the service holds it now: a PUT replaces the whole item, so it is built from the current state
+    /// (disk exclusions someone else set since the piped object was read survive), not from a stale pipeline object.
+    /// </summary>
+    protected async Task<BackupItem> CurrentAsync(RecoveryVaultResourceId vault, string itemPath, BackupItem piped, CancellationToken ct)
+    {
+        try
+        {
+            return new BackupItem(await Session.GetBackupAsync(vault, itemPath, ct).ConfigureAwait(false), vault.ToString());
+        }
+        catch (RecoveryVaultServiceException ex) when (ex.Status == 404)
+        {
+            return piped;
+        }
     }
 
     /// <summary>Enable/Disable/Resume/Set on what is already so: say so, succeed, and pass the item on with -PassThru.</summary>

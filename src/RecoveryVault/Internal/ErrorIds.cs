@@ -87,6 +87,21 @@ public static class ErrorIds
     /// <summary>The upgrade succeeded but the new vault lacks (or duplicates) something of the classic vault.</summary>
     public const string UpgradeVerificationFailed = "UpgradeVerificationFailed";
 
+    /// <summary>New-RecoveryVaultPolicy on a name the vault already has.</summary>
+    public const string PolicyAlreadyExists = "PolicyAlreadyExists";
+
+    /// <summary>Azure no longer exposes classic Backup vaults (retired; upgrade them in the portal or by support).</summary>
+    public const string ClassicVaultsRetired = "ClassicVaultsRetired";
+
+    /// <summary>The error id of a request the Engine refused to build, chosen by its reason code, never by its message.</summary>
+    public static string ForRequestProblem(string code) => code switch
+    {
+        "InvalidRetention" => InvalidRetention,
+        "InvalidSchedule" => InvalidSchedule,
+        "UnsupportedForKind" => UnsupportedForKind,
+        _ => InvalidParameterCombination,
+    };
+
     /// <summary>The one map from HTTP status to PowerShell's error category.</summary>
     public static ErrorCategory CategoryFor(int status) => status switch
     {

@@ -109,7 +109,7 @@ internal static class UpgradeSupport
                 continue;
             }
             var vaultOfItem = RecoveryVaultResourceId.Parse(newItemId[..newItemId.IndexOf("/backupFabrics/", StringComparison.OrdinalIgnoreCase)]);
-            var points = await All(session.ListBackupAsync(vaultOfItem, BackupPaths.Item(newItemId) + "/recoveryPoints", null, ct)).ConfigureAwait(false);
+            var points = await All(session.ListBackupAsync(vaultOfItem, BackupPath.Item(newItemId) + "/recoveryPoints", null, ct)).ConfigureAwait(false);
             var names = new HashSet<string>(points.Select(p => p.Name!), StringComparer.OrdinalIgnoreCase);
             missingPoints.AddRange(expected.Where(p => !names.Contains(p.Name!)).Select(p => p.Id!));
             duplicatedPoints += Extra(points, p => p.Read("recoveryPointTime") ?? p.Name!);

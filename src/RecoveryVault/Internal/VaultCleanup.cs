@@ -47,17 +47,17 @@ internal static class VaultCleanup
         foreach (var item in items.Where(i => i.IsDeleted))
         {
             steps.Add(new Step(item.Id, "Undelete the soft-deleted item so its data can be purged", t =>
-                session.BackupOperationAsync(vault, "PUT", BackupPaths.Item(item.Id), ItemUpdate.Body(item, null, "ProtectionStopped", rehydrate: true), true, t)));
+                session.BackupOperationAsync(vault, "PUT", BackupPath.Item(item.Id), ItemRequests.Update(item, null, "ProtectionStopped", rehydrate: true), true, t)));
         }
         foreach (var item in items)
         {
             steps.Add(new Step(item.Id, $"Stop protection of '{item.FriendlyName}' and DELETE its backup data", t =>
-                session.BackupOperationAsync(vault, "DELETE", BackupPaths.Item(item.Id), null, true, t)));
+                session.BackupOperationAsync(vault, "DELETE", BackupPath.Item(item.Id), null, true, t)));
         }
         foreach (var c in containers)
         {
-            var (fabric, name, _) = BackupPaths.ItemParts(c.Id);
-            steps.Add(new Step(c.Id, $"Unregister '{c.FriendlyName}'", t => session.BackupOperationAsync(vault, "DELETE", BackupPaths.Container(fabric, name), null, true, t)));
+            var (fabric, name, _) = BackupPath.ItemParts(c.Id);
+            steps.Add(new Step(c.Id, $"Unregister '{c.FriendlyName}'", t => session.BackupOperationAsync(vault, "DELETE", BackupPath.Container(fabric, name), null, true, t)));
         }
         if (cmdlet.IsWhatIf)
         {

@@ -16,7 +16,7 @@ public abstract class BackupObject
         var vault = RecoveryVaultResourceId.Parse(vaultId);
         VaultName = vault.Name;
         ResourceGroupName = vault.ResourceGroupName ?? string.Empty;
-        Kind = BackupKinds.KindOf(data.BackupManagementType, data.WorkloadType);
+        Kind = WorkloadCatalogue.Of(data.BackupManagementType, data.WorkloadType)?.Name;
         BackupManagementType = data.BackupManagementType;
         WorkloadType = data.WorkloadType;
     }
@@ -200,13 +200,47 @@ public sealed class BackupItem : BackupObject
         ContainerName = ProtectableItem.ContainerFromId(Id) ?? data.Read("containerName");
         IsDeleted = string.Equals(data.Read("isScheduledForDeferredDelete"), "true", StringComparison.OrdinalIgnoreCase);
         DeletedAt = DateTimeOffset.TryParse(data.Read("deferredDeleteTimeInUTC"), out var d) && IsDeleted ? d : null;
-        // The service keeps soft-deleted backup data 14 days after the deletion.
-        PurgeAt = DeletedAt?.AddDays(14);
+        SoftDeleteRetentionDays = int.TryParse(data.Read("softDeleteRetentionPeriodInDays"), out var keep) ? keep : null;
+        PurgeAt = IsDeleted ? PurgeTime(data.Read("deferredDeleteTimeRemaining"), DeletedAt, SoftDeleteRetentionDays) : null;
         ProtectedItemType = data.ObjectType;
+        Disks = DiskExclusion.Read(data.Properties);
+        DiskSelection = Disks?.ToString();
+    }
+
+    /// <summary>
+    /// When soft-deleted data is purged, as the service says: the time it has left (deferredDeleteTimeRemaining),
+    /// else the deletion time plus the item's soft-delete retention (14-180 days, the vault's setting). Unknown
+    /// (null) when the service says neither; never a guessed 14 days.
+    /// </summary>
+    internal static DateTimeOffset? PurgeTime(string? remaining, DateTimeOffset? deletedAt, int? retentionDays)
+    {
+        if (remaining is not null)
+        {
+            if (TimeSpan.TryParse(remaining, System.Globalization.CultureInfo.InvariantCulture, out var left))
+            {
+                return DateTimeOffset.UtcNow + left;
+            }
+            try
+            {
+                return DateTimeOffset.UtcNow + System.Xml.XmlConvert.ToTimeSpan(remaining);
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        return retentionDays is { } days ? deletedAt?.AddDays(days) : null;
     }
 
     /// <summary>Display name (VM name, share name, database).</summary>
     public string FriendlyName { get; }
+
+    /// <summary>Days soft-deleted data is kept (the vault's soft-delete retention), when the service says.</summary>
+    public int? SoftDeleteRetentionDays { get; }
+
+    /// <summary>Which VM disks are backed up ("all disks", "OS disk only", "all disks but LUN 1"…); null when not set.</summary>
+    public string? DiskSelection { get; }
+
+    internal DiskExclusion? Disks { get; }
 
     /// <summary>IRPending, Protected, ProtectionStopped, ProtectionError…</summary>
     public string? ProtectionState { get; }
@@ -254,12 +288,20 @@ public sealed class BackupItem : BackupObject
 /// <summary>A recovery point of an item.</summary>
 public sealed class RecoveryPoint : BackupObject
 {
+    /// <summary>The VM was encrypted (ADE) when the point was taken: file recovery cannot mount it.</summary>
+    public bool IsEncrypted { get; }
+
+    // The point's document, for the restore request (encryption details, files of a SQL point).
+    internal System.Text.Json.Nodes.JsonObject Properties { get; }
+
     internal RecoveryPoint(BackupResourceData data, string vaultId, BackupItem? item) : base(data, vaultId)
     {
         // SQL points carry their time as recoveryPointTimeInUTC; the log chain has none (it is a range).
         RecoveryPointTime = DateTimeOffset.TryParse(data.Read("recoveryPointTime") ?? data.Read("recoveryPointTimeInUTC"), out var t) ? t : null;
         RecoveryPointType = data.Read("recoveryPointType") ?? data.Read("type");
         ObjectType = data.Read("objectType");
+        IsEncrypted = string.Equals(data.Read("isSourceVMEncrypted"), "true", StringComparison.OrdinalIgnoreCase);
+        Properties = data.Properties;
         ItemId = Id.Contains("/recoveryPoints/", StringComparison.OrdinalIgnoreCase) ? Id[..Id.LastIndexOf("/recoveryPoints/", StringComparison.OrdinalIgnoreCase)] : string.Empty;
         ItemName = item?.FriendlyName ?? ItemId.Split('/')[^1];
         ItemKind = item?.Kind ?? Kind;

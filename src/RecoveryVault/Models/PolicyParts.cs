@@ -32,6 +32,10 @@ public sealed class BackupSchedule
     /// <summary>Windows time zone id the times are in.</summary>
     public string TimeZone { get; }
 
+    internal PolicySchedule ToEngine() => new(Frequency, RunTime, DaysOfWeek, HourlyInterval, WindowDurationHours, TimeZone);
+
+    internal static BackupSchedule FromEngine(PolicySchedule s) => new(s.Frequency, s.RunTime, [.. s.DaysOfWeek], s.HourlyInterval, s.WindowDurationHours, s.TimeZone);
+
     /// <inheritdoc />
     public override string ToString() => Frequency switch
     {
@@ -75,6 +79,8 @@ public sealed class BackupRetention
 
     /// <summary>First, Second, Third, Fourth or Last: which week's point is the monthly/yearly one.</summary>
     public string WeekOfMonth { get; }
+
+    internal PolicyRetention ToEngine() => new(DailyDays, WeeklyWeeks, WeeklyDays, MonthlyMonths, YearlyYears, YearlyMonths, WeekOfMonth);
 
     /// <inheritdoc />
     public override string ToString() =>

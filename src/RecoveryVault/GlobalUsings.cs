@@ -1,0 +1,2 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+global using RecoveryVault.Engine.Backup;
