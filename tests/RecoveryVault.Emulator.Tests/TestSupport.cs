@@ -190,7 +190,8 @@ internal static class Paths
         throw new InvalidOperationException("Repository root not found.");
     }
 
-    public static string SharedAzureRest() => Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "azure-rest"));
+    /// <summary>The vendored REST contract (specs + official examples), so the repository tests stand alone.</summary>
+    public static string Contract() => Path.Combine(RepoRoot(), "src", "RecoveryVault.Emulator", "Contract");
 
     public static string NewTempDir()
     {

@@ -17,6 +17,12 @@ public enum ApiFamily
 
     /// <summary>The emulator's model of the retired classic (Service Manager) Backup vault API.</summary>
     Classic,
+
+    /// <summary>
+    /// Provider-wide calls both Microsoft.RecoveryServices specs declare (operations list): the vaults spec and the
+    /// backup spec (bms.json, ListOperations.json at 2023-06-01) each list it under their own api-version.
+    /// </summary>
+    Provider,
 }
 
 public static partial class ApiVersions
@@ -38,6 +44,7 @@ public static partial class ApiVersions
         ApiFamily.Compute => Compute,
         ApiFamily.Storage => Storage,
         ApiFamily.Classic => Classic,
+        ApiFamily.Provider => [.. Vaults, .. Backup],
         _ => [],
     };
 

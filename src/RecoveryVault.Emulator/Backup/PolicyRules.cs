@@ -134,6 +134,13 @@ internal static class PolicyRules
             case "AZURESTORAGE":
                 props["backupManagementType"] = "AzureStorage";
                 props["workLoadType"] = "AzureFileShare";
+                if (props["vaultRetentionPolicy"] is not null)
+                {
+                    // Azure accepts vaulted Azure Files policies (ProtectionPolicies_CreateOrUpdate_Hardened.json); the emulator
+                    // has only the snapshot tier, and storing the policy without its vault tier would misreport its retention.
+                    throw Invalid("vaultRetentionPolicy (vaulted Azure Files backup) is not modelled by this emulator; use a snapshot policy with retentionPolicy.");
+                }
+
                 ValidateSchedule(props, "AzureStorage", allowHourly: true);
                 ValidateRetention(props["retentionPolicy"] as JsonObject, "AzureStorage", minDaily: 1, maxDaily: 200);
                 break;

@@ -31,7 +31,7 @@ internal static class Restores
                 {
                     case "RestoreDisks":
                         {
-                            var sa = RequireStorageAccount(s, Json.Str(props, "storageAccountId"), vaultLocation, "storageAccountId");
+                            var sa = RequireStorageAccount(s, StagingAccountId(props), vaultLocation, "storageAccountId");
                             bag["Target Storage Account Name"] = Json.Str(sa.Body, "name");
                             if (Json.Str(props, "targetResourceGroupId") is { } rgId)
                             {
@@ -44,7 +44,7 @@ internal static class Restores
 
                     case "AlternateLocation":
                         {
-                            var sa = RequireStorageAccount(s, Json.Str(props, "storageAccountId"), vaultLocation, "storageAccountId");
+                            var sa = RequireStorageAccount(s, StagingAccountId(props), vaultLocation, "storageAccountId");
                             bag["Staging Storage Account Name"] = Json.Str(sa.Body, "name");
                             var target = Json.Str(props, "targetVirtualMachineId")
                                 ?? throw Bad("BMSUserErrorInvalidInput", "targetVirtualMachineId is required for an AlternateLocation restore.");
@@ -157,6 +157,14 @@ internal static class Restores
 
         return bag;
     }
+
+    /// <summary>
+    /// The staging account of a VM restore: <c>storageAccountId</c>, or, for a restore with a managed identity, the
+    /// account <c>identityBasedRestoreDetails.targetStorageAccountId</c> names (bms.json IdentityBasedRestoreDetails;
+    /// TriggerRestore_*_IdentityBasedRestoreDetails.json send only the latter).
+    /// </summary>
+    private static string? StagingAccountId(JsonObject props) =>
+        Json.Str(props, "storageAccountId") ?? Json.Str(props["identityBasedRestoreDetails"] as JsonObject, "targetStorageAccountId");
 
     private static void RequireWorkload(string? bmt, string expected, string objectType)
     {
