@@ -6,8 +6,8 @@ namespace RecoveryVault.Engine.Backup;
 /// <summary>
 /// Which item a job is about. A job names its item only by friendly name, which repeats (two VMs called web01 in
 /// two resource groups of one vault), so the job's own container facts decide: AzureIaaSVMJob.containerName
-/// ("iaasvmcontainerv2;rg;vm" in the official GetJobDetails / ListJobs examples, sometimes with an
-/// "IaasVMContainer;" type prefix) and AzureStorageJob.storageAccountName. Only where a job type carries neither is
+/// (spec AzureIaaSVMJob; "iaasvmcontainer;iaasvmcontainerv2;rg;vm" in the cross-region-restore job examples, with or without a
+/// type prefix) and AzureStorageJob.storageAccountName. Only where a job type carries neither is
 /// the friendly name all there is.
 /// </summary>
 public static class JobMatch

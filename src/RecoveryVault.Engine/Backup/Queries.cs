@@ -117,12 +117,13 @@ public sealed record JobQuery
         do
         {
             var start = end - from > MaxWindow ? end - MaxWindow : from;
+            // Terms in the order of the official example ListJobsWithAllSupportedFilters.
             requests.Add(new("backupJobs", new ODataFilter()
-                .Eq("backupManagementType", Kind?.BackupManagementType)
-                .Eq("operation", Operation)
-                .Eq("status", Status)
                 .EqDate("startTime", start)
                 .EqDate("endTime", end)
+                .Eq("operation", Operation)
+                .Eq("backupManagementType", Kind?.BackupManagementType)
+                .Eq("status", Status)
                 .Build()));
             end = start;
         }
