@@ -55,6 +55,13 @@ public partial class RecoveryVaultClient
     public virtual ArmOperation<VaultData> UpdateVault(WaitUntil waitUntil, string subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, CancellationToken cancellationToken = default) =>
         StartOperationAsync(false, waitUntil, RequestMethod.Patch, VaultUri(subscriptionId, resourceGroupName, vaultName), patch, o => new VaultData(o), cancellationToken).AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Patches a vault only if it is still as read (If-Match with the vault's etag; the service answers 412 when
+    /// someone changed it meanwhile), so a change is never made on a stale view.
+    /// </summary>
+    public virtual async Task<ArmOperation<VaultData>> UpdateVaultAsync(WaitUntil waitUntil, string subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, ETag ifMatch, CancellationToken cancellationToken = default) =>
+        await StartOperationAsync(true, waitUntil, RequestMethod.Patch, VaultUri(subscriptionId, resourceGroupName, vaultName), patch, o => new VaultData(o), cancellationToken, ifMatch.ToString()).ConfigureAwait(false);
+
     /// <summary>Patches a vault with a partial document (LRO style A).</summary>
     public virtual async Task<ArmOperation<VaultData>> UpdateVaultAsync(WaitUntil waitUntil, string subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, CancellationToken cancellationToken = default) =>
         await StartOperationAsync(true, waitUntil, RequestMethod.Patch, VaultUri(subscriptionId, resourceGroupName, vaultName), patch, o => new VaultData(o), cancellationToken).ConfigureAwait(false);

@@ -89,9 +89,13 @@ public partial class RecoveryVaultClient
 
     // Sends one request and turns an error status into RecoveryVaultRequestFailedException. The message is not
     // disposed: the buffered response it owns is handed to the caller.
-    private async ValueTask<HttpMessage> SendMessageAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct)
+    private async ValueTask<HttpMessage> SendMessageAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct, string? ifMatch = null)
     {
         var message = CreateMessage(method, uri, body);
+        if (ifMatch is not null)
+        {
+            message.Request.Headers.SetValue("If-Match", ifMatch);
+        }
         if (async)
         {
             await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
@@ -126,9 +130,9 @@ public partial class RecoveryVaultClient
     }
 
     internal async ValueTask<ArmOperation<T>> StartOperationAsync<T>(bool async, WaitUntil waitUntil, RequestMethod method, Uri uri,
-        JsonNode? body, Func<JsonObject, T>? map, CancellationToken ct) where T : class
+        JsonNode? body, Func<JsonObject, T>? map, CancellationToken ct, string? ifMatch = null) where T : class
     {
-        var message = await SendMessageAsync(async, method, uri, body, ct).ConfigureAwait(false);
+        var message = await SendMessageAsync(async, method, uri, body, ct, ifMatch).ConfigureAwait(false);
         var operation = new ArmOperation<T>(_pipeline, message.Request, message.Response, map, _options.MinimumPollInterval);
         if (waitUntil == WaitUntil.Completed)
         {

@@ -239,10 +239,12 @@ public sealed partial class RecoveryVaultSession
         }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
 
     /// <summary>Patches a vault and waits for it.</summary>
-    public Task<VaultData> PatchVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, CancellationToken ct) =>
+    public Task<VaultData> PatchVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, CancellationToken ct, string? ifMatch = null) =>
         Call(async () =>
         {
-            var op = await _client.UpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, patch, ct).ConfigureAwait(false);
+            var op = ifMatch is null
+                ? await _client.UpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, patch, ct).ConfigureAwait(false)
+                : await _client.UpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, patch, new ETag(ifMatch), ct).ConfigureAwait(false);
             return op.ValueOrDefault ?? (await _client.GetVaultAsync(Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value;
         }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
 

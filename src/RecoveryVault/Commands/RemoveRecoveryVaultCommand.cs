@@ -20,10 +20,14 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
     public SwitchParameter PassThru { get; set; }
 
     /// <summary>
-    /// Also remove what keeps a vault from being deleted: stop protection and delete the data of every item
-    /// (soft delete is turned off first and soft-deleted items are purged), unregister every container.
-    /// -WhatIf lists every step; the whole clean-up is confirmed once.
+    /// Also remove what keeps a vault from being deleted, DESTROYING ITS BACKUP DATA: stop protection and delete the
+    /// data of every item (soft delete is turned off first and soft-deleted items are purged), unregister every
+    /// container. -WhatIf lists every step; without -Force the whole clean-up is confirmed once, showing what goes.
     /// </summary>
+    [Parameter]
+    public SwitchParameter DeleteBackupData { get; set; }
+
+    /// <summary>Do not ask for confirmation. It never deletes backup data by itself: that takes -DeleteBackupData.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -52,14 +56,14 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
             {
                 // ARM answers 204 for a vault that is not there; a mistyped name deserves an error instead.
                 var vault = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
-                if (Force)
+                if (DeleteBackupData)
                 {
-                    if (!await VaultCleanup.RunAsync(this, Session, id, vault.SoftDeleteState, ct).ConfigureAwait(false))
+                    if (!await VaultCleanup.RunAsync(this, Session, id, vault.SoftDeleteState, Force, ct).ConfigureAwait(false))
                     {
                         return;
                     }
                 }
-                else if (!await ShouldProcessAsync(id.ToString(), "Delete Recovery Services vault").ConfigureAwait(false))
+                else if ((IsWhatIf || !Force) && !await ShouldProcessAsync(id.ToString(), "Delete Recovery Services vault").ConfigureAwait(false))
                 {
                     return;
                 }

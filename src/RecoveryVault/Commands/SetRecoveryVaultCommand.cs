@@ -53,6 +53,47 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
     [ValidateSet("Enabled", "Disabled")]
     public string? PublicNetworkAccess { get; set; }
 
+    /// <summary>Do not ask before an irreversible setting (-ImmutabilityState Locked, -SoftDeleteState AlwaysON, -CrossRegionRestore Enabled).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// Settings Azure cannot take back (Azure Backup docs: a Locked immutable vault cannot be unlocked; soft delete
+    /// AlwaysON cannot be disabled; cross-region restore cannot be disabled once enabled).
+    /// </summary>
+    private IEnumerable<string> Irreversible()
+    {
+        if (ImmutabilityState == "Locked")
+        {
+            yield return "immutability Locked (no one can unlock it or delete backup data before it expires)";
+        }
+        if (SoftDeleteState == "AlwaysON")
+        {
+            yield return "soft delete AlwaysON (it can never be turned off)";
+        }
+        if (CrossRegionRestore == "Enabled")
+        {
+            yield return "cross-region restore Enabled (it can never be disabled)";
+        }
+    }
+
+    /// <summary>
+    /// Whether PowerShell would ask for a ConfirmImpact.High change: irreversible settings prompt by default, like a
+    /// High-impact cmdlet, unless -Force or -Confirm:$false says not to.
+    /// </summary>
+    private bool MustAskIrreversible()
+    {
+        if (Force || MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
+        {
+            return false;
+        }
+        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out var c))
+        {
+            return ((SwitchParameter)c).IsPresent;
+        }
+        return SessionState.PSVariable.GetValue("ConfirmPreference") is not ConfirmImpact preference || preference != ConfirmImpact.None;
+    }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -72,15 +113,24 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
             return;
         }
         var changes = string.Join(", ", MyInvocation.BoundParameters.Keys.Where(k => k is not ("Name" or "ResourceGroupName" or "SubscriptionId" or "ResourceId" or "InputObject") && !CommonParameters.Contains(k) && !OptionalCommonParameters.Contains(k)));
+        var irreversible = Irreversible().ToList();
+        var askIrreversible = irreversible.Count > 0 && MustAskIrreversible();
         Run(async ct =>
         {
             if (!await ShouldProcessAsync(id.ToString(), $"Update vault ({changes})").ConfigureAwait(false))
             {
                 return;
             }
+            if (askIrreversible && !await ShouldContinueAsync(
+                    $"Setting {string.Join(" and ", irreversible)} on vault '{id.Name}' cannot be undone. Continue?", "Irreversible vault setting", force: false).ConfigureAwait(false))
+            {
+                return;
+            }
             try
             {
-                Emit(new Vault(await Session.PatchVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, patch, ct).ConfigureAwait(false)));
+                // Changed only if the vault is still as read: a concurrent change gets 412, not a silent overwrite.
+                var current = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
+                Emit(new Vault(await Session.PatchVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, patch, ct, current.ETag).ConfigureAwait(false)));
             }
             catch (RecoveryVaultServiceException ex)
             {

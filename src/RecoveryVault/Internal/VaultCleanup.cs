@@ -14,19 +14,20 @@ internal static class VaultCleanup
 {
     private sealed record Step(string Target, string Action, Func<CancellationToken, Task> Run);
 
-    public static async Task<bool> RunAsync(ICmdletAccess cmdlet, RecoveryVaultSession session, RecoveryVaultResourceId vault, string? softDeleteState, CancellationToken ct)
+    public static async Task<bool> RunAsync(ICmdletAccess cmdlet, RecoveryVaultSession session, RecoveryVaultResourceId vault, string? softDeleteState, bool force, CancellationToken ct)
     {
         var steps = new List<Step>();
         var vaultId = vault.ToString();
         var items = new List<BackupItem>();
-        await foreach (var d in session.ListBackupAsync(vault, "backupProtectedItems", null, ct).ConfigureAwait(false))
+        await foreach (var d in session.ListBackupAsync(vault, new ItemQuery().ToRequest(), ct).ConfigureAwait(false))
         {
             items.Add(new BackupItem(d, vaultId));
         }
         var containers = new List<BackupContainer>();
-        foreach (var management in new[] { "AzureStorage", "AzureWorkload", "MAB" })
+        // VM containers go with their items; the others must be unregistered.
+        foreach (var kind in WorkloadCatalogue.All.Where(k => k != WorkloadCatalogue.AzureVM))
         {
-            await foreach (var d in session.ListBackupAsync(vault, "backupProtectionContainers", $"backupManagementType eq '{management}'", ct).ConfigureAwait(false))
+            await foreach (var d in session.ListBackupAsync(vault, new ContainerQuery(kind).ToRequest(), ct).ConfigureAwait(false))
             {
                 containers.Add(new BackupContainer(d, vaultId));
             }
@@ -34,7 +35,7 @@ internal static class VaultCleanup
         if (string.Equals(softDeleteState, "AlwaysON", StringComparison.OrdinalIgnoreCase) && items.Count > 0)
         {
             throw new RecoveryVaultServiceException(409, "SoftDeleteAlwaysOn",
-                $"Vault '{vault.Name}' has soft delete set to AlwaysON (irreversible): its {items.Count} item(s) can only be deleted and left to expire after the retention period, so -Force cannot empty it now.", vaultId, null);
+                $"Vault '{vault.Name}' has soft delete set to AlwaysON (irreversible): its {items.Count} item(s) can only be deleted and left to expire after the retention period, so -DeleteBackupData cannot empty it now.", vaultId, null);
         }
         if (items.Count > 0 && string.Equals(softDeleteState, "Enabled", StringComparison.OrdinalIgnoreCase))
         {
@@ -71,7 +72,7 @@ internal static class VaultCleanup
         var summary = steps.Count == 0
             ? "Delete Recovery Services vault"
             : $"Delete Recovery Services vault after {items.Count} item(s) are stopped with their backup data DELETED and {containers.Count} container(s) unregistered";
-        if (!await cmdlet.ShouldProcessStepAsync(vaultId, summary).ConfigureAwait(false))
+        if (!force && !await cmdlet.ShouldProcessStepAsync(vaultId, summary).ConfigureAwait(false))
         {
             return false;
         }
