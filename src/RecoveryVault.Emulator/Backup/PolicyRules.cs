@@ -116,6 +116,9 @@ internal static class PolicyRules
 
     // ---------------- validation ----------------
 
+    /// <summary>Azure's text for BMSUserErrorInvalidPolicyInput (as quoted in azure-cli#10270 and terraform-provider-azurerm#24539).</summary>
+    private const string PolicyFormatMessage = "Input for create or update policy is not in proper format. Please check format of parameters like schedule time, schedule days, retention time and retention days.";
+
     private static ArmException Invalid(string message, string code = "BMSUserErrorInvalidPolicyInput") => ArmErrors.BadRequest(code, message);
 
     /// <summary>Checks a policy body and returns the properties to store (canonical enum spellings, defaults filled).</summary>
@@ -196,17 +199,22 @@ internal static class PolicyRules
 
         props["policyType"] = v2 ? "V2" : "V1";
         ValidateSchedule(props, "AzureIaasVM", allowHourly: v2);
-        var instant = Json.Int(props["instantRpRetentionRangeInDays"]) ?? (v2 ? 7 : 2);
-        var max = v2 ? 30 : 5;
+        // Instant restore (snapshot tier) days. Azure refuses a bad value with its generic policy-format error, both out of
+        // range (azure-sdk-for-go#2822: 10 days on a Standard policy) and, on a Standard weekly policy, anything but the
+        // fixed 5 days (the portal's note; terraform-provider-azurerm#24539 shows the BMSUserErrorInvalidPolicyInput
+        // Azure answers). Enhanced policies take 1-30, default 7 (learn.microsoft.com/azure/backup/backup-azure-vms-enhanced-policy).
         var isWeekly = BackupModel.Eq(Json.Str(schedule, "scheduleRunFrequency"), "Weekly");
-        if (isWeekly && !v2)
+        var sent = Json.Int(props["instantRpRetentionRangeInDays"]);
+        var instant = sent ?? (v2 ? 7 : isWeekly ? 5 : 2);
+        if (isWeekly && !v2 && instant != 5)
         {
-            instant = 5;
+            throw Invalid($"{PolicyFormatMessage} A Standard weekly policy keeps instant restore snapshots for 5 days; instantRpRetentionRangeInDays {instant} is not allowed.");
         }
 
+        var max = v2 ? 30 : 5;
         if (instant < 1 || instant > max)
         {
-            throw Invalid($"Instant recovery snapshot retention must be between 1 and {max} days for a {(v2 ? "Enhanced" : "Standard")} policy; got {instant}.", "UserErrorInvalidInstantRpRetentionRange");
+            throw Invalid($"{PolicyFormatMessage} Instant restore snapshot retention must be between 1 and {max} days for a {(v2 ? "Enhanced" : "Standard")} policy; got {instant}.");
         }
 
         props["instantRpRetentionRangeInDays"] = instant;

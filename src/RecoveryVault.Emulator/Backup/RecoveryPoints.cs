@@ -147,6 +147,9 @@ internal static class RecoveryPoints
             ["recoveryPointAdditionalInfo"] = string.Empty,
             ["sourceVMStorageType"] = premium ? "PremiumVMOnPartialPremiumStorage" : "NormalStorage",
             ["isSourceVMEncrypted"] = encrypted,
+
+            // IaasVMRecoveryPoint.keyAndSecret: "applicable only when IsSourceVMEncrypted is true" (bms.json KeyAndSecretDetails).
+            ["keyAndSecret"] = encrypted ? KeyAndSecret(vm!, name) : null,
             ["isInstantIlrSessionActive"] = false,
             ["recoveryPointTierDetails"] = new JsonArray(),
             ["recoveryPointMoveReadinessInfo"] = new JsonObject { ["ArchivedRP"] = new JsonObject { ["isReadyForMove"] = false, ["additionalInfo"] = "Recovery point is not yet eligible for archive." } },
@@ -163,6 +166,19 @@ internal static class RecoveryPoints
                 ["numberOfDisksIncludedInBackup"] = (Json.Int(item.Meta["includedDisks"]) ?? 0) + 1,
                 ["numberOfDisksAttachedToVm"] = ((vm?.Body["properties"]?["storageProfile"]?["dataDisks"] as JsonArray)?.Count ?? 0) + 1,
             },
+        };
+    }
+
+    private static JsonObject KeyAndSecret(BackupDoc vm, string pointName)
+    {
+        var p = BackupModel.ParseResourceId(Json.Str(vm.Body, "id"), "Microsoft.Compute/virtualMachines");
+        var keyVault = $"/subscriptions/{p?.Sub}/resourceGroups/{p?.Rg}/providers/Microsoft.KeyVault/vaults/{p?.Name}-kv";
+        var data = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{p?.Name}:{pointName}"));
+        return new JsonObject
+        {
+            ["kekDetails"] = new JsonObject { ["keyUrl"] = $"https://{p?.Name}-kv.vault.azure.net/keys/kek/{pointName}", ["keyVaultId"] = keyVault, ["keyBackupData"] = data },
+            ["bekDetails"] = new JsonObject { ["secretUrl"] = $"https://{p?.Name}-kv.vault.azure.net/secrets/bek/{pointName}", ["secretVaultId"] = keyVault, ["secretData"] = data },
+            ["encryptionMechanism"] = "SinglePass",
         };
     }
 

@@ -18,6 +18,20 @@ internal static class AdminHandler
         var method = http.Request.Method.ToUpperInvariant();
         try
         {
+            if (method == "GET" && path.StartsWith("/_emulator/ilr/", StringComparison.Ordinal))
+            {
+                // The executable a Windows ILR provisioning names in clientScripts[].url: a download, not JSON.
+                var doc = runtime.Store.Transaction(s => s.Get(path));
+                http.Response.StatusCode = doc is null || doc.Kind != ProtectedItemHandler.IlrScriptKind ? 404 : 200;
+                if (doc is not null && http.Response.StatusCode == 200)
+                {
+                    http.Response.ContentType = "application/octet-stream";
+                    await http.Response.WriteAsync(Json.Str(Json.ParseObject(doc.Body), "content") ?? string.Empty, http.RequestAborted).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             JsonObject? body = null;
             if (method is "POST" or "PUT" or "PATCH")
             {

@@ -484,6 +484,16 @@ internal static class ProtectedItemHandler
             }
 
             var backupType = "Full";
+            DateTimeOffset? expiry = null;
+            if (Json.Str(props, "recoveryPointExpiryTimeInUTC") is { } e)
+            {
+                expiry = Json.ParseTime(e) ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"recoveryPointExpiryTimeInUTC '{e}' is not a valid date-time.");
+                if (expiry <= now.AddDays(1) || expiry > now.AddDays(99 * 365))
+                {
+                    throw ArmErrors.BadRequest("UserErrorInvalidRecoveryPointExpiryTime", "recoveryPointExpiryTimeInUTC must be at least one day and at most 99 years in the future.");
+                }
+            }
+
             if (bmt == "AzureWorkload")
             {
                 backupType = Json.Str(props, "backupType") ?? "Full";
@@ -494,19 +504,27 @@ internal static class ProtectedItemHandler
                     throw ArmErrors.BadRequest("UserErrorSQLNoFullBackup", $"A {backupType} backup needs an existing Full backup of '{Json.Str(item.Props, "friendlyName")}'. Take a Full backup first.");
                 }
 
+                // Azure Backup for SQL (learn.microsoft.com/azure/backup/backup-azure-sql-database, "Run an on-demand backup"):
+                // an on-demand Full is kept at least 45 days (up to 99 years), Differential and Log points follow the
+                // policy's retention, a copy-only Full is kept until the date given.
+                switch (backupType)
+                {
+                    case "Full" when expiry is { } full && full < now.AddDays(45):
+                        throw ArmErrors.BadRequest("UserErrorInvalidRecoveryPointExpiryTime",
+                            $"An on-demand Full backup must be retained for at least 45 days; recoveryPointExpiryTimeInUTC {Json.Timestamp(full)} is earlier than {Json.Timestamp(now.AddDays(45))}.");
+                    case "Differential" or "Log" when expiry is not null:
+                        throw ArmErrors.BadRequest("BMSUserErrorInvalidInput",
+                            $"A {backupType} backup is retained as the policy says; recoveryPointExpiryTimeInUTC applies only to Full and CopyOnlyFull backups.");
+                    case "Differential" or "Log":
+                        expiry = PolicyStore.ByPolicyId(s, v.Id, Json.Str(item.Props, "policyId")) is { } policy
+                            ? PolicyRules.Expiry(policy.Props, now, backupType)
+                            : throw ArmErrors.BadRequest("UserErrorBackupNotAllowedProtectionStopped", $"'{Json.Str(item.Props, "friendlyName")}' has no policy; a {backupType} backup follows the policy's retention.");
+                        break;
+                }
+
                 if (backupType == "CopyOnlyFull")
                 {
                     backupType = "Full";
-                }
-            }
-
-            DateTimeOffset? expiry = null;
-            if (Json.Str(props, "recoveryPointExpiryTimeInUTC") is { } e)
-            {
-                expiry = Json.ParseTime(e) ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"recoveryPointExpiryTimeInUTC '{e}' is not a valid date-time.");
-                if (expiry <= now.AddDays(1) || expiry > now.AddDays(99 * 365))
-                {
-                    throw ArmErrors.BadRequest("UserErrorInvalidRecoveryPointExpiryTime", "recoveryPointExpiryTimeInUTC must be at least one day and at most 99 years in the future.");
                 }
             }
 
@@ -597,31 +615,28 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Instant item recovery is not available with objectType '{objectType}' for a {bmt} item.");
             }
 
+            if (Json.Bool(rp.Props["isSourceVMEncrypted"]) == true)
+            {
+                // "ADE encrypted VMs cannot be recovered at the file/folder level" (learn.microsoft.com/azure/backup/backup-azure-encrypted-vm-troubleshoot).
+                throw ArmErrors.BadRequest("UserErrorILRNotSupportedForEncryptedVM",
+                    $"File recovery is not supported for recovery point '{Json.Str(rp.Body, "name")}': the virtual machine's disks were encrypted (Azure Disk Encryption). Restore the disks or the whole VM instead.");
+            }
+
             var now = ctx.SimNow();
+            var renew = Json.Bool(props["renewExistingRegistration"]) == true;
+            var active = Json.ParseTime(Json.Str(rp.Meta, "ilrUntil")) is { } until && until > now;
+
+            // A renewal extends the mount that is there (same target, same password); anything else mounts afresh.
+            var password = renew && active && Json.Str(rp.Meta, "ilrPassword") is { } kept ? kept : IlrPassword(ctx.Runtime.Backup, s);
             rp.Meta["ilrUntil"] = Json.Timestamp(now.AddHours(12));
+            rp.Meta["ilrPassword"] = password;
             rp.Save(s);
             var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);
             var os = Json.Str(vm?.Meta, "osType") ?? "Windows";
-            var rpName = Json.Str(rp.Body, "name")!;
-            var scriptText = os == "Linux"
-                ? $"#!/usr/bin/env python3\n# RecoveryVault emulator ILR script for {Json.Str(item.Props, "friendlyName")} recovery point {rpName}\nprint('Mounting recovery point {rpName} (emulated)')\n"
-                : $"# RecoveryVault emulator ILR script for {Json.Str(item.Props, "friendlyName")} recovery point {rpName}\nWrite-Host 'Mounting recovery point {rpName} (emulated)'\n";
-            var ext = os == "Linux" ? ".py" : ".ps1";
-            var suffix = $"_{Json.Str(item.Props, "friendlyName")}_{rpName}";
             var info = new JsonObject
             {
                 ["objectType"] = "OperationStatusProvisionILRExtendedInfo",
-                ["recoveryTarget"] = new JsonObject
-                {
-                    ["clientScripts"] = new JsonArray(new JsonObject
-                    {
-                        ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(scriptText)),
-                        ["scriptExtension"] = ext,
-                        ["osType"] = os,
-                        ["url"] = $"{ctx.BaseUrl}/_emulator/ilr/{rpName}{ext}",
-                        ["scriptNameSuffix"] = suffix,
-                    }),
-                },
+                ["recoveryTarget"] = new JsonObject { ["clientScripts"] = IlrScripts(ctx, s, item, rp, os, password) },
             };
             var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", info, BackupEngine.Next(s));
             var opId = Json.Str(op, "name")!;
@@ -630,12 +645,77 @@ internal static class ProtectedItemHandler
         });
     }
 
+    private const string IlrPasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    /// <summary>The 15-character iSCSI target password of a mount (deterministic per --seed, like every emulator id).</summary>
+    private static string IlrPassword(BackupRuntime rt, IStoreSession s)
+    {
+        var n = BackupEngine.Next(s);
+        var rng = new Random(HashCode.Combine(rt.Seed, n));
+        return new string(Enumerable.Range(0, 15).Select(_ => IlrPasswordAlphabet[rng.Next(IlrPasswordAlphabet.Length)]).ToArray());
+    }
+
+    /// <summary>
+    /// ClientScriptForConnect entries as Azure returns them (bms.json InstantItemRecoveryTarget): for Windows the
+    /// PowerShell script plus the executable, which has a <c>url</c> to download it from, and a <c>scriptNameSuffix</c>
+    /// carrying the password — 15 characters starting 33 characters after its last <c>_</c>, which is where
+    /// Az.RecoveryServices' Get-AzRecoveryServicesBackupRPMountScript reads it; for Linux one python script whose
+    /// content holds <c>TargetPassword="…"</c>.
+    /// </summary>
+    private static JsonArray IlrScripts(ArmContext ctx, IStoreSession s, BackupDoc item, BackupDoc rp, string os, string password)
+    {
+        var vmName = Json.Str(item.Props, "friendlyName") ?? "vm";
+        var rpName = Json.Str(rp.Body, "name")!;
+        var stamp = (RecoveryPoints.TimeOf(rp) ?? ctx.SimNow()).UtcDateTime.ToString("yyyy-MM-dd-HH-mm-ss", System.Globalization.CultureInfo.InvariantCulture);
+        var target = $"iqn.2016-01.microsoft.azure.backup:{rpName}";
+        var mountInfo = $"TargetPortalAddress=\"{ctx.Http.Request.Host.Host}\"\nTargetPortalPortNumber=\"3260\"\nTargetNodeAddress=\"{target}\"\nTargetPassword=\"{password}\"\n";
+        if (os == "Linux")
+        {
+            var py = $"#!/usr/bin/env python3\n# File recovery script for {vmName}, recovery point {rpName} (RecoveryVault emulator)\n{mountInfo}";
+            return new JsonArray(new JsonObject
+            {
+                ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(py)),
+                ["scriptExtension"] = ".py",
+                ["osType"] = "Linux",
+                ["url"] = null,
+                ["scriptNameSuffix"] = $"{vmName}_{stamp}",
+            });
+        }
+
+        var ps1 = $"# File recovery script for {vmName}, recovery point {rpName} (RecoveryVault emulator)\n$TargetNodeAddress = '{target}'\n";
+        var exe = $"RecoveryVault emulator file recovery executable for {vmName}, recovery point {rpName}\n{mountInfo}";
+        var token = BackupModel.Guid(ctx.Runtime.Backup.Seed, "ilr", BackupEngine.Next(s)).Replace("-", string.Empty, StringComparison.Ordinal);
+        s.Put(new StoredDocument($"/_emulator/ilr/{token}", IlrScriptKind, Json.Str(rp.Body, "id"), new JsonObject { ["content"] = exe }.ToJsonString()));
+        var suffix = $"{vmName}_{stamp}_{token}{password}";
+        return new JsonArray(
+            new JsonObject
+            {
+                ["scriptContent"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(ps1)),
+                ["scriptExtension"] = ".ps1",
+                ["osType"] = "Windows",
+                ["url"] = null,
+                ["scriptNameSuffix"] = $"{vmName}_{stamp}",
+            },
+            new JsonObject
+            {
+                ["scriptContent"] = null,
+                ["scriptExtension"] = ".exe",
+                ["osType"] = "Windows",
+                ["url"] = $"{ctx.BaseUrl}/_emulator/ilr/{token}",
+                ["scriptNameSuffix"] = suffix,
+            });
+    }
+
+    /// <summary>Store kind of a downloadable ILR executable (served by <c>GET /_emulator/ilr/{token}</c>).</summary>
+    internal const string IlrScriptKind = "ilrScript";
+
     private static ArmResponse RevokeIlr(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
         var v = BackupRequest.Begin(ctx, s);
         var item = Require(ctx, s, v);
         var rp = RequirePoint(ctx, s, item);
         rp.Meta.Remove("ilrUntil");
+        rp.Meta.Remove("ilrPassword");
         rp.Save(s);
         var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", null, BackupEngine.Next(s));
         var opId = Json.Str(op, "name")!;
