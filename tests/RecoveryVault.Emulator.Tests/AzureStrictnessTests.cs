@@ -308,6 +308,103 @@ public sealed class AzureStrictnessTests(AzureStrictnessTests.Fixture fx) : ICla
         Assert.Equal(404, (await arm.SendAsync("GET", item + Api)).Code);
     }
 
+    // ------------------------------------------------------------------ item 11 (j): Azure Files
+
+    /// <summary>Source: learn.microsoft.com/azure/backup/azure-file-share-support-matrix — snapshot retention at most 200 days, 200 weeks, 120 months, 10 years.</summary>
+    [Fact]
+    public async Task FileSharePolicy_SnapshotRetentionCaps()
+    {
+        var (arm, vault) = await NewVaultAsync("st-afs");
+        const string T = "2024-01-01T02:00:00Z";
+        JsonObject Policy(string rule, string unit, int count)
+        {
+            var r = new JsonObject { ["retentionTimes"] = new JsonArray(T), ["retentionDuration"] = new JsonObject { ["count"] = count, ["durationType"] = unit } };
+            if (rule == "weeklySchedule")
+            {
+                r["daysOfTheWeek"] = new JsonArray("Sunday");
+            }
+            else if (rule is "monthlySchedule" or "yearlySchedule")
+            {
+                r["retentionScheduleFormatType"] = "Weekly";
+                r["retentionScheduleWeekly"] = new JsonObject { ["daysOfTheWeek"] = new JsonArray("Sunday"), ["weeksOfTheMonth"] = new JsonArray("First") };
+                if (rule == "yearlySchedule")
+                {
+                    r["monthsOfYear"] = new JsonArray("January");
+                }
+            }
+
+            var retention = new JsonObject { ["retentionPolicyType"] = "LongTermRetentionPolicy", ["dailySchedule"] = new JsonObject { ["retentionTimes"] = new JsonArray(T), ["retentionDuration"] = new JsonObject { ["count"] = 30, ["durationType"] = "Days" } } };
+            retention[rule] = r;
+            return new JsonObject
+            {
+                ["properties"] = new JsonObject
+                {
+                    ["backupManagementType"] = "AzureStorage",
+                    ["workLoadType"] = "AzureFileShare",
+                    ["schedulePolicy"] = new JsonObject { ["schedulePolicyType"] = "SimpleSchedulePolicy", ["scheduleRunFrequency"] = "Daily", ["scheduleRunTimes"] = new JsonArray(T) },
+                    ["retentionPolicy"] = retention,
+                    ["timeZone"] = "UTC",
+                },
+            };
+        }
+
+        foreach (var (rule, unit, cap) in new[] { ("dailySchedule", "Days", 200), ("weeklySchedule", "Weeks", 200), ("monthlySchedule", "Months", 120), ("yearlySchedule", "Years", 10) })
+        {
+            var ok = await arm.SendAsync("PUT", vault + "/backupPolicies/afs-" + unit + Api, Policy(rule, unit, cap));
+            Assert.True(ok.Code == 200, $"{rule} {cap}: {ok.Code} {ok.Body}");
+            var over = await arm.SendAsync("PUT", vault + "/backupPolicies/afs-over-" + unit + Api, Policy(rule, unit, cap + 1));
+            Assert.Equal(400, over.Code);
+            Assert.Equal("UserErrorInvalidRetentionRange", over.ErrorCode);
+            Assert.Contains($"between 1 and {cap}", over.ErrorMessage);
+        }
+    }
+
+    /// <summary>Source: bms.json AzureFileShareRestoreRequest / RestoreFileSpecs (fileSpecType File|Directory, targetFolderPath), copyOptions enum.</summary>
+    [Fact]
+    public async Task FileShareItemLevelRestore_NeedsFileSpecTypeTargetFolderAndCopyOptions()
+    {
+        var (arm, vault) = await NewVaultAsync("st-afr");
+        var sa = await arm.AdminAsync("POST", "/_emulator/storageAccounts", new { resourceGroup = "st-afr", name = "afrsa", location = "westus", fileShares = new[] { "share1" } });
+        Assert.Equal(201, sa.Code);
+        var saId = sa.Body!["id"]!.GetValue<string>();
+        var container = vault + "/backupFabrics/Azure/protectionContainers/StorageContainer;Storage;st-afr;afrsa";
+        await DoneAsync(arm, await arm.SendAsync("PUT", container + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject { ["containerType"] = "StorageContainer", ["backupManagementType"] = "AzureStorage", ["sourceResourceId"] = saId },
+        }));
+        var item = container + "/protectedItems/AzureFileShare;share1";
+        await DoneAsync(arm, await arm.SendAsync("PUT", item + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject { ["protectedItemType"] = "AzureFileShareProtectedItem", ["sourceResourceId"] = saId, ["policyId"] = vault + "/backupPolicies/DailyPolicy-file" },
+        }));
+        await DoneAsync(arm, await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "AzureFileShareBackupRequest" } }));
+        await AdvanceAsync(arm, minutes: 11);
+        var point = (await arm.SendAsync("GET", item + "/recoveryPoints" + Api)).Body!["value"]![0]!["name"]!.GetValue<string>();
+        Task<Reply> RestoreAsync(JsonObject spec, string? copy = "Overwrite") => arm.SendAsync("POST", $"{item}/recoveryPoints/{point}/restore{Api}", new JsonObject
+        {
+            ["properties"] = new JsonObject
+            {
+                ["objectType"] = "AzureFileShareRestoreRequest",
+                ["recoveryType"] = "AlternateLocation",
+                ["sourceResourceId"] = saId,
+                ["copyOptions"] = copy,
+                ["restoreRequestType"] = "ItemLevelRestore",
+                ["restoreFileSpecs"] = new JsonArray(spec),
+                ["targetDetails"] = new JsonObject { ["name"] = "share1", ["targetResourceId"] = saId },
+            },
+        });
+
+        var noType = await RestoreAsync(new JsonObject { ["path"] = "dir/a.txt", ["targetFolderPath"] = "restored" });
+        Assert.Equal("BMSUserErrorInvalidInput", noType.ErrorCode);
+        Assert.Contains("File or Directory", noType.ErrorMessage);
+        var noFolder = await RestoreAsync(new JsonObject { ["path"] = "dir", ["fileSpecType"] = "Directory" });
+        Assert.Equal("BMSUserErrorInvalidInput", noFolder.ErrorCode);
+        Assert.Contains("targetFolderPath", noFolder.ErrorMessage);
+        var noCopy = await RestoreAsync(new JsonObject { ["path"] = "dir", ["fileSpecType"] = "Directory", ["targetFolderPath"] = "restored" }, copy: null);
+        Assert.Equal("BMSUserErrorInvalidInput", noCopy.ErrorCode);
+        await DoneAsync(arm, await RestoreAsync(new JsonObject { ["path"] = "dir", ["fileSpecType"] = "Directory", ["targetFolderPath"] = "restored" }));
+    }
+
     /// <summary>Frozen simulated clock at midday, LROs short.</summary>
     public sealed class Fixture : EmulatorFixture
     {

@@ -67,7 +67,7 @@ internal static class BackupEngine
         return d is null ? Json.Object() : Json.ParseObject(d.Body);
     }
 
-    private static void SaveState(IStoreSession s, JsonObject state) => s.Put(new StoredDocument(StateId, BackupKinds.Engine, null, state.ToJsonString()));
+    private static void SaveState(IStoreSession s, JsonObject state) => s.Put(new StoredDocument(StateId, BackupDocKinds.Engine, null, state.ToJsonString()));
 
     public static DateTimeOffset? LastRun(IStoreSession s) => Json.ParseTime(Json.Str(State(s), "lastRun"));
 
@@ -140,7 +140,7 @@ internal static class BackupEngine
 
         var completed = 0;
         var created = 0;
-        foreach (var p in s.ListByKind(BackupKinds.PendingJob).Select(BackupDoc.From)
+        foreach (var p in s.ListByKind(BackupDocKinds.PendingJob).Select(BackupDoc.From)
                      .OrderBy(p => Json.ParseTime(Json.Str(p.Body, "end")) ?? now).ToList())
         {
             var end = Json.ParseTime(Json.Str(p.Body, "end")) ?? now;
@@ -150,7 +150,7 @@ internal static class BackupEngine
             }
 
             s.Delete(p.Id);
-            var job = BackupDoc.Load(s, Json.Str(p.Body, "jobId")!, BackupKinds.Job);
+            var job = BackupDoc.Load(s, Json.Str(p.Body, "jobId")!, BackupDocKinds.Job);
             if (job is not null && Json.Str(job.Props, "status") == "InProgress")
             {
                 created += CompleteJob(s, rt, job, end);
@@ -164,7 +164,7 @@ internal static class BackupEngine
         }
 
         var expired = 0;
-        foreach (var rp in s.ListByKind(BackupKinds.RecoveryPoint))
+        foreach (var rp in s.ListByKind(BackupDocKinds.RecoveryPoint))
         {
             if (rp.Meta is not null && Json.ParseTime(Json.Str(Json.ParseObject(rp.Meta), "expiry")) is { } exp && exp <= now)
             {
@@ -192,7 +192,7 @@ internal static class BackupEngine
     {
         s.DeleteTree(item.Id);
         var containerId = item.ParentId!;
-        var container = BackupDoc.Load(s, containerId, BackupKinds.Container);
+        var container = BackupDoc.Load(s, containerId, BackupDocKinds.Container);
         if (container is not null && Json.Bool(container.Meta["implicit"]) == true && s.ListByKind(DocumentKinds.ProtectedItem, containerId).Count == 0)
         {
             s.Delete(containerId);
@@ -269,10 +269,10 @@ internal static class BackupEngine
         {
             var end = start + duration.Value;
             meta["end"] = Json.Timestamp(end);
-            s.Put(new StoredDocument(PendingPrefix + name, BackupKinds.PendingJob, null, new JsonObject { ["jobId"] = id, ["end"] = Json.Timestamp(end) }.ToJsonString()));
+            s.Put(new StoredDocument(PendingPrefix + name, BackupDocKinds.PendingJob, null, new JsonObject { ["jobId"] = id, ["end"] = Json.Timestamp(end) }.ToJsonString()));
         }
 
-        var job = new BackupDoc(id, BackupKinds.Job, vaultId, new JsonObject { ["id"] = id, ["name"] = name, ["type"] = BackupModel.JobType, ["properties"] = p }, meta);
+        var job = new BackupDoc(id, BackupDocKinds.Job, vaultId, new JsonObject { ["id"] = id, ["name"] = name, ["type"] = BackupModel.JobType, ["properties"] = p }, meta);
         job.Save(s);
         return job;
     }
@@ -352,7 +352,7 @@ internal static class BackupEngine
                 item.Props["lastBackupTime"] = job.Props["startTime"]!.DeepClone();
                 item.Props["healthStatus"] = "ActionRequired";
                 item.Props["protectionStatus"] = "Unhealthy";
-                if (s.ListByKind(BackupKinds.RecoveryPoint, item.Id).Count == 0)
+                if (s.ListByKind(BackupDocKinds.RecoveryPoint, item.Id).Count == 0)
                 {
                     item.Props["protectionState"] = "ProtectionError";
                 }

@@ -10,7 +10,7 @@ using RecoveryVault.Emulator.Store;
 namespace RecoveryVault.Emulator.Backup;
 
 /// <summary>Document kinds of the backup surface (protected items reuse <see cref="DocumentKinds.ProtectedItem"/>).</summary>
-internal static class BackupKinds
+internal static class BackupDocKinds
 {
     public const string Policy = "backupPolicy";
     public const string Container = "backupContainer";
@@ -85,7 +85,7 @@ internal static partial class BackupModel
             PolicyStore.Save(s, v.Id, name, props);
         }
 
-        s.Put(new StoredDocument(marker, BackupKinds.VaultMarker, v.Id, "{}"));
+        s.Put(new StoredDocument(marker, BackupDocKinds.VaultMarker, v.Id, "{}"));
     }
 
     public static int SoftDeleteDaysOf(BackupDoc item) => Json.Int(item.Meta["softDeleteDays"]) ?? 14;

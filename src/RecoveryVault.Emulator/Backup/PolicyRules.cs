@@ -11,7 +11,7 @@ internal static class PolicyStore
     public static BackupDoc Save(IStoreSession s, string vaultId, string name, JsonObject props)
     {
         var id = BackupModel.PolicyId(vaultId, name);
-        var doc = new BackupDoc(id, BackupKinds.Policy, vaultId, new JsonObject
+        var doc = new BackupDoc(id, BackupDocKinds.Policy, vaultId, new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -22,7 +22,7 @@ internal static class PolicyStore
         return doc;
     }
 
-    public static BackupDoc? Load(IStoreSession s, string vaultId, string name) => BackupDoc.Load(s, BackupModel.PolicyId(vaultId, name), BackupKinds.Policy);
+    public static BackupDoc? Load(IStoreSession s, string vaultId, string name) => BackupDoc.Load(s, BackupModel.PolicyId(vaultId, name), BackupDocKinds.Policy);
 
     /// <summary>The policy a policyId names, which must live in this vault.</summary>
     public static BackupDoc? ByPolicyId(IStoreSession s, string vaultId, string? policyId)
@@ -32,7 +32,7 @@ internal static class PolicyStore
             return null;
         }
 
-        return BackupDoc.Load(s, policyId, BackupKinds.Policy);
+        return BackupDoc.Load(s, policyId, BackupDocKinds.Policy);
     }
 
     public static int ItemsUsing(IStoreSession s, string vaultId, string policyId) =>
@@ -435,10 +435,14 @@ internal static class PolicyRules
             }
         }
 
+        // Azure Files keeps snapshots, capped at 200 daily / 200 weekly / 120 monthly / 10 yearly
+        // (learn.microsoft.com/azure/backup/azure-file-share-support-matrix, "Retention limits"); VMs, SQL and MARS
+        // go up to 9999 days / 5163 weeks / 1188 months / 99 years.
+        var files = bmt == "AzureStorage";
         Check("dailySchedule", "Days", minDaily, maxDaily);
-        Check("weeklySchedule", "Weeks", 1, 5163);
-        Check("monthlySchedule", "Months", 1, 1188);
-        Check("yearlySchedule", "Years", 1, 99);
+        Check("weeklySchedule", "Weeks", 1, files ? 200 : 5163);
+        Check("monthlySchedule", "Months", 1, files ? 120 : 1188);
+        Check("yearlySchedule", "Years", 1, files ? 10 : 99);
         if (!any)
         {
             throw Invalid("retentionPolicy needs at least one of dailySchedule, weeklySchedule, monthlySchedule, yearlySchedule.");

@@ -13,7 +13,7 @@ internal static class RecoveryPoints
     public static string IdOf(string itemId, string rpName) => $"{itemId}/recoveryPoints/{rpName}";
 
     public static List<BackupDoc> ForItem(IStoreSession s, string itemId) =>
-        BackupDoc.List(s, BackupKinds.RecoveryPoint, itemId + "/recoveryPoints");
+        BackupDoc.List(s, BackupDocKinds.RecoveryPoint, itemId + "/recoveryPoints");
 
     public static void Create(IStoreSession s, BackupRuntime rt, BackupDoc item, BackupDoc job, DateTimeOffset end)
     {
@@ -68,7 +68,7 @@ internal static class RecoveryPoints
             }
 
             var id = IdOf(itemWireId, name);
-            new BackupDoc(id, BackupKinds.RecoveryPoint, itemWireId, new JsonObject
+            new BackupDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
             {
                 ["id"] = id,
                 ["name"] = name,
@@ -113,7 +113,7 @@ internal static class RecoveryPoints
             var t = now - (interval * (i + 1));
             var name = BackupModel.NumericId(rt.Seed, first + i);
             var id = IdOf(itemWireId, name);
-            new BackupDoc(id, BackupKinds.RecoveryPoint, itemWireId, new JsonObject
+            new BackupDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
             {
                 ["id"] = id,
                 ["name"] = name,
@@ -133,7 +133,7 @@ internal static class RecoveryPoints
 
     private static JsonObject VmPoint(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string name)
     {
-        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);
+        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
         var premium = Json.Bool(vm?.Meta["premium"]) == true;
         var encrypted = Json.Bool(vm?.Meta["encrypted"]) == true;
         // Deterministic per seed: roughly one point in ten is crash consistent (VM agent busy), as in practice.
@@ -196,7 +196,7 @@ internal static class RecoveryPoints
     {
         var itemWireId = Json.Str(item.Body, "id")!;
         var id = IdOf(itemWireId, LogRangeName);
-        new BackupDoc(id, BackupKinds.RecoveryPoint, itemWireId, new JsonObject
+        new BackupDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
         {
             ["id"] = id,
             ["name"] = LogRangeName,

@@ -50,7 +50,7 @@ internal static class Restores
                                 ?? throw Bad("BMSUserErrorInvalidInput", "targetVirtualMachineId is required for an AlternateLocation restore.");
                             var parsed = BackupModel.ParseResourceId(target, "Microsoft.Compute/virtualMachines")
                                 ?? throw Bad("BMSUserErrorInvalidInput", $"targetVirtualMachineId '{target}' is not a virtual machine id.");
-                            if (BackupDoc.Load(s, target, BackupKinds.VirtualMachine) is not null)
+                            if (BackupDoc.Load(s, target, BackupDocKinds.VirtualMachine) is not null)
                             {
                                 throw Bad("UserErrorVmAlreadyExists", $"A virtual machine named '{parsed.Name}' already exists in resource group '{parsed.Rg}'. Choose a new name for the restored VM.");
                             }
@@ -64,7 +64,7 @@ internal static class Restores
                         }
 
                     case "OriginalLocation":
-                        if (BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine) is null)
+                        if (BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine) is null)
                         {
                             throw Bad("UserErrorVmNotFound", "The original virtual machine no longer exists; use RestoreDisks or AlternateLocation.");
                         }
@@ -94,6 +94,28 @@ internal static class Restores
                         if (specs is null || specs.Count == 0)
                         {
                             throw Bad("BMSUserErrorInvalidInput", "An ItemLevelRestore needs restoreFileSpecs [{path, fileSpecType, targetFolderPath}].");
+                        }
+
+                        // bms.json RestoreFileSpecs {path, fileSpecType: File|Directory, targetFolderPath}; Az's
+                        // Restore-AzRecoveryServicesBackupItem -SourceFileType sends File or Directory per path.
+                        foreach (var spec in specs)
+                        {
+                            var path = Json.Str(spec as JsonObject, "path");
+                            var type = Json.Str(spec as JsonObject, "fileSpecType");
+                            if (string.IsNullOrEmpty(path))
+                            {
+                                throw Bad("BMSUserErrorInvalidInput", "restoreFileSpecs[].path is required.");
+                            }
+
+                            if (type is not ("File" or "Directory"))
+                            {
+                                throw Bad("BMSUserErrorInvalidInput", $"restoreFileSpecs[].fileSpecType of '{path}' must be File or Directory; got '{type}'.");
+                            }
+
+                            if (BackupModel.Eq(recoveryType, "AlternateLocation") && Json.Str(spec as JsonObject, "targetFolderPath") is null)
+                            {
+                                throw Bad("BMSUserErrorInvalidInput", $"restoreFileSpecs[].targetFolderPath of '{path}' is required for an AlternateLocation restore.");
+                            }
                         }
 
                         bag["Restored items"] = string.Join(", ", specs.OfType<JsonObject>().Select(x => Json.Str(x, "path")));
@@ -141,7 +163,7 @@ internal static class Restores
                     if (BackupModel.Eq(recoveryType, "AlternateLocation"))
                     {
                         var containerId = Json.Str(target, "containerId") ?? throw Bad("BMSUserErrorInvalidInput", "targetInfo.containerId is required for an AlternateLocation restore.");
-                        if (BackupDoc.Load(s, containerId, BackupKinds.Container) is null)
+                        if (BackupDoc.Load(s, containerId, BackupDocKinds.Container) is null)
                         {
                             throw Bad("BMSUserErrorContainerNotRegistered", $"The target container '{containerId}' is not registered to this vault.");
                         }
@@ -181,7 +203,7 @@ internal static class Restores
             throw Bad("BMSUserErrorInvalidInput", $"{name} is required.");
         }
 
-        var sa = BackupDoc.Load(s, id, BackupKinds.StorageAccount)
+        var sa = BackupDoc.Load(s, id, BackupDocKinds.StorageAccount)
             ?? throw Bad("UserErrorStorageAccountNotFound", $"The storage account '{id}' was not found.");
         if (Json.Str(sa.Body, "location") != vaultLocation)
         {
@@ -210,7 +232,7 @@ internal static class Restores
             return;
         }
 
-        var source = BackupDoc.Load(s, Json.Str(job.Meta, "sourceVm") ?? string.Empty, BackupKinds.VirtualMachine);
+        var source = BackupDoc.Load(s, Json.Str(job.Meta, "sourceVm") ?? string.Empty, BackupDocKinds.VirtualMachine);
         Sources.PutVm(s, p.Sub, p.Rg, p.Name, Json.Str(job.Meta, "createVmLocation") ?? "westus",
             Json.Str(source?.Meta, "osType") ?? "Windows", source?.Body["properties"]?["storageProfile"]?["dataDisks"]?.DeepClone() as JsonArray,
             Json.Bool(source?.Meta["premium"]) == true, Json.Bool(source?.Meta["encrypted"]) == true);

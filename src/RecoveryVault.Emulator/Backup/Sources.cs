@@ -20,9 +20,9 @@ internal static class Sources
     public static void Register(ArmRouter router)
     {
         router.Map("GET", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{name}", ApiFamily.Compute, "Microsoft.Compute/virtualMachines",
-            ctx => Get(ctx, BackupKinds.VirtualMachine, VmId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Compute/virtualMachines"));
+            ctx => Get(ctx, BackupDocKinds.VirtualMachine, VmId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Compute/virtualMachines"));
         router.Map("GET", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts/{name}", ApiFamily.Storage, "Microsoft.Storage/storageAccounts",
-            ctx => Get(ctx, BackupKinds.StorageAccount, StorageId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Storage/storageAccounts"));
+            ctx => Get(ctx, BackupDocKinds.StorageAccount, StorageId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Storage/storageAccounts"));
     }
 
     private static ArmResponse Get(ArmContext ctx, string kind, string id, string type) => ctx.Store.Transaction(s =>
@@ -63,8 +63,8 @@ internal static class Sources
     public static BackupDoc PutVm(IStoreSession s, string sub, string rg, string name, string location, string os, JsonArray? disks, bool premium, bool encrypted)
     {
         var id = VmId(sub, rg, name);
-        var existing = BackupDoc.Load(s, id, BackupKinds.VirtualMachine);
-        var vm = new BackupDoc(id, BackupKinds.VirtualMachine, ResourceGroups.IdOf(sub, rg), new JsonObject
+        var existing = BackupDoc.Load(s, id, BackupDocKinds.VirtualMachine);
+        var vm = new BackupDoc(id, BackupDocKinds.VirtualMachine, ResourceGroups.IdOf(sub, rg), new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -96,7 +96,7 @@ internal static class Sources
         var location = Locations.Normalize(Json.Str(body, "location") ?? Json.Str(ResourceGroups.Get(s, sub, rg), "location") ?? "westus");
         var id = StorageId(sub, rg, name);
         var shares = new JsonArray([.. (body["fileShares"] as JsonArray ?? []).Select(x => (JsonNode?)Json.Str(x))]);
-        var sa = new BackupDoc(id, BackupKinds.StorageAccount, ResourceGroups.IdOf(sub, rg), new JsonObject
+        var sa = new BackupDoc(id, BackupDocKinds.StorageAccount, ResourceGroups.IdOf(sub, rg), new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -122,7 +122,7 @@ internal static class Sources
     {
         var (sub, rg) = RequireGroup(s, body);
         var vmName = Json.Str(body, "vmName") ?? throw new ArgumentException("vmName is required.");
-        var vm = BackupDoc.Load(s, VmId(sub, rg, vmName), BackupKinds.VirtualMachine)
+        var vm = BackupDoc.Load(s, VmId(sub, rg, vmName), BackupDocKinds.VirtualMachine)
             ?? throw new ArgumentException($"Virtual machine '{vmName}' does not exist; POST /_emulator/virtualMachines first.");
         var instance = Json.Str(body, "instance") ?? "MSSQLSERVER";
         var dbs = new JsonArray([.. (body["databases"] as JsonArray ?? []).Select(x => (JsonNode?)Json.Str(x))]);
@@ -171,7 +171,7 @@ internal static class Sources
     public static BackupDoc MarsContainer(IStoreSession s, string vaultId, string name, string? agentVersion, DateTimeOffset lastContact, bool healthy)
     {
         var containerId = BackupModel.ContainerId(vaultId, name);
-        return new BackupDoc(containerId, BackupKinds.Container, vaultId, new JsonObject
+        return new BackupDoc(containerId, BackupDocKinds.Container, vaultId, new JsonObject
         {
             ["id"] = containerId,
             ["name"] = name,

@@ -521,7 +521,7 @@ internal static class ClassicUpgrade
             {
                 var rpName = Json.Str(cp.Body, "name")!;
                 var rpId = RecoveryPoints.IdOf(itemId, rpName);
-                new BackupDoc(rpId, BackupKinds.RecoveryPoint, itemId, new JsonObject
+                new BackupDoc(rpId, BackupDocKinds.RecoveryPoint, itemId, new JsonObject
                 {
                     ["id"] = rpId,
                     ["name"] = rpName,

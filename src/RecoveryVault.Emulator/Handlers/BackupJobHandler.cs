@@ -54,7 +54,7 @@ internal static class BackupJobHandler
         {
             var v = BackupRequest.Begin(ctx, s);
             var now = ctx.SimNow();
-            return BackupDoc.List(s, BackupKinds.Job, v.Id + "/backupJobs")
+            return BackupDoc.List(s, BackupDocKinds.Job, v.Id + "/backupJobs")
                 .Select(j => (j, t: Json.ParseTime(Json.Str(j.Props, "startTime")) ?? now))
                 .Where(x => (from is null || x.t >= from) && (to is null || x.t <= to))
                 .Where(x => !filter.TryGetValue("status", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "status"), f))
@@ -68,7 +68,7 @@ internal static class BackupJobHandler
     }
 
     private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>
-        BackupDoc.Load(s, BackupModel.JobId(v.Id, ctx.Value("jobName")), BackupKinds.Job)
+        BackupDoc.Load(s, BackupModel.JobId(v.Id, ctx.Value("jobName")), BackupDocKinds.Job)
         ?? throw ArmErrors.NotFound("BMSUserErrorJobNotFound", $"The job '{ctx.Value("jobName")}' was not found.");
 
     private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s =>

@@ -46,7 +46,7 @@ internal static class BackupPolicyHandler
         var items = ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.Begin(ctx, s);
-            return BackupDoc.List(s, BackupKinds.Policy, v.Id + "/backupPolicies")
+            return BackupDoc.List(s, BackupDocKinds.Policy, v.Id + "/backupPolicies")
                 .Where(p => !filter.TryGetValue("backupManagementType", out var b) || BackupModel.Eq(Json.Str(p.Props, "backupManagementType"), b))
                 .Where(p => !filter.TryGetValue("workloadType", out var w) || BackupModel.Eq(Json.Str(p.Props, "workLoadType"), w) || BackupModel.Eq(Json.Str(p.Props, "backupManagementType"), "AzureIaasVM") && BackupModel.Eq(w, "VM"))
                 .Select(p => (JsonNode)PolicyStore.Render(s, p)).ToList();
@@ -213,11 +213,11 @@ internal static class BackupMonitorHandler
         switch (Json.Str(op, "result"))
         {
             case "policy":
-                return BackupDoc.Load(s, resourceId, BackupKinds.Policy) is { } p ? ArmResponse.Ok(PolicyStore.Render(s, p)) : ArmResponse.NoContent();
+                return BackupDoc.Load(s, resourceId, BackupDocKinds.Policy) is { } p ? ArmResponse.Ok(PolicyStore.Render(s, p)) : ArmResponse.NoContent();
             case "item":
                 return BackupDoc.Load(s, resourceId, DocumentKinds.ProtectedItem) is { } i ? ArmResponse.Ok(ProtectedItemHandler.Render(s, i, ctx.SimNow())) : ArmResponse.NoContent();
             case "container":
-                return BackupDoc.Load(s, resourceId, BackupKinds.Container) is { } c ? ArmResponse.Ok(ContainerHandler.Render(s, c)) : ArmResponse.NoContent();
+                return BackupDoc.Load(s, resourceId, BackupDocKinds.Container) is { } c ? ArmResponse.Ok(ContainerHandler.Render(s, c)) : ArmResponse.NoContent();
             default:
                 return ArmResponse.NoContent();
         }

@@ -49,7 +49,7 @@ internal static class ContainerHandler
         var list = ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.Begin(ctx, s);
-            return BackupDoc.List(s, BackupKinds.Container, v.Id + "/backupFabrics")
+            return BackupDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics")
                 .Where(c => !filter.TryGetValue("backupManagementType", out var b) || BackupModel.Eq(Json.Str(c.Props, "backupManagementType"), b))
                 .Where(c => !filter.TryGetValue("friendlyName", out var n) || BackupModel.Eq(Json.Str(c.Props, "friendlyName"), n))
                 .Where(c => !filter.TryGetValue("status", out var st) || BackupModel.Eq(Json.Str(c.Props, "registrationStatus"), st))
@@ -61,7 +61,7 @@ internal static class ContainerHandler
     private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v)
     {
         CheckFabric(ctx);
-        return BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupKinds.Container)
+        return BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupDocKinds.Container)
             ?? throw ArmErrors.NotFound("BMSUserErrorContainerNotFound", $"The protection container '{ctx.Value("containerName")}' was not found.");
     }
 
@@ -88,7 +88,7 @@ internal static class ContainerHandler
             {
                 case "StorageContainer":
                     {
-                        var sa = BackupDoc.Load(s, sourceId, BackupKinds.StorageAccount)
+                        var sa = BackupDoc.Load(s, sourceId, BackupDocKinds.StorageAccount)
                             ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", $"The storage account '{sourceId}' was not found.");
                         CheckRegion(Json.Str(sa.Body, "location"), location, "storage account");
                         stored = new JsonObject
@@ -107,7 +107,7 @@ internal static class ContainerHandler
 
                 case "VMAppContainer":
                     {
-                        var vm = BackupDoc.Load(s, sourceId, BackupKinds.VirtualMachine)
+                        var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
                             ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
                         CheckRegion(Json.Str(vm.Body, "location"), location, "virtual machine");
                         var sql = Sources.Sql(vm) ?? throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"No SQL Server instance was discovered on '{Json.Str(vm.Body, "name")}'.");
@@ -135,15 +135,15 @@ internal static class ContainerHandler
                     throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"containerType '{containerType}' cannot be registered here; use StorageContainer or VMAppContainer.");
             }
 
-            var other = BackupDoc.List(s, BackupKinds.Container).FirstOrDefault(c => BackupModel.Eq(Json.Str(c.Props, "sourceResourceId"), sourceId) && !BackupModel.Eq(Json.Str(c.Meta, "vaultId"), v.Id));
+            var other = BackupDoc.List(s, BackupDocKinds.Container).FirstOrDefault(c => BackupModel.Eq(Json.Str(c.Props, "sourceResourceId"), sourceId) && !BackupModel.Eq(Json.Str(c.Meta, "vaultId"), v.Id));
             if (other is not null)
             {
                 throw ArmErrors.BadRequest("BMSUserErrorContainerAlreadyRegistered", $"'{sourceId}' is already registered to vault '{Json.Str(other.Meta, "vaultId")}'. Unregister it there first.");
             }
 
             var id = BackupModel.ContainerId(v.Id, name);
-            var existing = BackupDoc.Load(s, id, BackupKinds.Container);
-            var container = new BackupDoc(id, BackupKinds.Container, v.Id, new JsonObject
+            var existing = BackupDoc.Load(s, id, BackupDocKinds.Container);
+            var container = new BackupDoc(id, BackupDocKinds.Container, v.Id, new JsonObject
             {
                 ["id"] = Json.Str(existing?.Body, "id") ?? id,
                 ["name"] = Json.Str(existing?.Body, "name") ?? name,
@@ -187,7 +187,7 @@ internal static class ContainerHandler
     {
         var v = BackupRequest.Begin(ctx, s);
         CheckFabric(ctx);
-        var c = BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupKinds.Container);
+        var c = BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupDocKinds.Container);
         if (c is null)
         {
             return ArmResponse.NoContent();
@@ -216,7 +216,7 @@ internal static class ContainerHandler
     {
         var v = BackupRequest.Begin(ctx, s);
         var c = Require(ctx, s, v);
-        if (Json.Str(c.Props, "containerType") == "VMAppContainer" && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.VirtualMachine) is { } vm)
+        if (Json.Str(c.Props, "containerType") == "VMAppContainer" && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm)
         {
             Json.Obj(c.Props, "extendedInfo")["inquiryInfo"] = Inquiry(Sources.Sql(vm)?.Databases.Count ?? 0);
             c.Save(s);
@@ -243,7 +243,7 @@ internal static class ContainerHandler
             var v = BackupRequest.Begin(ctx, s);
             var c = Require(ctx, s, v);
             var result = new List<JsonNode>();
-            if (Json.Str(c.Props, "containerType") != "VMAppContainer" || BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
+            if (Json.Str(c.Props, "containerType") != "VMAppContainer" || BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
             {
                 return result;
             }
@@ -325,7 +325,7 @@ internal static class ContainerHandler
             var result = new List<JsonNode>();
             if ((bmt is null || BackupModel.Eq(bmt, "AzureIaasVM")) && (wl is null || BackupModel.Eq(wl, "VM")))
             {
-                foreach (var vm in BackupDoc.List(s, BackupKinds.VirtualMachine, "/subscriptions/" + sub))
+                foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub))
                 {
                     if (Json.Str(vm.Body, "location") != location || taken.Contains(vm.Id))
                     {
@@ -354,12 +354,12 @@ internal static class ContainerHandler
                 }
             }
 
-            foreach (var c in BackupDoc.List(s, BackupKinds.Container, v.Id + "/backupFabrics"))
+            foreach (var c in BackupDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics"))
             {
                 var ctype = Json.Str(c.Props, "containerType");
                 var cid = Json.Str(c.Body, "id")!;
                 if (ctype == "StorageContainer" && (bmt is null || BackupModel.Eq(bmt, "AzureStorage")) && (wl is null || BackupModel.Eq(wl, "AzureFileShare"))
-                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.StorageAccount) is { } sa)
+                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa)
                 {
                     foreach (var share in Sources.FileShares(sa))
                     {
@@ -388,7 +388,7 @@ internal static class ContainerHandler
                     }
                 }
                 else if (ctype == "VMAppContainer" && (bmt is null || BackupModel.Eq(bmt, "AzureWorkload")) && (wl is null || BackupModel.Eq(wl, "SQLDataBase"))
-                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupKinds.VirtualMachine) is { } vm && Sources.Sql(vm) is { } sql)
+                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm && Sources.Sql(vm) is { } sql)
                 {
                     foreach (var db in sql.Databases)
                     {
@@ -434,12 +434,12 @@ internal static class ContainerHandler
             CheckFabric(ctx);
             var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
             var location = BackupModel.Location(v);
-            var registered = BackupDoc.List(s, BackupKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var registered = BackupDoc.List(s, BackupDocKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
             filter.TryGetValue("backupManagementType", out var bmt);
             var result = new List<JsonNode>();
             if (bmt is null || BackupModel.Eq(bmt, "AzureStorage"))
             {
-                foreach (var sa in BackupDoc.List(s, BackupKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id)))
+                foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id)))
                 {
                     var rg = sa.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
                     var name = StorageContainerName(rg, Json.Str(sa.Body, "name")!);
@@ -462,7 +462,7 @@ internal static class ContainerHandler
 
             if (bmt is null || BackupModel.Eq(bmt, "AzureWorkload"))
             {
-                foreach (var vm in BackupDoc.List(s, BackupKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id)))
+                foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id)))
                 {
                     var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
                     var name = $"VMAppContainer;Compute;{rg};{Json.Str(vm.Body, "name")}";

@@ -219,7 +219,7 @@ internal static class ProtectedItemHandler
             return;
         }
 
-        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);
+        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
         var luns = (vm?.Body["properties"]?["storageProfile"]?["dataDisks"] as JsonArray ?? []).Select(d => Json.Int(d?["lun"]) ?? -1).ToHashSet();
         var list = (dx["diskLunList"] as JsonArray ?? []).Select(x => Json.Int(x) ?? -1).ToList();
         var bad = list.Where(l => !luns.Contains(l)).ToList();
@@ -249,7 +249,7 @@ internal static class ProtectedItemHandler
 
         var location = BackupModel.Location(v);
         var containerId = BackupModel.ContainerId(v.Id, containerName);
-        var container = BackupDoc.Load(s, containerId, BackupKinds.Container);
+        var container = BackupDoc.Load(s, containerId, BackupDocKinds.Container);
         JsonObject p;
         string sourceKey;
         string bmt;
@@ -257,7 +257,7 @@ internal static class ProtectedItemHandler
         {
             bmt = "AzureIaasVM";
             var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "sourceResourceId (the VM id) is required to enable protection.");
-            var vm = BackupDoc.Load(s, sourceId, BackupKinds.VirtualMachine)
+            var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
                 ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
             var vmLocation = Json.Str(vm.Body, "location");
             if (vmLocation != location)
@@ -287,7 +287,7 @@ internal static class ProtectedItemHandler
             };
             if (container is null)
             {
-                container = new BackupDoc(containerId, BackupKinds.Container, v.Id, new JsonObject
+                container = new BackupDoc(containerId, BackupDocKinds.Container, v.Id, new JsonObject
                 {
                     ["id"] = containerId,
                     ["name"] = containerName,
@@ -314,7 +314,7 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The storage account container '{containerName}' is not registered to this vault. Register it first.");
             }
 
-            var sa = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupKinds.StorageAccount)
+            var sa = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount)
                 ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", "The storage account of this container no longer exists.");
             var share = itemName.Contains(';', StringComparison.Ordinal) ? itemName[(itemName.IndexOf(';', StringComparison.Ordinal) + 1)..] : itemName;
             share = Sources.FileShares(sa).FirstOrDefault(x => BackupModel.Eq(x, share))
@@ -339,7 +339,7 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The workload container '{containerName}' is not registered to this vault. Register it first.");
             }
 
-            var vm = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupKinds.VirtualMachine);
+            var vm = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine);
             var sql = vm is null ? null : Sources.Sql(vm);
             var parts = itemName.Split(';');
             var db = parts.Length == 3 && sql is not null ? sql.Value.Databases.FirstOrDefault(d => BackupModel.Eq(d, parts[2])) : null;
@@ -476,7 +476,7 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"A {bmt} item needs a backup request of objectType '{expected}', not '{objectType}'.");
             }
 
-            var running = s.ListByKind(BackupKinds.Job, v.Id).Select(BackupDoc.From)
+            var running = s.ListByKind(BackupDocKinds.Job, v.Id).Select(BackupDoc.From)
                 .Any(j => Json.Str(j.Meta, "itemId") is { } id && BackupModel.Eq(id, item.Id) && Json.Str(j.Props, "operation") == "Backup" && Json.Str(j.Props, "status") == "InProgress");
             if (running)
             {
@@ -560,13 +560,13 @@ internal static class ProtectedItemHandler
                 var v = BackupRequest.Begin(ctx, s);
                 Require(ctx, s, v);
                 var now = ctx.SimNow();
-                return ids.Select(id => BackupDoc.Load(s, id, BackupKinds.RecoveryPoint)).Where(rp => rp is not null)
+                return ids.Select(id => BackupDoc.Load(s, id, BackupDocKinds.RecoveryPoint)).Where(rp => rp is not null)
                     .Select(rp => (JsonNode)RecoveryPoints.Render(rp!, now)).ToList();
             }));
     }
 
     private static BackupDoc RequirePoint(ArmContext ctx, IStoreSession s, BackupDoc item) =>
-        BackupDoc.Load(s, RecoveryPoints.IdOf(item.Id, ctx.Value("recoveryPointId")), BackupKinds.RecoveryPoint)
+        BackupDoc.Load(s, RecoveryPoints.IdOf(item.Id, ctx.Value("recoveryPointId")), BackupDocKinds.RecoveryPoint)
         ?? throw ArmErrors.NotFound("BMSUserErrorRecoveryPointNotFound", $"The recovery point '{ctx.Value("recoveryPointId")}' was not found (it may have expired).");
 
     private static ArmResponse GetPoint(ArmContext ctx) => ctx.Store.Transaction(s =>
@@ -631,7 +631,7 @@ internal static class ProtectedItemHandler
             rp.Meta["ilrUntil"] = Json.Timestamp(now.AddHours(12));
             rp.Meta["ilrPassword"] = password;
             rp.Save(s);
-            var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupKinds.VirtualMachine);
+            var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
             var os = Json.Str(vm?.Meta, "osType") ?? "Windows";
             var info = new JsonObject
             {
