@@ -405,6 +405,39 @@ public sealed class AzureStrictnessTests(AzureStrictnessTests.Fixture fx) : ICla
         await DoneAsync(arm, await RestoreAsync(new JsonObject { ["path"] = "dir", ["fileSpecType"] = "Directory", ["targetFolderPath"] = "restored" }));
     }
 
+    // ------------------------------------------------------------------ item 9 (k): VM restore region
+
+    /// <summary>
+    /// Source: bms.json IaasVMRestoreRequest.region; every official TriggerRestore_*.json sends it, equal to the vault's
+    /// location, and Az's Restore-AzRecoveryServicesBackupItem always sends -VaultLocation there.
+    /// </summary>
+    [Fact]
+    public async Task VmRestore_RequiresTheVaultsRegion()
+    {
+        var (arm, vault) = await NewVaultAsync("st-region");
+        await SeedVmAsync(arm, "st-region", "vm1");
+        Assert.Equal(201, (await arm.AdminAsync("POST", "/_emulator/storageAccounts", new { resourceGroup = "st-region", name = "stagingsa", location = "westus", fileShares = Array.Empty<string>() })).Code);
+        var (item, point) = await BackedUpVmAsync(arm, vault, "st-region", "vm1");
+        Task<Reply> RestoreAsync(string? region) => arm.SendAsync("POST", $"{item}/recoveryPoints/{point}/restore{Api}", new JsonObject
+        {
+            ["properties"] = new JsonObject
+            {
+                ["objectType"] = "IaasVMRestoreRequest",
+                ["recoveryType"] = "RestoreDisks",
+                ["recoveryPointId"] = point,
+                ["region"] = region,
+                ["storageAccountId"] = $"/subscriptions/{fx.Server.SubscriptionId}/resourceGroups/st-region/providers/Microsoft.Storage/storageAccounts/stagingsa",
+            },
+        });
+        var missing = await RestoreAsync(null);
+        Assert.Equal(400, missing.Code);
+        Assert.Equal("BMSUserErrorInvalidInput", missing.ErrorCode);
+        Assert.Contains("region is required", missing.ErrorMessage);
+        var other = await RestoreAsync("eastus");
+        Assert.Equal("BMSUserErrorInvalidInput", other.ErrorCode);
+        await DoneAsync(arm, await RestoreAsync("West US"));
+    }
+
     /// <summary>Frozen simulated clock at midday, LROs short.</summary>
     public sealed class Fixture : EmulatorFixture
     {

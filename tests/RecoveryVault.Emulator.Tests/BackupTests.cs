@@ -156,6 +156,7 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
                 ["objectType"] = "IaasVMRestoreRequest",
                 ["recoveryType"] = "RestoreDisks",
                 ["recoveryPointId"] = rpName,
+                ["region"] = "westus",
                 ["storageAccountId"] = $"/subscriptions/{fx.Server.SubscriptionId}/resourceGroups/bk-vm/providers/Microsoft.Storage/storageAccounts/staging1",
                 ["targetResourceGroupId"] = $"/subscriptions/{fx.Server.SubscriptionId}/resourceGroups/bk-vm",
             },

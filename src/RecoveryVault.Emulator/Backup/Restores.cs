@@ -27,6 +27,16 @@ internal static class Restores
             case "IaasVMRestoreRequest":
             case "IaasVMRestoreWithRehydrationRequest":
                 RequireWorkload(bmt, "AzureIaasVM", objectType);
+
+                // IaasVMRestoreRequest.region: every official restore example sends it, and Az's Restore-AzRecoveryServicesBackupItem
+                // always fills it with -VaultLocation; a VM restore happens in the vault's region (cross-region restore
+                // goes through the separate CRR API, which the emulator does not model).
+                var region = Json.Str(props, "region") ?? throw Bad("BMSUserErrorInvalidInput", "region is required for a virtual machine restore; use the vault's location.");
+                if (Locations.Normalize(region) != vaultLocation)
+                {
+                    throw Bad("BMSUserErrorInvalidInput", $"region '{region}' is not the vault's region '{vaultLocation}'; a restore from this vault happens in '{vaultLocation}'.");
+                }
+
                 switch (recoveryType)
                 {
                     case "RestoreDisks":
