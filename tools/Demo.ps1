@@ -111,9 +111,9 @@ try {
     Step 'A vault with backup data cannot simply be deleted...'
     try { $vault | Remove-RecoveryVault -Confirm:$false -ErrorAction Stop }
     catch { Write-Host "  As expected: [$($_.FullyQualifiedErrorId)] $($_.Exception.Message)" -ForegroundColor Yellow }
-    Step '...Remove-RecoveryVault -Force plans the whole clean-up (-WhatIf shows it), then does it'
-    $vault | Remove-RecoveryVault -Force -WhatIf
-    $vault | Remove-RecoveryVault -Force -Confirm:$false
+    Step '...Remove-RecoveryVault -DeleteBackupData plans the whole clean-up (-WhatIf shows it), then does it'
+    $vault | Remove-RecoveryVault -DeleteBackupData -WhatIf
+    $vault | Remove-RecoveryVault -DeleteBackupData -Force
 
     Step 'Classic Backup vault: three MARS servers, 150 days of daily points, storage-based billing, a backup running'
     Add-RecoveryVaultEmulatorData -ClassicVaultName legacy-backup -Location westeurope -ClassicServerName fs01, fs02 -ItemPath 'C:\Data', 'D:\Shares' -RecoveryPointDays 150 -StorageBasedBilling | Out-Null
@@ -148,7 +148,7 @@ try {
     Get-RecoveryVaultUpgrade -Name legacy-backup | Format-Table | Out-Host
 
     Step 'Clean up: remove every vault'
-    Get-RecoveryVault | Remove-RecoveryVault -Force -Confirm:$false
+    Get-RecoveryVault | Remove-RecoveryVault -DeleteBackupData -Force
     "  vaults left: $(@(Get-RecoveryVault).Count)" | Out-Host
 }
 finally {

@@ -16,6 +16,13 @@ public partial class RecoveryVaultClient
     public virtual Pageable<SubscriptionData> GetSubscriptions(CancellationToken cancellationToken = default) =>
         GetPageable(BuildUri("/subscriptions", _options.ResourcesApiVersion), o => new SubscriptionData(o), cancellationToken);
 
+    /// <summary>
+    /// The regions of a subscription (Subscriptions - List Locations, Microsoft.Resources): physical ones are where
+    /// vaults, and so deleted vaults, can be.
+    /// </summary>
+    public virtual AsyncPageable<LocationData> GetLocationsAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
+        GetAsyncPageable(BuildUri($"/subscriptions/{Uri.EscapeDataString(subscriptionId)}/locations", _options.ResourcesApiVersion), o => new LocationData(o), cancellationToken);
+
     private Uri GroupUri(string sub, string? rg) => BuildUri(
         $"/subscriptions/{Uri.EscapeDataString(sub)}/resourcegroups" + (rg is null ? string.Empty : "/" + Uri.EscapeDataString(rg)),
         _options.ResourcesApiVersion);

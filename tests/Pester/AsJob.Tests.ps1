@@ -69,7 +69,7 @@ Describe '-AsJob on long-running cmdlets' {
 
     It 'runs Remove-RecoveryVault -Force (the whole clean-up) in a job once consent is given' {
         $before = @(Get-Job).Count
-        $psJob = Remove-RecoveryVault -InputObject $vault -Force -AsJob -Confirm:$false
+        $psJob = Remove-RecoveryVault -InputObject $vault -DeleteBackupData -Force -AsJob
         $psJob | Should -BeOfType RecoveryVault.Models.RecoveryVaultBackgroundJob
         @(Get-Job).Count | Should -Be ($before + 1)
         $psJob | Wait-Job -Timeout 300 | Out-Null

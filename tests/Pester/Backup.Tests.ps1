@@ -209,9 +209,9 @@ Describe 'Protection lifecycle' {
     It 'refuses to delete a vault that still has items, then -Force cleans it up, -WhatIf first' {
         { $vault | Remove-RecoveryVault -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'Conflict,RecoveryVault.Commands.RemoveRecoveryVaultCommand'
         Add-RecoveryVaultEmulatorData -MarsServerName fs01 -VaultId $vault.Id | Out-Null
-        $whatIf = $vault | Remove-RecoveryVault -Force -WhatIf 6>&1 | Out-String
+        $whatIf = $vault | Remove-RecoveryVault -DeleteBackupData -WhatIf 6>&1 | Out-String
         Get-RecoveryVault -Name prod-vault1 -ResourceGroupName rg-prod | Should -Not -BeNullOrEmpty
-        $vault | Remove-RecoveryVault -Force -Confirm:$false
+        $vault | Remove-RecoveryVault -DeleteBackupData -Force
         Get-RecoveryVault -Name prod-vault1 -ResourceGroupName rg-prod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }

@@ -289,7 +289,7 @@ Describe 'Unregister-RecoveryVaultContainer errors' {
         $gone = New-RecoveryVault -Name gone-vault -ResourceGroupName rg-prod -Location westeurope
         Add-RecoveryVaultEmulatorData -MarsServerName fs09 -VaultId $gone.Id | Out-Null
         $stale = $gone | Get-RecoveryVaultContainer -Kind MarsServer
-        $gone | Remove-RecoveryVault -Force -Confirm:$false
+        $gone | Remove-RecoveryVault -DeleteBackupData -Force
         $e = $null
         $stale | Unregister-RecoveryVaultContainer -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
         Assert-RvError $e[0] -Id ResourceNotFound -Command UnregisterRecoveryVaultContainerCommand -Category ObjectNotFound -Target $stale.Id -Code ResourceNotFound

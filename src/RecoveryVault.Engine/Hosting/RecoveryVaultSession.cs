@@ -31,6 +31,9 @@ public sealed partial class RecoveryVaultSession
     /// <summary>The request this session was made from.</summary>
     public ConnectRequest Request { get; }
 
+    /// <summary>Connected to the local emulator (which still models the retired classic Backup vaults).</summary>
+    public bool IsEmulator => Request.Kind == AuthKind.Emulator;
+
     /// <summary>Default subscription.</summary>
     public string? SubscriptionId { get; private set; }
 
@@ -298,6 +301,18 @@ public sealed partial class RecoveryVaultSession
     public Task<BackupVaultConfigData> SetVaultConfigAsync(string subscriptionId, string resourceGroupName, string vaultName, BackupVaultConfigData config, CancellationToken ct) =>
         Call(async () => (await _client.UpdateBackupVaultConfigAsync(subscriptionId, resourceGroupName, vaultName, config, ct).ConfigureAwait(false)).Value,
             RecoveryVaultResourceId.ForVault(subscriptionId, resourceGroupName, vaultName).ToString());
+
+    /// <summary>The physical regions of a subscription (Subscriptions - List Locations; logical regions hold no vaults).</summary>
+    public async IAsyncEnumerable<string> ListRegionsAsync(string? subscriptionId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var l in Stream(_client.GetLocationsAsync(Sub(subscriptionId), ct), null, ct).ConfigureAwait(false))
+        {
+            if (l.Name is { } name && !string.Equals(l.RegionType, "Logical", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return name;
+            }
+        }
+    }
 
     /// <summary>Streams resource groups (for completion and deleted-vault regions).</summary>
     public IAsyncEnumerable<ResourceGroupData> ListResourceGroupsAsync(string? subscriptionId, CancellationToken ct) =>

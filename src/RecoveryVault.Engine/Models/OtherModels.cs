@@ -151,3 +151,13 @@ public sealed class GenericData : ArmResourceData
     /// <summary>Reads a string at a path.</summary>
     public string? Read(params string[] path) => GetString(path);
 }
+
+/// <summary>A region of a subscription's locations list.</summary>
+public sealed class LocationData : ArmResourceData
+{
+    /// <summary>Wraps the document.</summary>
+    public LocationData(JsonObject raw) : base(raw) { }
+
+    /// <summary>Physical or Logical.</summary>
+    public string? RegionType => GetString("metadata", "regionType");
+}

@@ -24,7 +24,7 @@ public sealed class GetRecoveryVaultClassicVaultCommand : RecoveryVaultCmdletBas
     public string? SubscriptionId { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => RequireSession();
+    protected override void BeginProcessing() => RequireClassicSurface();
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -153,14 +153,12 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
             var locations = Location?.Select(RecoveryVaultClient.NormalizeLocation).ToHashSet(StringComparer.OrdinalIgnoreCase);
             if (locations is null)
             {
-                // ARM lists deleted vaults per region only; the regions in use are those of the resource groups.
+                // ARM lists deleted vaults per region only, and a vault's region need not be any resource group's:
+                // every region of the subscription's locations list is asked.
                 locations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                await foreach (var g in Session.ListResourceGroupsAsync(sub, ct).ConfigureAwait(false))
+                await foreach (var l in Session.ListRegionsAsync(sub, ct).ConfigureAwait(false))
                 {
-                    if (g.Location is { } l)
-                    {
-                        locations.Add(l);
-                    }
+                    locations.Add(l);
                 }
                 EmitVerbose($"Looking for deleted vaults in: {string.Join(", ", locations)}");
             }

@@ -27,7 +27,7 @@ public sealed class GetRecoveryVaultUpgradeCommand : RecoveryVaultCmdletBase
     public SwitchParameter SkipVerification { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => RequireSession();
+    protected override void BeginProcessing() => RequireClassicSurface();
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -23,9 +23,9 @@ public sealed class NewRecoveryVaultScheduleCommand : RecoveryVaultCmdletBase
     [ValidateNotNullOrEmpty]
     public DayOfWeek[] Weekly { get; set; } = [];
 
-    /// <summary>Back up every N hours (enhanced VM policies, file shares): 4, 6, 8 or 12.</summary>
+    /// <summary>Back up every N hours (enhanced VM policies, file shares): 4, 6, 8, 12 or 24; the window must be at least this long.</summary>
     [Parameter(Mandatory = true, ParameterSetName = HourlySet)]
-    [ValidateSet("4", "6", "8", "12")]
+    [ValidateSet("4", "6", "8", "12", "24")]
     public int HourlyInterval { get; set; }
 
     /// <summary>Hours the hourly window lasts (4–24).</summary>
@@ -49,6 +49,11 @@ public sealed class NewRecoveryVaultScheduleCommand : RecoveryVaultCmdletBase
         {
             ThrowTerminatingError(InputError($"Backups start on the hour or half hour: '{At}' is neither. Azure Backup schedules only accept times like 02:00 or 02:30, read in the policy's time zone ({TimeZone}).",
                 ErrorIds.InvalidSchedule, At));
+        }
+        if (ParameterSetName == HourlySet && WindowDurationHours < HourlyInterval)
+        {
+            ThrowTerminatingError(InputError($"The backup window ({WindowDurationHours} h) is shorter than the interval ({HourlyInterval} h), so no backup would run in it; make -WindowDurationHours at least {HourlyInterval}.",
+                ErrorIds.InvalidSchedule, WindowDurationHours));
         }
         if (!TimeZones.IsKnown(TimeZone))
         {

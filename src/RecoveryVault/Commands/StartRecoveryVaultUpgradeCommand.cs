@@ -60,7 +60,7 @@ public sealed class StartRecoveryVaultUpgradeCommand : ClassicVaultCmdletBase
     protected override bool ForceSkipsConfirmation => Force;
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => RequireSession();
+    protected override void BeginProcessing() => RequireClassicSurface();
 
     /// <inheritdoc />
     protected override void ProcessRecord()

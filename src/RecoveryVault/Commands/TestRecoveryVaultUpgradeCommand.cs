@@ -39,7 +39,7 @@ public sealed class TestRecoveryVaultUpgradeCommand : ClassicVaultCmdletBase
     public SwitchParameter AcceptBillingChange { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => RequireSession();
+    protected override void BeginProcessing() => RequireClassicSurface();
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -50,6 +50,22 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         }
     }
 
+    /// <summary>
+    /// The classic Backup vault API is retired: Azure no longer exposes classic vaults (their upgrade is done by
+    /// Microsoft), so against Azure these cmdlets say exactly that instead of a misleading "not found". The emulator
+    /// keeps a model of them for testing upgrade scripts.
+    /// </summary>
+    protected void RequireClassicSurface()
+    {
+        RequireSession();
+        if (!ModuleState.Session!.IsEmulator)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new PSNotSupportedException("Azure no longer exposes classic Backup vaults: the classic (Service Manager) Backup vault API is retired, so there is nothing to list, check or upgrade from here. The classic vault cmdlets work against the local emulator (Connect-RecoveryVault with Start-RecoveryVaultEmulator), for testing upgrade scripts."),
+                ErrorIds.ClassicVaultsRetired, ErrorCategory.NotImplemented, null));
+        }
+    }
+
     private List<IDictionary<string, object?>>? _jobCalls;
 
     /// <summary>
