@@ -52,7 +52,7 @@ Describe 'Schedules, retention and policies' {
     It 'refuses impossible policies with a clear error and no request' {
         { $vault | New-RecoveryVaultPolicy -Name bad1 -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -HourlyInterval 4) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSchedule,RecoveryVault.Commands.NewRecoveryVaultPolicyCommand'
         { $vault | New-RecoveryVaultPolicy -Name bad2 -Kind AzureVM -Retention (New-RecoveryVaultRetention -DailyDays 3) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRetention,RecoveryVault.Commands.NewRecoveryVaultPolicyCommand'
-        { $vault | New-RecoveryVaultPolicy -Name bad3 -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -Weekly Sunday) -Retention (New-RecoveryVaultRetention -DailyDays 30 -WeeklyWeeks 4) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSchedule,RecoveryVault.Commands.NewRecoveryVaultPolicyCommand'
+        { $vault | New-RecoveryVaultPolicy -Name bad3 -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -Weekly Sunday) -Retention (New-RecoveryVaultRetention -DailyDays 30 -WeeklyWeeks 4) -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRetention,RecoveryVault.Commands.NewRecoveryVaultPolicyCommand'
         $vault | Get-RecoveryVaultPolicy -Name bad* | Should -BeNullOrEmpty
     }
 
@@ -144,10 +144,10 @@ Describe 'Protection lifecycle' {
         $vnet = "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.Network/virtualNetworks/vnet1"
         ($rp | Restore-RecoveryVaultItem -TargetVMName web01-copy -TargetResourceGroupName rg-restore -TargetVirtualNetworkId $vnet -StagingStorageAccountId $saId -Wait -Confirm:$false).Operation | Should -Be 'Restore'
         $fsRp = $vault | Get-RecoveryVaultItem -Name share1 | Backup-RecoveryVaultItem -Wait | ForEach-Object { $vault | Get-RecoveryVaultItem -Name share1 | Get-RecoveryVaultRecoveryPoint -Latest }
-        ($fsRp | Restore-RecoveryVaultItem -FileShare -ItemPath 'reports/q1.xlsx' -ConflictPolicy Skip -Wait -Confirm:$false).Status | Should -Be 'Completed'
+        ($fsRp | Restore-RecoveryVaultItem -FileShare -ItemPath 'reports/q1.xlsx' -ItemType File -ConflictPolicy Skip -Wait -Confirm:$false).Status | Should -Be 'Completed'
         $sqlRp = $vault | Get-RecoveryVaultItem -Name sales | Get-RecoveryVaultRecoveryPoint -Latest
         ($sqlRp | Restore-RecoveryVaultItem -SqlDatabase -TargetDatabaseName sales_copy -Wait -Confirm:$false).Status | Should -Be 'Completed'
-        { $rp | Restore-RecoveryVaultItem -FileShare -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidParameterCombination,RecoveryVault.Commands.RestoreRecoveryVaultItemCommand'
+        { $rp | Restore-RecoveryVaultItem -FileShare -ConflictPolicy Overwrite -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidParameterCombination,RecoveryVault.Commands.RestoreRecoveryVaultItemCommand'
         { $rp | Restore-RecoveryVaultItem -RestoreDisks -StagingStorageAccountId "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/nosuch" -Confirm:$false -ErrorAction Stop } | Should -Throw
     }
 

@@ -195,7 +195,8 @@ Describe 'Help for <Name>' -ForEach $commandCases {
         $problems = foreach ($parameterName in Get-CommandParameterName $command) {
             $parameter = $command.Parameters[$parameterName]
             $aliases = (@($parameter.Aliases) | Sort-Object) -join ', '
-            $validateSet = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
+            # -Kind is validated against the workload catalogue (ValidateWorkloadKind), which lists its values like a ValidateSet.
+            $validateSet = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] -or $_.GetType().Name -eq 'ValidateWorkloadKindAttribute' } | Select-Object -First 1
             $accepted = if ($validateSet) { @($validateSet.ValidValues) -join ', ' } else { '' }
             $wildcards = "$([bool]($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }))"
             $default = Get-ExpectedDefault -Command $command -Name $parameterName

@@ -201,7 +201,7 @@ public class BackupRequestBodyTests
         var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
         var sql = WorkloadCatalogue.SqlDatabase;
         var full = new OnDemandBackupRequest(sql).ToBody(now);
-        Assert.Equal("2027-01-18T12:00:00Z", full["properties"]!["recoveryPointExpiryTimeInUTC"]!.GetValue<string>());
+        Assert.Equal("2027-01-18T13:00:00Z", full["properties"]!["recoveryPointExpiryTimeInUTC"]!.GetValue<string>());
         Assert.Equal("Full", full["properties"]!["backupType"]!.GetValue<string>());
         var tooShort = Assert.Throws<BackupRequestException>(() => new OnDemandBackupRequest(sql) { RetainUntil = now.AddDays(30) }.ToBody(now));
         Assert.Equal("InvalidRetention", tooShort.Code);

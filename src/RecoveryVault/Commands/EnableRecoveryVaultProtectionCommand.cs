@@ -121,12 +121,6 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 if (ParameterSetName == VmSet)
                 {
                     (container, item) = await FindVmAsync(vault, source!, ct).ConfigureAwait(false);
-                    if (item is null)
-                    {
-                        EmitError(new ErrorRecord(new ItemNotFoundException($"Vault '{vault.Name}' cannot see VM '{source}' even after discovery: it must exist, be in the vault's region ({vault.Name}), and not be protected by another vault."),
-                            ErrorIds.ItemNotFound, ErrorCategory.ObjectNotFound, source));
-                        return;
-                    }
                     target = $"{vault}/{BackupPath.Item(BackupPath.AzureFabric, container!, item)}";
                 }
                 var path = BackupPath.Item(BackupPath.AzureFabric, container!, item!);
@@ -166,7 +160,11 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
     /// items, discovering first (refreshContainers) when the VM is not one yet, as Azure requires and the Az module
     /// does.
     /// </summary>
-    private async Task<(string? Container, string? Item)> FindVmAsync(RecoveryVaultResourceId vault, string vmId, CancellationToken ct)
+    /// <remarks>
+    /// A VM still missing after discovery is asked for anyway: the service then says why (another vault protects
+    /// it, it is in another region, it does not exist), which is more than the client can know.
+    /// </remarks>
+    private async Task<(string Container, string Item)> FindVmAsync(RecoveryVaultResourceId vault, string vmId, CancellationToken ct)
     {
         var vm = RecoveryVaultResourceId.Parse(vmId);
         var kind = WorkloadCatalogue.AzureVM;
@@ -193,6 +191,7 @@ public sealed class EnableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 await GetRecoveryVaultProtectableItemCommand.DiscoverAsync(Session, vault, kind, EmitVerbose, ct).ConfigureAwait(false);
             }
         }
-        return (null, null);
+        EmitVerbose($"VM {vmId} is not a protectable item of vault {vault.Name} even after discovery; asking the service to protect it anyway.");
+        return (container, item);
     }
 }

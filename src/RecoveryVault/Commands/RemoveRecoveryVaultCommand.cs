@@ -36,6 +36,9 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
     public SwitchParameter AsJob { get; set; }
 
     /// <inheritdoc />
+    protected override bool ForceSkipsConfirmation => Force;
+
+    /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
     /// <inheritdoc />

@@ -16,6 +16,9 @@ public sealed class ValidateWorkloadKindAttribute : ValidateArgumentsAttribute
     /// <summary>Only kinds that can be protected from Azure (not MARS).</summary>
     public bool ProtectableOnly { get; set; }
 
+    /// <summary>The accepted names (as a ValidateSet would list them; help and tests read them).</summary>
+    public IReadOnlyList<string> ValidValues => Allowed(ProtectableOnly).Select(k => k.Name).ToArray();
+
     internal static IEnumerable<WorkloadDescriptor> Allowed(bool protectableOnly) =>
         WorkloadCatalogue.All.Where(k => !protectableOnly || k.Protectable);
 
