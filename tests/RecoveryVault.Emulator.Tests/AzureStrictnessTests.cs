@@ -43,6 +43,7 @@ public sealed class AzureStrictnessTests(AzureStrictnessTests.Fixture fx) : ICla
 
     private async Task<string> ProtectVmAsync(Arm arm, string vault, string rg, string vm)
     {
+        await arm.RefreshContainersAsync(vault);
         var item = VmItem(vault, rg, vm);
         await DoneAsync(arm, await arm.SendAsync("PUT", item + Api, new JsonObject
         {

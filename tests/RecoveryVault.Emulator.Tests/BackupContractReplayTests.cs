@@ -413,6 +413,7 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
 
             case "AzureIaasVm/BackupProtectableItems_List.json":
                 await sc.VmAsync("iaasvm-rg", "iaasvm-1");
+                await sc.Arm.RefreshContainersAsync(sc.Vault);
                 return;
             case "AzureIaasVm/BackupProtectedItems_List.json":
                 await sc.BackupAsync(await sc.ProtectVmAsync(VmContainer("iaasvm-rg", "iaasvm-1"), VmItem("iaasvm-rg", "iaasvm-1")));
@@ -423,6 +424,7 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                 return;
             case "AzureIaasVm/ConfigureProtection.json":
                 await sc.VmForItemAsync(sc.Values["protectedItemName"]);
+                await sc.Arm.RefreshContainersAsync(sc.Vault);
                 return;
             case "AzureIaasVm/ProtectedItemOperationResults.json":
                 {
@@ -538,6 +540,7 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
 
             case "AzureStorage/ProtectableContainers_List.json":
                 await sc.StorageAsync("test-rg", "teststorage");
+                await sc.Arm.RefreshContainersAsync(sc.Vault, "AzureStorage");
                 return;
             case "AzureStorage/ProtectionContainers_Inquire.json":
             case "AzureWorkload/ProtectionContainers_Unregister.json":
@@ -974,6 +977,7 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         public async Task<string> ProtectVmAsync(string containerName, string itemName, string policy = "DefaultPolicy")
         {
             var vmId = await VmForItemAsync(itemName);
+            await Arm.RefreshContainersAsync(Vault);
             var item = Item(containerName, itemName);
             await DoneAsync(await Arm.SendAsync("PUT", item + Api, new JsonObject
             {

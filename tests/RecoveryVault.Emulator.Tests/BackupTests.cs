@@ -42,6 +42,7 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
 
     private static async Task<string> ProtectVmAsync(Arm arm, string vault, string rg, string vm, string policy = "DefaultPolicy")
     {
+        await arm.RefreshContainersAsync(vault);
         var item = ItemPath(arm, vault, rg, vm);
         var put = await arm.SendAsync("PUT", item + Api, new JsonObject
         {
@@ -112,6 +113,7 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
         var vmGet = await arm.SendAsync("GET", $"/subscriptions/{fx.Server.SubscriptionId}/resourceGroups/bk-vm/providers/Microsoft.Compute/virtualMachines/vm1?api-version=2023-03-01");
         Assert.Equal(200, vmGet.Code);
 
+        await arm.RefreshContainersAsync(vault);
         var protectable = await arm.SendAsync("GET", vault + "/backupProtectableItems" + Api + "&$filter=" + Uri.EscapeDataString("backupManagementType eq 'AzureIaasVM'"));
         Assert.Contains(protectable.Body!["value"]!.AsArray(), i => i!["properties"]!["friendlyName"]!.GetValue<string>() == "vm1");
 
@@ -238,6 +240,7 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
         var item = await ProtectVmAsync(arm, vault, "bk-rules", "vm2");
         var other = arm.VaultPath("bk-rules", "rsv2");
         Assert.Equal(201, (await arm.CreateVaultAsync("bk-rules", "rsv2")).Code);
+        await arm.RefreshContainersAsync(other);
         var dup = await arm.SendAsync("PUT", ItemPath(arm, other, "bk-rules", "vm2") + Api, new JsonObject
         {
             ["properties"] = new JsonObject

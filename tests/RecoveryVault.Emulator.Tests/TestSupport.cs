@@ -120,6 +120,20 @@ public sealed class Arm : IDisposable
         return await SendAsync("PUT", VaultPath(rg, name) + "?api-version=" + VaultApi, body);
     }
 
+    /// <summary>
+    /// Discovery as Azure needs it before a source is protectable: POST refreshContainers with the module's filter
+    /// (<c>backupManagementType eq '…'</c>; none refreshes all kinds, as in the official example Common/RefreshContainers.json).
+    /// Refresh answers 202 + Location only.
+    /// </summary>
+    public async Task<Reply> RefreshContainersAsync(string vault, string? backupManagementType = "AzureIaasVM")
+    {
+        var query = "?api-version=2023-06-01" + (backupManagementType is null ? string.Empty : "&$filter=" + Uri.EscapeDataString($"backupManagementType eq '{backupManagementType}'"));
+        var r = await SendAsync("POST", vault + "/backupFabrics/Azure/refreshContainers" + query);
+        Assert.True(r.Code == 202, $"refreshContainers: {r.Code} {r.Body}");
+        Assert.NotNull(r.Header("Location"));
+        return r;
+    }
+
     /// <summary>Polls Azure-AsyncOperation until it leaves InProgress.</summary>
     public async Task<JsonNode> WaitAsync(string asyncOperationUrl, int timeoutMs = 10000)
     {

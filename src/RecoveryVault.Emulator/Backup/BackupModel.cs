@@ -144,6 +144,37 @@ internal static partial class BackupModel
         return map;
     }
 
+    /// <summary>
+    /// The whole <c>$filter</c> must be <c>field eq 'value'</c> clauses joined by <c>and</c>, over the fields the
+    /// operation knows. Azure answers 400 BMSUserErrorInvalidInput to a filter on an unsupported field
+    /// (Azure/azure-sdk-for-net#41075: protectable item filters on <c>name</c> or a wrong <c>workloadType</c> combination).
+    /// </summary>
+    public static Dictionary<string, string> ParseStrictFilter(string? filter, params string[] fields)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (string.IsNullOrWhiteSpace(filter))
+        {
+            return map;
+        }
+
+        var m = StrictFilter().Match(filter);
+        if (!m.Success)
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Input provided for the call is invalid: the filter '{filter}' is not a list of \"field eq 'value'\" clauses joined by 'and'.");
+        }
+
+        var names = m.Groups["f"].Captures;
+        var values = m.Groups["v"].Captures;
+        for (var i = 0; i < names.Count; i++)
+        {
+            var field = fields.FirstOrDefault(f => Eq(f, names[i].Value))
+                ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Input provided for the call is invalid: '{names[i].Value}' cannot be used in this filter; supported: {string.Join(", ", fields)}.");
+            map[field] = values[i].Value;
+        }
+
+        return map;
+    }
+
     /// <summary>Job and recovery point filter times: the SDK's <c>yyyy-MM-dd hh:mm:ss tt</c> (UTC) or ISO 8601.</summary>
     public static DateTimeOffset ParseFilterTime(string value, string name)
     {
@@ -184,6 +215,9 @@ internal static partial class BackupModel
     }
 
     public static string Guid(int seed, string what, long counter) => Subscriptions.DeterministicGuid($"{seed}:{what}:{counter}");
+
+    [GeneratedRegex(@"^\s*(?<f>\w+)\s+eq\s+'(?<v>[^']*)'\s*(?:\s+and\s+(?<f>\w+)\s+eq\s+'(?<v>[^']*)'\s*)*$", RegexOptions.IgnoreCase)]
+    private static partial Regex StrictFilter();
 
     [GeneratedRegex(@"(\w+)\s+eq\s+(?:'([^']*)'|(\S+))", RegexOptions.IgnoreCase)]
     private static partial Regex FilterClause();

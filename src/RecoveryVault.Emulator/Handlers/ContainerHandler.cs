@@ -151,6 +151,19 @@ internal static class ContainerHandler
                 ["properties"] = stored,
             }, new JsonObject { ["vaultId"] = v.Id });
             container.Save(s);
+
+            // Registration runs an inquiry on the source (the container carries its inquiryInfo), so what exists now is discovered.
+            var discovery = Discovery.Load(s, v.Id);
+            if (BackupDoc.Load(s, sourceId, BackupDocKinds.StorageAccount) is { } registeredSa)
+            {
+                discovery.InquireStorage(registeredSa);
+            }
+            else if (BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine) is { } registeredVm)
+            {
+                discovery.InquireSql(registeredVm);
+            }
+
+            discovery.Save(s);
             var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, null, "Register", ctx.SimNow(), null, entityName: Json.Str(stored, "friendlyName"), bmt: Json.Str(stored, "backupManagementType"));
             if (ctx.Sync())
             {
@@ -212,26 +225,72 @@ internal static class ContainerHandler
         return BackupOps.Accepted(ctx, $"{Json.Str(c.Body, "id")}/operationResults/{opId}", $"{Json.Str(c.Body, "id")}/operationsStatus/{opId}");
     });
 
+    /// <summary>Re-discovers the workloads of a registered container (new SQL databases, new file shares); spec BMSContainersInquiryQueryObject filters on workloadType only.</summary>
     private static ArmResponse Inquire(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
+        var filter = BackupModel.ParseStrictFilter(ctx.Query("$filter"), "workloadType");
         var v = BackupRequest.Begin(ctx, s);
         var c = Require(ctx, s, v);
+        var discovery = Discovery.Load(s, v.Id);
+        var wl = filter.GetValueOrDefault("workloadType");
         if (Json.Str(c.Props, "containerType") == "VMAppContainer" && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm)
         {
+            if (wl is null || BackupModel.Eq(wl, "SQLDataBase") || BackupModel.Eq(wl, "SQL"))
+            {
+                discovery.InquireSql(vm);
+            }
+
             Json.Obj(c.Props, "extendedInfo")["inquiryInfo"] = Inquiry(Sources.Sql(vm)?.Databases.Count ?? 0);
             c.Save(s);
         }
+        else if (Json.Str(c.Props, "containerType") == "StorageContainer" && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa
+            && (wl is null || BackupModel.Eq(wl, "AzureFileShare")))
+        {
+            discovery.InquireStorage(sa);
+        }
+
+        discovery.Save(s);
 
         var op = BackupOps.Create(s, ctx, v.Id, c.Id, "none", null, BackupEngine.Next(s));
         var opId = Json.Str(op, "name")!;
         return BackupOps.Accepted(ctx, $"{Json.Str(c.Body, "id")}/operationResults/{opId}", $"{Json.Str(c.Body, "id")}/operationsStatus/{opId}");
     });
 
-    /// <summary>Discovery is instantaneous here (protectable items are computed on read); refresh only gives the monitor.</summary>
+    /// <summary>
+    /// Discovery of the kind the filter names (spec BMSRefreshContainersQueryObject: backupManagementType only); no filter
+    /// refreshes every kind, as the official example Common/RefreshContainers.json sends none. The result is recorded at
+    /// once, so a client that lists right after the operation finishes sees it.
+    /// </summary>
     private static ArmResponse Refresh(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
+        var filter = BackupModel.ParseStrictFilter(ctx.Query("$filter"), "backupManagementType");
         var v = BackupRequest.Begin(ctx, s);
         CheckFabric(ctx);
+        var bmt = filter.GetValueOrDefault("backupManagementType");
+        if (bmt is not null && !new[] { "AzureIaasVM", "AzureStorage", "AzureWorkload" }.Any(k => BackupModel.Eq(k, bmt)))
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Input provided for the call is invalid: containers of backupManagementType '{bmt}' cannot be refreshed; use AzureIaasVM, AzureStorage or AzureWorkload.");
+        }
+
+        var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
+        var location = BackupModel.Location(v);
+        var discovery = Discovery.Load(s, v.Id);
+        if (bmt is null || BackupModel.Eq(bmt, "AzureIaasVM"))
+        {
+            discovery.RefreshVms(s, sub, location);
+        }
+
+        if (bmt is null || BackupModel.Eq(bmt, "AzureStorage"))
+        {
+            discovery.RefreshStorage(s, v.Id, sub, location);
+        }
+
+        if (bmt is null || BackupModel.Eq(bmt, "AzureWorkload"))
+        {
+            discovery.RefreshWorkload(s, v.Id, sub, location);
+        }
+
+        discovery.Save(s);
         var op = BackupOps.Create(s, ctx, v.Id, v.Id, "none", null, BackupEngine.Next(s));
         return BackupOps.Accepted(ctx, $"{v.Id}/backupFabrics/{BackupModel.Fabric}/operationResults/{Json.Str(op, "name")}", null);
     });
@@ -313,13 +372,15 @@ internal static class ContainerHandler
 
     private static ArmResponse ProtectableItems(ArmContext ctx)
     {
-        var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        // Spec BMSPOQueryObject's fields.
+        var filter = BackupModel.ParseStrictFilter(ctx.Query("$filter"), "backupManagementType", "workloadType", "containerName", "status", "friendlyName");
         var list = ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.Begin(ctx, s);
             var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
             var location = BackupModel.Location(v);
             var taken = ProtectedKeys(s);
+            var discovery = Discovery.Load(s, v.Id);
             filter.TryGetValue("backupManagementType", out var bmt);
             filter.TryGetValue("workloadType", out var wl);
             var result = new List<JsonNode>();
@@ -327,7 +388,7 @@ internal static class ContainerHandler
             {
                 foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub))
                 {
-                    if (Json.Str(vm.Body, "location") != location || taken.Contains(vm.Id))
+                    if (Json.Str(vm.Body, "location") != location || taken.Contains(vm.Id) || !discovery.Has("vm", vm.Id))
                     {
                         continue;
                     }
@@ -363,7 +424,7 @@ internal static class ContainerHandler
                 {
                     foreach (var share in Sources.FileShares(sa))
                     {
-                        if (taken.Contains(sa.Id + "/" + share))
+                        if (taken.Contains(sa.Id + "/" + share) || !discovery.Has("share", sa.Id + "/" + share))
                         {
                             continue;
                         }
@@ -392,7 +453,7 @@ internal static class ContainerHandler
                 {
                     foreach (var db in sql.Databases)
                     {
-                        if (taken.Contains($"{vm.Id}/{sql.Instance}/{db}"))
+                        if (taken.Contains($"{vm.Id}/{sql.Instance}/{db}") || !discovery.Has("sqldb", Discovery.SqlKey(vm.Id, sql.Instance, db)))
                         {
                             continue;
                         }
@@ -434,12 +495,13 @@ internal static class ContainerHandler
             CheckFabric(ctx);
             var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
             var location = BackupModel.Location(v);
+            var discovery = Discovery.Load(s, v.Id);
             var registered = BackupDoc.List(s, BackupDocKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
             filter.TryGetValue("backupManagementType", out var bmt);
             var result = new List<JsonNode>();
             if (bmt is null || BackupModel.Eq(bmt, "AzureStorage"))
             {
-                foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id)))
+                foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id) && discovery.Has("storage", x.Id)))
                 {
                     var rg = sa.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
                     var name = StorageContainerName(rg, Json.Str(sa.Body, "name")!);
@@ -462,7 +524,7 @@ internal static class ContainerHandler
 
             if (bmt is null || BackupModel.Eq(bmt, "AzureWorkload"))
             {
-                foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id)))
+                foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id) && discovery.Has("sqlvm", x.Id)))
                 {
                     var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
                     var name = $"VMAppContainer;Compute;{rg};{Json.Str(vm.Body, "name")}";

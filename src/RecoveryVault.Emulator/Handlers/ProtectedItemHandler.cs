@@ -237,6 +237,20 @@ internal static class ProtectedItemHandler
         item.Meta["includedDisks"] = inclusion ? list.Count : luns.Count - list.Count;
     }
 
+    /// <summary>
+    /// Azure configures protection only for an item its discovery has found in this vault; otherwise the PUT is 400
+    /// BMSUserErrorInvalidConfigureProtectionRequest ("Please ensure that container exists", as reported for a VM PUT
+    /// without a prior discovery in hashicorp/terraform-provider-azurerm#2207).
+    /// </summary>
+    private static void RequireDiscovered(IStoreSession s, VaultRecord v, string set, string key, string name, string bmt)
+    {
+        if (!Discovery.Load(s, v.Id).Has(set, key))
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorInvalidConfigureProtectionRequest",
+                $"Input for configure protection is not in proper format. Please ensure that container exists and other parameters are in valid format: '{name}' has not been discovered by this vault; run a refresh of backupManagementType '{bmt}' (or an inquire on its container) first.");
+        }
+    }
+
     private static BackupDoc Enable(ArmContext ctx, IStoreSession s, VaultRecord v, JsonObject props, DateTimeOffset now)
     {
         var containerName = ctx.Value("containerName");
@@ -267,6 +281,7 @@ internal static class ProtectedItemHandler
             }
 
             var vmName = Json.Str(vm.Body, "name")!;
+            RequireDiscovered(s, v, "vm", vm.Id, vmName, "AzureIaasVM");
             if (!itemName.EndsWith(";" + vmName, StringComparison.OrdinalIgnoreCase))
             {
                 throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The protected item name '{itemName}' does not match the VM '{vmName}'.");
@@ -319,6 +334,7 @@ internal static class ProtectedItemHandler
             var share = itemName.Contains(';', StringComparison.Ordinal) ? itemName[(itemName.IndexOf(';', StringComparison.Ordinal) + 1)..] : itemName;
             share = Sources.FileShares(sa).FirstOrDefault(x => BackupModel.Eq(x, share))
                 ?? throw ArmErrors.BadRequest("UserErrorFileShareNotFound", $"The file share '{share}' was not found in storage account '{Json.Str(sa.Body, "name")}'.");
+            RequireDiscovered(s, v, "share", sa.Id + "/" + share, share, "AzureStorage");
             sourceKey = sa.Id + "/" + share;
             p = new JsonObject
             {
@@ -348,6 +364,7 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"The SQL database '{itemName}' was not found on container '{containerName}'. Use SQLDataBase;<instance>;<database>.");
             }
 
+            RequireDiscovered(s, v, "sqldb", Discovery.SqlKey(vm.Id, sql.Value.Instance, db), db, "AzureWorkload");
             sourceKey = $"{vm.Id}/{sql.Value.Instance}/{db}";
             p = new JsonObject
             {
