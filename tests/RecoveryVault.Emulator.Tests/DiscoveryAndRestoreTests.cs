@@ -222,6 +222,98 @@ public sealed class DiscoveryAndRestoreTests(DiscoveryAndRestoreTests.Fixture fx
         Assert.Contains("share2", await ProtectableAsync(arm, vault, FsFilter));
     }
 
+    /// <summary>
+    /// Source: bms.json AzureWorkloadSQLRecoveryPointExtendedInfo (dataDirectoryTimeInUTC, dataDirectoryPaths[type, path,
+    /// logicalName]) on the GET of one point; AzureWorkloadSQLRestoreRequest.alternateDirectoryPaths (SQLDataDirectoryMapping);
+    /// SQL Server refuses to restore over files in use (Msg 3156 "Use WITH MOVE"). No Azure-specific code was found for the
+    /// refusal, so it is the generic BMSUserErrorInvalidInput.
+    /// </summary>
+    [Fact]
+    public async Task SqlRestoreUnderAnotherName_OnSameInstance_NeedsMovedFiles()
+    {
+        var (arm, vault) = await NewVaultAsync("dc-sqlr");
+        await SeedVmAsync(arm, "dc-sqlr", "sqlrvm");
+        Assert.Equal(201, (await arm.AdminAsync("POST", "/_emulator/sqlServers", new { resourceGroup = "dc-sqlr", vmName = "sqlrvm", instance = "MSSQLSERVER", databases = new[] { "sales" } })).Code);
+        await arm.RefreshContainersAsync(vault, "AzureWorkload");
+        var containerName = "VMAppContainer;Compute;dc-sqlr;sqlrvm";
+        var container = vault + "/backupFabrics/Azure/protectionContainers/" + containerName;
+        await DoneAsync(arm, await arm.SendAsync("PUT", container + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject { ["containerType"] = "VMAppContainer", ["backupManagementType"] = "AzureWorkload", ["workloadType"] = "SQLDataBase", ["sourceResourceId"] = VmId("dc-sqlr", "sqlrvm") },
+        }));
+        var item = container + "/protectedItems/SQLDataBase;mssqlserver;sales";
+        await DoneAsync(arm, await arm.SendAsync("PUT", item + Api, new JsonObject { ["properties"] = new JsonObject { ["protectedItemType"] = "AzureVmWorkloadSQLDatabase", ["policyId"] = vault + "/backupPolicies/HourlyLogBackup" } }));
+        var now = DateTimeOffset.Parse((await arm.AdminAsync("GET", "/_emulator/clock")).Body!["now"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        await DoneAsync(arm, await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject { ["objectType"] = "AzureWorkloadBackupRequest", ["backupType"] = "Full", ["recoveryPointExpiryTimeInUTC"] = now.AddDays(60).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) },
+        }));
+        Assert.Equal(200, (await arm.AdminAsync("POST", "/_emulator/clock/advance", new { minutes = 11 })).Code);
+        var points = (await arm.SendAsync("GET", item + "/recoveryPoints" + Api)).Body!["value"]!.AsArray();
+        var full = points.First(p => p!["properties"]!["objectType"]!.GetValue<string>() == "AzureWorkloadSQLRecoveryPoint")!["name"]!.GetValue<string>();
+        var one = (await arm.SendAsync("GET", item + "/recoveryPoints/" + full + Api)).Body!["properties"]!["extendedInfo"]!;
+        Assert.NotNull(one["dataDirectoryTimeInUTC"]);
+        var files = one["dataDirectoryPaths"]!.AsArray();
+        Assert.Equal(["Data", "Log"], files.Select(f => f!["type"]!.GetValue<string>()));
+        Assert.All(files, f => Assert.False(string.IsNullOrEmpty(f!["logicalName"]!.GetValue<string>())));
+        var dataFile = files[0]!["path"]!.GetValue<string>();
+        var logFile = files[1]!["path"]!.GetValue<string>();
+
+        JsonObject Restore(JsonArray? moves) => new()
+        {
+            ["properties"] = new JsonObject
+            {
+                ["objectType"] = "AzureWorkloadSQLRestoreRequest",
+                ["recoveryType"] = "AlternateLocation",
+                ["sourceResourceId"] = VmId("dc-sqlr", "sqlrvm"),
+                ["shouldUseAlternateTargetLocation"] = true,
+                ["isNonRecoverable"] = false,
+                ["targetInfo"] = new JsonObject { ["overwriteOption"] = "Overwrite", ["containerId"] = container, ["databaseName"] = "MSSQLSERVER/sales_copy" },
+                ["alternateDirectoryPaths"] = moves,
+            },
+        };
+
+        var restore = item + "/recoveryPoints/" + full + "/restore" + Api;
+        var noMoves = await arm.SendAsync("POST", restore, Restore(null));
+        Assert.Equal(400, noMoves.Code);
+        Assert.Equal("BMSUserErrorInvalidInput", noMoves.ErrorCode);
+
+        var samePaths = await arm.SendAsync("POST", restore, Restore(new JsonArray(
+            new JsonObject { ["mappingType"] = "Data", ["sourceLogicalName"] = files[0]!["logicalName"]!.GetValue<string>(), ["sourcePath"] = dataFile, ["targetPath"] = dataFile },
+            new JsonObject { ["mappingType"] = "Log", ["sourceLogicalName"] = files[1]!["logicalName"]!.GetValue<string>(), ["sourcePath"] = logFile, ["targetPath"] = logFile })));
+        Assert.Equal("BMSUserErrorInvalidInput", samePaths.ErrorCode);
+
+        var moved = await arm.SendAsync("POST", restore, Restore(new JsonArray(
+            new JsonObject { ["mappingType"] = "Data", ["sourceLogicalName"] = files[0]!["logicalName"]!.GetValue<string>(), ["sourcePath"] = dataFile, ["targetPath"] = "F:\\DATA\\sales_copy.mdf" },
+            new JsonObject { ["mappingType"] = "Log", ["sourceLogicalName"] = files[1]!["logicalName"]!.GetValue<string>(), ["sourcePath"] = logFile, ["targetPath"] = "F:\\LOG\\sales_copy_log.ldf" })));
+        Assert.Equal(202, moved.Code);
+    }
+
+    /// <summary>
+    /// Source: bms.json AzureIaaSComputeVMProtectedItem.extendedProperties.diskExclusionProperties (diskLunList,
+    /// isInclusionList); official example AzureIaasVm/ConfigureProtection (item PUT replaces the configuration); Az's
+    /// Set-AzRecoveryServicesBackupProtection -InclusionDisksList/-ExclusionDisksList re-sends the whole setting.
+    /// </summary>
+    [Fact]
+    public async Task DiskExclusions_StoredOnPut_ReplacedByLaterPut_ReturnedOnGet()
+    {
+        var (arm, vault) = await NewVaultAsync("dc-disk");
+        await SeedVmAsync(arm, "dc-disk", "dvm", dataDisks: 3);
+        await arm.RefreshContainersAsync(vault, "AzureIaasVM");
+        var item = VmItem(vault, "dc-disk", "dvm");
+        JsonObject Disks(bool inclusion, params int[] luns) => new() { ["diskExclusionProperties"] = new JsonObject { ["diskLunList"] = new JsonArray([.. luns.Select(l => (JsonNode?)l)]), ["isInclusionList"] = inclusion } };
+
+        await DoneAsync(arm, await arm.SendAsync("PUT", item + Api, VmPut(vault, "dc-disk", "dvm", Disks(true, 0, 1))));
+        var first = (await arm.SendAsync("GET", item + Api)).Body!["properties"]!["extendedProperties"]!["diskExclusionProperties"]!;
+        Assert.Equal([0, 1], first["diskLunList"]!.AsArray().Select(x => x!.GetValue<int>()));
+        Assert.True(first["isInclusionList"]!.GetValue<bool>());
+
+        await DoneAsync(arm, await arm.SendAsync("PUT", item + Api, VmPut(vault, "dc-disk", "dvm", Disks(false, 2))));
+        var second = (await arm.SendAsync("GET", item + Api)).Body!["properties"]!["extendedProperties"]!["diskExclusionProperties"]!;
+        Assert.Equal([2], second["diskLunList"]!.AsArray().Select(x => x!.GetValue<int>()));
+        Assert.False(second["isInclusionList"]!.GetValue<bool>());
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };

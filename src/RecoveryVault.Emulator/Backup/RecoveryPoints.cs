@@ -56,7 +56,7 @@ internal static class RecoveryPoints
                     ["recoveryPointTierDetails"] = new JsonArray(new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" }),
                     ["recoveryPointMoveReadinessInfo"] = new JsonObject { ["ArchivedRP"] = new JsonObject { ["isReadyForMove"] = false, ["additionalInfo"] = "Recovery point is not yet eligible for archive." } },
                     ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(expiry) },
-                    ["extendedInfo"] = new JsonObject { ["dataDirectoryTimeInUTC"] = Json.Timestamp(t), ["dataDirectoryPaths"] = new JsonArray() },
+                    ["extendedInfo"] = new JsonObject { ["dataDirectoryTimeInUTC"] = Json.Timestamp(t), ["dataDirectoryPaths"] = SqlDataFiles(Json.Str(item.Props, "friendlyName") ?? "db") },
                 },
                 "MAB" => GenericPoint(Json.Str(item.Props, "friendlyName") ?? string.Empty, t),
                 _ => VmPoint(s, rt, item, t, name),
@@ -191,6 +191,16 @@ internal static class RecoveryPoints
         ["recoveryPointTime"] = Json.Timestamp(t),
         ["recoveryPointAdditionalInfo"] = string.Empty,
     };
+
+    /// <summary>
+    /// The database's files as the point records them (bms.json AzureWorkloadSQLRecoveryPointExtendedInfo /
+    /// SQLDataDirectory), in the instance's data and log folders the workload items report.
+    /// </summary>
+    public static JsonArray SqlDataFiles(string db) =>
+    [
+        new JsonObject { ["type"] = "Data", ["path"] = $"F:\\DATA\\{db}.mdf", ["logicalName"] = db },
+        new JsonObject { ["type"] = "Log", ["path"] = $"F:\\LOG\\{db}_log.ldf", ["logicalName"] = db + "_log" },
+    ];
 
     public static void SetLogRange(IStoreSession s, BackupDoc item, DateTimeOffset start, DateTimeOffset end)
     {

@@ -173,10 +173,9 @@ internal static class Restores
                     if (BackupModel.Eq(recoveryType, "AlternateLocation"))
                     {
                         var containerId = Json.Str(target, "containerId") ?? throw Bad("BMSUserErrorInvalidInput", "targetInfo.containerId is required for an AlternateLocation restore.");
-                        if (BackupDoc.Load(s, containerId, BackupDocKinds.Container) is null)
-                        {
-                            throw Bad("BMSUserErrorContainerNotRegistered", $"The target container '{containerId}' is not registered to this vault.");
-                        }
+                        var targetContainer = BackupDoc.Load(s, containerId, BackupDocKinds.Container)
+                            ?? throw Bad("BMSUserErrorContainerNotRegistered", $"The target container '{containerId}' is not registered to this vault.");
+                        RequireSqlFileMove(rp, item, targetContainer, target, props);
                     }
 
                     bag["Overwrite Option"] = Json.Str(target, "overwriteOption") ?? "FailOnConflict";
@@ -197,6 +196,43 @@ internal static class Restores
     /// </summary>
     private static string? StagingAccountId(JsonObject props) =>
         Json.Str(props, "storageAccountId") ?? Json.Str(props["identityBasedRestoreDetails"] as JsonObject, "targetStorageAccountId");
+
+    /// <summary>
+    /// A restore under another name onto the source's own instance must move every file elsewhere: SQL Server refuses
+    /// to restore a file onto one in use ("File cannot be restored to … Use WITH MOVE", Msg 3156), and Azure Backup
+    /// carries the moves in alternateDirectoryPaths (bms.json SQLDataDirectoryMapping; Az's
+    /// Get-AzRecoveryServicesBackupWorkloadRecoveryConfig fills them for an alternate restore). No Azure-specific code
+    /// for this case was found, so it is the service's generic BMSUserErrorInvalidInput.
+    /// </summary>
+    private static void RequireSqlFileMove(BackupDoc rp, BackupDoc item, BackupDoc targetContainer, JsonObject? target, JsonObject props)
+    {
+        var sourceVm = Json.Str(item.Props, "sourceResourceId");
+        var instance = Json.Str(item.Props, "parentName") ?? "MSSQLSERVER";
+        var targetDb = Json.Str(target, "databaseName") ?? string.Empty;
+        var targetInstance = targetDb.Contains('/', StringComparison.Ordinal) ? targetDb[..targetDb.IndexOf('/', StringComparison.Ordinal)] : instance;
+        if (!BackupModel.Eq(Json.Str(targetContainer.Props, "sourceResourceId"), sourceVm) || !BackupModel.Eq(targetInstance, instance))
+        {
+            return;
+        }
+
+        var files = (rp.Props["extendedInfo"]?["dataDirectoryPaths"] as JsonArray)?.OfType<JsonObject>().ToList() is { Count: > 0 } recorded
+            ? recorded
+            : RecoveryPoints.SqlDataFiles(Json.Str(item.Props, "friendlyName") ?? "db").OfType<JsonObject>().ToList();
+        var moves = (props["alternateDirectoryPaths"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var sourcePaths = files.Select(f => Json.Str(f, "path")).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files)
+        {
+            var logical = Json.Str(file, "logicalName");
+            var path = Json.Str(file, "path");
+            var move = moves.FirstOrDefault(m => BackupModel.Eq(Json.Str(m, "sourceLogicalName"), logical) || BackupModel.Eq(Json.Str(m, "sourcePath"), path));
+            var targetPath = Json.Str(move, "targetPath");
+            if (string.IsNullOrEmpty(targetPath) || sourcePaths.Contains(targetPath))
+            {
+                throw Bad("BMSUserErrorInvalidInput",
+                    $"The database is being restored to its own instance '{instance}', where '{path}' ({logical}) is in use. Give alternateDirectoryPaths a mapping for it (sourceLogicalName, targetPath) whose targetPath differs from the source files.");
+            }
+        }
+    }
 
     private static void RequireWorkload(string? bmt, string expected, string objectType)
     {
