@@ -75,11 +75,11 @@ try {
     $policy | Format-Table Name, Kind, ScheduleFrequency, TimeZone, DailyRetentionDays, WeeklyRetentionWeeks, MonthlyRetentionMonths | Out-Host
 
     Step 'Protect the VM (data disk 1 excluded), the file share and the SQL database'
-    $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -ExcludeDiskLun 1 -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+    $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -ExcludeDiskLun 1 -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
     $vault | Register-RecoveryVaultContainer -StorageAccountId $sa | Out-Null
-    $vault | Get-RecoveryVaultProtectableItem -Kind AzureFileShare | Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Kind AzureFileShare | Select-Object -First 1) -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+    $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureFileShare | Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Kind AzureFileShare | Select-Object -First 1) -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
     $vault | Register-RecoveryVaultContainer -VirtualMachineId "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/sql01" | Out-Null
-    $vault | Get-RecoveryVaultProtectableItem -Kind SqlDatabase | Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name HourlyLogBackup) -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+    $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind SqlDatabase | Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name HourlyLogBackup) -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
 
     Step 'Back up every protected VM now, keep it 30 days, and wait'
     Get-RecoveryVault -Name prod-* | Get-RecoveryVaultItem -Kind AzureVM | Backup-RecoveryVaultItem -RetainUntil (Get-Date).AddDays(30) | Wait-RecoveryVaultJob | Format-Table Operation, Status, EntityFriendlyName, Duration | Out-Host

@@ -22,7 +22,7 @@ Describe '-AsJob on long-running cmdlets' {
     }
 
     It 'returns a job at once, one call per piped object, and Receive-Job returns the cmdlet output' {
-        $psJob = $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM | Enable-RecoveryVaultProtection -Policy $policy -Wait -AsJob
+        $psJob = $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM | Enable-RecoveryVaultProtection -Policy $policy -Wait -AsJob
         $psJob | Should -BeOfType RecoveryVault.Models.RecoveryVaultBackgroundJob
         $psJob.PSJobTypeName | Should -Be 'RecoveryVaultJob'
         $psJob.CallCount | Should -Be 2
@@ -81,7 +81,7 @@ Describe '-AsJob on long-running cmdlets' {
     It 'Stop-Job stops the calls and leaves the job Stopped' {
         $v2 = New-RecoveryVault -Name jobs-vault2 -ResourceGroupName rg-prod -Location westeurope
         Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName web03 | Out-Null
-        $v2 | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name web03 | Enable-RecoveryVaultProtection -Policy ($v2 | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        $v2 | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web03 | Enable-RecoveryVaultProtection -Policy ($v2 | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
         # With the simulated clock frozen the backup never finishes, so the job is still waiting when it is stopped.
         $clock = { param($rate) & curl -s --cacert $emu.CertificatePath -X PUT -H 'Content-Type: application/json' -d "{`"rate`":$rate}" "$($emu.Endpoint)/_emulator/clock" | ConvertFrom-Json }
         (& $clock 0).rate | Should -Be 0

@@ -73,9 +73,9 @@ Describe 'Protection lifecycle' {
     }
 
     It 'discovers VMs and protects them through the pipeline, excluding a disk' {
-        $found = $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM
+        $found = $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM
         $found.FriendlyName | Should -Contain 'web01'
-        $job = $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -ExcludeDiskLun 1 -Wait
+        $job = $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -ExcludeDiskLun 1 -Wait
         $job | Should -BeOfType RecoveryVault.Models.BackupJob
         $job.Operation | Should -Be 'ConfigureBackup'
         $job.Status | Should -Be 'Completed'
@@ -108,11 +108,11 @@ Describe 'Protection lifecycle' {
     It 'protects a file share and a SQL database after registering their containers' {
         ($vault | Register-RecoveryVaultContainer -StorageAccountId $saId).RegistrationStatus | Should -Be 'Registered'
         $fsPolicy = $vault | Get-RecoveryVaultPolicy -Kind AzureFileShare | Select-Object -First 1
-        $vault | Get-RecoveryVaultProtectableItem -Kind AzureFileShare -Name share1 | Enable-RecoveryVaultProtection -Policy $fsPolicy -Wait | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureFileShare -Name share1 | Enable-RecoveryVaultProtection -Policy $fsPolicy -Wait | Out-Null
         $vault | Register-RecoveryVaultContainer -VirtualMachineId $sqlVmId | Out-Null
         ($vault | Get-RecoveryVaultContainer -Kind SqlDatabase).FriendlyName | Should -Be 'sql01'
         $sqlPolicy = $vault | Get-RecoveryVaultPolicy -Kind SqlDatabase | Select-Object -First 1
-        $vault | Get-RecoveryVaultProtectableItem -Kind SqlDatabase -Name sales | Enable-RecoveryVaultProtection -Policy $sqlPolicy -Wait | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind SqlDatabase -Name sales | Enable-RecoveryVaultProtection -Policy $sqlPolicy -Wait | Out-Null
         ($vault | Get-RecoveryVaultItem).Kind | Sort-Object -Unique | Should -Be @('AzureFileShare', 'AzureVM', 'SqlDatabase')
     }
 
@@ -221,7 +221,7 @@ Describe 'Backup permissions' {
 
     It 'lets a Backup Operator back up but not delete backup data or write policies' {
         $policy = $vault | Get-RecoveryVaultPolicy -Name DefaultPolicy
-        $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -Wait | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -Wait | Out-Null
         $op = Add-RecoveryVaultEmulatorData -PrincipalName "operator-$(Get-Random)"
         $vault | Grant-RecoveryVaultAccess -Role BackupOperator -PrincipalId $op.ObjectId | Out-Null
         Add-RecoveryVaultEmulatorData -PrincipalId $op.ObjectId -RoleName 'Reader' -Scope "/subscriptions/$sub/resourceGroups/rg-prod" | Out-Null

@@ -31,14 +31,14 @@ BeforeAll {
     function Protect-Vm {
         param([Parameter(Mandatory)] $InVault, [Parameter(Mandatory)] [string] $Name)
         $p = $InVault | Get-RecoveryVaultPolicy -Name DefaultPolicy
-        $InVault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name $Name | Enable-RecoveryVaultProtection -Policy $p -Wait | Out-Null
+        $InVault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name $Name | Enable-RecoveryVaultProtection -Policy $p -Wait | Out-Null
     }
 
     function Protect-Share {
         param([Parameter(Mandatory)] $InVault, [Parameter(Mandatory)] [string] $StorageAccountId, [Parameter(Mandatory)] [string] $Name)
         $InVault | Register-RecoveryVaultContainer -StorageAccountId $StorageAccountId | Out-Null
         $p = $InVault | Get-RecoveryVaultPolicy -Kind AzureFileShare | Select-Object -First 1
-        $InVault | Get-RecoveryVaultProtectableItem -Kind AzureFileShare -Name $Name | Enable-RecoveryVaultProtection -Policy $p -Wait | Out-Null
+        $InVault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureFileShare -Name $Name | Enable-RecoveryVaultProtection -Policy $p -Wait | Out-Null
     }
 
     function Complete-RunningJobs {

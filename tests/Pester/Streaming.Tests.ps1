@@ -5,7 +5,7 @@ BeforeAll {
     Initialize-TestState -Emulator $emu
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName big01 | Out-Null
     $vault = New-RecoveryVault -Name stream-vault -ResourceGroupName rg-prod -Location westeurope
-    $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name big01 |
+    $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name big01 |
         Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
     $script:item = $vault | Get-RecoveryVaultItem -Name big01
     $body = @{ itemId = $item.Id; count = 2000; intervalMinutes = 60 } | ConvertTo-Json -Compress

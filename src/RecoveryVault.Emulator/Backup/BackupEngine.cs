@@ -201,6 +201,13 @@ internal static class BackupEngine
 
     // ---------------- jobs ----------------
 
+    private static string? ContainerOf(string itemId)
+    {
+        var parts = itemId.Split('/');
+        var i = Array.FindIndex(parts, x => x.Equals("protectionContainers", StringComparison.OrdinalIgnoreCase));
+        return i >= 0 && i + 1 < parts.Length ? Uri.UnescapeDataString(parts[i + 1]) : null;
+    }
+
     public static BackupDoc NewJob(IStoreSession s, BackupRuntime rt, string vaultId, BackupDoc? item, string operation, DateTimeOffset start, TimeSpan? duration, JsonObject? propertyBag = null, string? entityName = null, string? bmt = null)
     {
         var name = BackupModel.Guid(rt.Seed, "job", Next(s));
@@ -230,6 +237,12 @@ internal static class BackupEngine
         {
             case "AzureIaaSVMJob":
                 p["virtualMachineVersion"] = "Compute";
+                // Spec AzureIaaSVMJob.containerName ("iaasvmcontainerv2;rg;vm" without the type prefix, as in the
+                // cross-region-restore job examples): the one field that tells two VMs of the same name apart.
+                if (item is not null && ContainerOf(item.Id) is { } container)
+                {
+                    p["containerName"] = container.StartsWith("IaasVMContainer;", StringComparison.OrdinalIgnoreCase) ? container["IaasVMContainer;".Length..] : container;
+                }
                 break;
             case "AzureStorageJob":
                 p["storageAccountName"] = BackupModel.ParseResourceId(Json.Str(props, "sourceResourceId"), "Microsoft.Storage/storageAccounts")?.Name ?? string.Empty;
