@@ -18,6 +18,7 @@ BeforeAll {
         Add-RecoveryVaultEmulatorData -ResourceGroupName rg-test -VirtualMachineName web01 | Out-Null
         Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName lin01 -OsType Linux | Out-Null
         Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName enc01 -Encrypted | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName sql01 | Out-Null
         Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -SqlVirtualMachineName sql01 -DatabaseName sales | Out-Null
         $script:vault = New-RecoveryVault -Name fix-vault -ResourceGroupName rg-prod -Location westeurope
         $script:policy = $vault | Get-RecoveryVaultPolicy -Name DefaultPolicy
@@ -73,8 +74,10 @@ Describe 'Jobs' {
         $logged = Get-LoggedRequest | Where-Object { $_.path -like '*backupJobs?*' } | Select-Object -Last 1
         [uri]::UnescapeDataString($logged.path) | Should -Not -BeLike '*2100*'
         # 48 days are read as two windows of at most 30 days, and reach the older jobs.
+        $mark = [datetime]::UtcNow
         $older = $vault | Get-RecoveryVaultJob -From ([datetime]::UtcNow.AddDays(-45)) -To ([datetime]::UtcNow.AddDays(3))
-        @(Get-LoggedRequest -Last 5 | Where-Object { $_.path -like '*backupJobs?*' }).Count | Should -Be 2
+        $since = Get-LoggedRequest -Last 20 | Where-Object { ([datetime]$_.time).ToUniversalTime() -gt $mark -and $_.path -like '*backupJobs?*' }
+        @($since).Count | Should -Be 2
         $older | Where-Object JobId -in $beforeIds | Should -Not -BeNullOrEmpty
     }
 }
@@ -226,7 +229,7 @@ Describe 'Destructive and irreversible switches' {
 
     It 'asks before settings that cannot be undone, saying so; -Force or -Confirm:$false does not ask' {
         # The Pester host is non-interactive: a question that must be asked fails instead of hanging.
-        { $vault | Set-RecoveryVault -SoftDeleteState AlwaysON -ErrorAction Stop } | Should -Throw
+        { $vault | Set-RecoveryVault -SoftDeleteState AlwaysON -ErrorAction Stop } | Should -Throw -ErrorId 'ConfirmationRequired,RecoveryVault.Commands.SetRecoveryVaultCommand'
         ($vault | Get-RecoveryVault).SoftDeleteState | Should -Not -Be 'AlwaysON'
         ($vault | Set-RecoveryVault -SoftDeleteState AlwaysON -Force).SoftDeleteState | Should -Be 'AlwaysON'
         ($vault | Set-RecoveryVault -CrossRegionRestore Enabled -Confirm:$false).CrossRegionRestore | Should -Be 'Enabled'

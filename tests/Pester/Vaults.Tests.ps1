@@ -141,14 +141,14 @@ Describe 'Set-RecoveryVault' {
     }
 
     It 'works by name and by resource id' {
-        Set-RecoveryVault -Name prod-a -ResourceGroupName rg-prod -CrossRegionRestore Enabled | Out-Null
+        Set-RecoveryVault -Name prod-a -ResourceGroupName rg-prod -CrossRegionRestore Enabled -Force | Out-Null
         (Get-RecoveryVault -Name prod-a).CrossRegionRestore | Should -Be 'Enabled'
         Set-RecoveryVault -ResourceId (Get-RecoveryVault -Name prod-b).Id -ImmutabilityState Unlocked | Out-Null
         (Get-RecoveryVault -Name prod-b).ImmutabilityState | Should -Be 'Unlocked'
     }
 
     It 'refuses to unlock a locked immutability with the service error' {
-        Set-RecoveryVault -Name prod-a -ResourceGroupName rg-prod -ImmutabilityState Locked | Out-Null
+        Set-RecoveryVault -Name prod-a -ResourceGroupName rg-prod -ImmutabilityState Locked -Confirm:$false | Out-Null
         { Set-RecoveryVault -Name prod-a -ResourceGroupName rg-prod -ImmutabilityState Disabled -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidRequest,RecoveryVault.Commands.SetRecoveryVaultCommand'
         (Get-RecoveryVault -Name prod-a).ImmutabilityState | Should -Be 'Locked'

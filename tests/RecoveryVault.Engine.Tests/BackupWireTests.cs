@@ -102,10 +102,11 @@ public class ODataFilterTests
     [Fact]
     public void JobsDefaultToTheLast24HoursEndingNow()
     {
-        // Get-AzRecoveryServicesBackupJob without -From/-To: the last 24 hours; the end is now, not a far future.
+        // Get-AzRecoveryServicesBackupJob without -From/-To: the last 24 hours; the end is now (rounded up past the
+        // current whole second, the filter's precision), not a far future.
         var now = new DateTimeOffset(2026, 12, 4, 15, 0, 0, TimeSpan.Zero);
         var filter = Assert.Single(new JobQuery().ToRequests(now)).Filter;
-        Assert.Equal("startTime eq '2026-12-03 03:00:00 PM' and endTime eq '2026-12-04 03:00:00 PM'", filter);
+        Assert.Equal("startTime eq '2026-12-03 03:00:02 PM' and endTime eq '2026-12-04 03:00:02 PM'", filter);
     }
 
     [Fact]

@@ -686,6 +686,9 @@ internal static class ProtectedItemHandler
         var stamp = (RecoveryPoints.TimeOf(rp) ?? ctx.SimNow()).UtcDateTime.ToString("yyyy-MM-dd-HH-mm-ss", System.Globalization.CultureInfo.InvariantCulture);
         var target = $"iqn.2016-01.microsoft.azure.backup:{rpName}";
         var mountInfo = $"TargetPortalAddress=\"{ctx.Http.Request.Host.Host}\"\nTargetPortalPortNumber=\"3260\"\nTargetNodeAddress=\"{target}\"\nTargetPassword=\"{password}\"\n";
+        var token = BackupModel.Guid(ctx.Runtime.Backup.Seed, "ilr", BackupEngine.Next(s)).Replace("-", string.Empty, StringComparison.Ordinal);
+        // Azure hides the password in the suffix of every script, Linux too (Az removes it from both).
+        var suffix = $"{vmName}_{stamp}_{token}{password}";
         if (os == "Linux")
         {
             var py = $"#!/usr/bin/env python3\n# File recovery script for {vmName}, recovery point {rpName} (RecoveryVault emulator)\n{mountInfo}";
@@ -695,15 +698,13 @@ internal static class ProtectedItemHandler
                 ["scriptExtension"] = ".py",
                 ["osType"] = "Linux",
                 ["url"] = null,
-                ["scriptNameSuffix"] = $"{vmName}_{stamp}",
+                ["scriptNameSuffix"] = suffix,
             });
         }
 
         var ps1 = $"# File recovery script for {vmName}, recovery point {rpName} (RecoveryVault emulator)\n$TargetNodeAddress = '{target}'\n";
         var exe = $"RecoveryVault emulator file recovery executable for {vmName}, recovery point {rpName}\n{mountInfo}";
-        var token = BackupModel.Guid(ctx.Runtime.Backup.Seed, "ilr", BackupEngine.Next(s)).Replace("-", string.Empty, StringComparison.Ordinal);
         s.Put(new StoredDocument($"/_emulator/ilr/{token}", IlrScriptKind, Json.Str(rp.Body, "id"), new JsonObject { ["content"] = exe }.ToJsonString()));
-        var suffix = $"{vmName}_{stamp}_{token}{password}";
         return new JsonArray(
             new JsonObject
             {

@@ -106,7 +106,9 @@ public sealed record JobQuery
     /// <summary>The requests, newest window first, each at most <see cref="MaxWindow"/>.</summary>
     public IReadOnlyList<BackupListRequest> ToRequests(DateTimeOffset now)
     {
-        var to = To ?? now;
+        // The filter has whole seconds and the service's Date header too: the open end is the next whole second
+        // after now, so a job that started within the current second is never cut off.
+        var to = To ?? new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(2);
         var from = From ?? to - DefaultWindow;
         if (from > to)
         {

@@ -394,8 +394,15 @@ public sealed record IlrScript(string OsType, string FileName, byte[] Content, U
         var linuxPassword = content.Substring(start, PasswordLength);
         content = content[..start] + PasswordPlaceholder + content[(start + PasswordLength)..];
         var linuxSuffix = inline["scriptNameSuffix"]?.ToString();
-        var fileName = linuxSuffix is null ? fallbackName : TakePassword(linuxSuffix).Name;
+        // Az takes the password out of a Linux suffix too; the script's copy is the one that counts.
+        var fileName = linuxSuffix is null ? fallbackName : TryTakePassword(linuxSuffix)?.Name ?? linuxSuffix;
         return new IlrScript(inline["osType"]?.ToString() ?? "Linux", fileName + inline["scriptExtension"], Encoding.UTF8.GetBytes(content), null, linuxPassword);
+    }
+
+    private static (string Name, string Password)? TryTakePassword(string suffix)
+    {
+        var offset = suffix.LastIndexOf('_') + PasswordOffsetAfterUnderscore;
+        return suffix.LastIndexOf('_') < 0 || offset + PasswordLength > suffix.Length ? null : (suffix.Remove(offset, PasswordLength), suffix.Substring(offset, PasswordLength));
     }
 
     private static (string Name, string Password) TakePassword(string suffix)

@@ -15,7 +15,7 @@ public sealed class EmulatorAdmin : IDisposable
     private readonly HttpClient _http;
 
     /// <summary>Creates an admin client for an emulator endpoint.</summary>
-    public EmulatorAdmin(Uri endpoint, string? thumbprint)
+    public EmulatorAdmin(Uri endpoint, string? thumbprint, Pipeline.ServiceClock? clock = null)
     {
         var handler = new SocketsHttpHandler();
         if (thumbprint is not null)
@@ -26,7 +26,11 @@ public sealed class EmulatorAdmin : IDisposable
             };
         }
         _http = new HttpClient(handler) { BaseAddress = endpoint, Timeout = TimeSpan.FromSeconds(30) };
+        _clock = clock;
     }
+
+    // Moving the simulated clock moves the service's time: the session's clock must hear of it at once.
+    private readonly Pipeline.ServiceClock? _clock;
 
     /// <summary>GET/POST/PUT/DELETE an admin path with an optional JSON body; returns the JSON answer.</summary>
     public async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct)
@@ -47,6 +51,10 @@ public sealed class EmulatorAdmin : IDisposable
         }
         using (response)
         {
+            if (response.Headers.Date is { } date)
+            {
+                _clock?.Observe(date);
+            }
             var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
             JsonNode? node = null;
             try

@@ -21,7 +21,8 @@ public sealed class ServiceClock
     /// <summary>Whether a response has told the service's time yet.</summary>
     public bool IsKnown => Volatile.Read(ref _known) == 1;
 
-    internal void Observe(DateTimeOffset serviceDate)
+    /// <summary>Takes the service's time from a response that did not come through the client (the emulator's admin API).</summary>
+    public void Observe(DateTimeOffset serviceDate)
     {
         // Date has whole seconds: keep the local sub-second part so consecutive reads never go backwards by < 1 s.
         var offset = serviceDate - DateTimeOffset.UtcNow;

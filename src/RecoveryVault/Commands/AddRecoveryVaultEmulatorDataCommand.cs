@@ -326,7 +326,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
         }
         Run(async ct =>
         {
-            using var admin = new EmulatorAdmin(session.Endpoint, session.Request.Thumbprint);
+            using var admin = new EmulatorAdmin(session.Endpoint, session.Request.Thumbprint, session.Client.ServiceClock);
             try
             {
                 var result = await admin.SendAsync(HttpMethod.Post, path, body, ct).ConfigureAwait(false);

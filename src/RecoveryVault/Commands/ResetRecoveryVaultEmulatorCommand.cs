@@ -31,7 +31,7 @@ public sealed class ResetRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
         }
         Run(async ct =>
         {
-            using var admin = new EmulatorAdmin(session.Endpoint, session.Request.Thumbprint);
+            using var admin = new EmulatorAdmin(session.Endpoint, session.Request.Thumbprint, session.Client.ServiceClock);
             try
             {
                 await admin.SendAsync(HttpMethod.Post, "/_emulator/reset", null, ct).ConfigureAwait(false);

@@ -121,9 +121,20 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
             {
                 return;
             }
-            if (askIrreversible && !await ShouldContinueAsync(
-                    $"Setting {string.Join(" and ", irreversible)} on vault '{id.Name}' cannot be undone. Continue?", "Irreversible vault setting", force: false).ConfigureAwait(false))
+            try
             {
+                if (askIrreversible && !await ShouldContinueAsync(
+                        $"Setting {string.Join(" and ", irreversible)} on vault '{id.Name}' cannot be undone. Continue?", "Irreversible vault setting", force: false).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (PSInvalidOperationException)
+            {
+                // A host that cannot ask (a runbook, -NonInteractive) must not get an irreversible change by default.
+                EmitError(new ErrorRecord(new InvalidOperationException(
+                        $"Setting {string.Join(" and ", irreversible)} on vault '{id.Name}' cannot be undone, and this host cannot ask for confirmation. Pass -Force (or -Confirm:$false) to make the change."),
+                    ErrorIds.ConfirmationRequired, ErrorCategory.PermissionDenied, id.ToString()));
                 return;
             }
             try

@@ -57,6 +57,11 @@ public sealed class SetRecoveryVaultPolicyCommand : RecoveryVaultCmdletBase
                         Schedule = Schedule?.ToEngine() ?? definition.Schedule,
                         Retention = Retention?.ToEngine() ?? definition.Retention,
                     };
+                    if (Schedule?.Frequency == "Weekly" && !definition.Enhanced && definition.Kind == WorkloadCatalogue.AzureVM)
+                    {
+                        // A standard weekly policy has exactly one valid value (5): moving to weekly sets it.
+                        definition = definition with { InstantRestoreDays = PolicyDefinition.WeeklyV1InstantRestoreDays };
+                    }
                     body = definition.ApplyTo(current.Raw);
                 }
                 catch (BackupRequestException ex)

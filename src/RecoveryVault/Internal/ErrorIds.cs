@@ -87,6 +87,9 @@ public static class ErrorIds
     /// <summary>The upgrade succeeded but the new vault lacks (or duplicates) something of the classic vault.</summary>
     public const string UpgradeVerificationFailed = "UpgradeVerificationFailed";
 
+    /// <summary>An irreversible change needs confirmation and the host cannot ask (-Force or -Confirm:$false says yes).</summary>
+    public const string ConfirmationRequired = "ConfirmationRequired";
+
     /// <summary>New-RecoveryVaultPolicy on a name the vault already has.</summary>
     public const string PolicyAlreadyExists = "PolicyAlreadyExists";
 
