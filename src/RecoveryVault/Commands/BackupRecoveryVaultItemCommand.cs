@@ -19,7 +19,7 @@ public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateNotNull]
     public BackupItem? InputObject { get; set; }
 
-    /// <summary>Keep this recovery point until (default: the policy's daily retention, 30 days for VMs).</summary>
+    /// <summary>Keep this recovery point until (default 30 days; a SQL Full backup at least and by default 45 days; SQL Differential and Log backups follow the policy and take no date).</summary>
     [Parameter]
     public DateTime? RetainUntil { get; set; }
 

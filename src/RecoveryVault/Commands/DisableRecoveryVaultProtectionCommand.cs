@@ -7,7 +7,7 @@ using RecoveryVault.Models;
 
 namespace RecoveryVault.Commands;
 
-/// <summary>Stops protecting an item, keeping its backup data, or deleting it with -DeleteBackupData (soft-deleted for 14 days when the vault's soft delete is on).</summary>
+/// <summary>Stops protecting an item, keeping its backup data, or deleting it with -DeleteBackupData (kept soft-deleted for the vault's soft-delete retention, 14-180 days, when soft delete is on).</summary>
 [Cmdlet(VerbsLifecycle.Disable, "RecoveryVaultProtection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupJob), typeof(BackupItem), typeof(RecoveryVaultBackgroundJob))]
 public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase

@@ -245,6 +245,19 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
                 {
                     files = SqlFile.Read((await Session.GetBackupAsync(vault, BackupPath.RecoveryPoint(rp.ItemId, rp.Name), ct).ConfigureAwait(false)).Properties);
                 }
+                if (files.Count == 0 && !OriginalLocation)
+                {
+                    // A log (point-in-time) point carries no file list; the database's files are those of its full
+                    // and differential points.
+                    await foreach (var other in Session.ListBackupAsync(vault, new RecoveryPointQuery(rp.ItemId).ToRequest(Session.ServiceNow), ct).ConfigureAwait(false))
+                    {
+                        if (SqlFile.Read(other.Properties) is { Count: > 0 } found)
+                        {
+                            files = found;
+                            break;
+                        }
+                    }
+                }
                 return new SqlRestoreRequest
                 {
                     SourceResourceId = item.SourceResourceId,

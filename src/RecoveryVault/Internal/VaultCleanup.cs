@@ -42,7 +42,9 @@ internal static class VaultCleanup
             steps.Add(new Step(vaultId, "Turn soft delete off so deleted backup data is purged at once", async t =>
             {
                 var patch = new JsonObject { ["properties"] = new JsonObject { ["securitySettings"] = new JsonObject { ["softDeleteSettings"] = new JsonObject { ["softDeleteState"] = "Disabled" } } } };
-                await session.PatchVaultAsync(vault.SubscriptionId, vault.ResourceGroupName!, vault.Name, patch, t).ConfigureAwait(false);
+                // Only on the vault as read: a concurrent change (say, soft delete made AlwaysON) gets 412, not overwritten.
+                var current = await session.GetVaultAsync(vault.SubscriptionId, vault.ResourceGroupName!, vault.Name, t).ConfigureAwait(false);
+                await session.PatchVaultAsync(vault.SubscriptionId, vault.ResourceGroupName!, vault.Name, patch, t, current.ETag).ConfigureAwait(false);
             }));
         }
         foreach (var item in items.Where(i => i.IsDeleted))
