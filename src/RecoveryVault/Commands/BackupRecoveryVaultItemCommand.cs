@@ -50,7 +50,7 @@ public sealed class BackupRecoveryVaultItemCommand : BackupJobCmdletBase
         }
         var request = new OnDemandBackupRequest(kind)
         {
-            RetainUntil = RetainUntil is { } r ? new DateTimeOffset(r.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(r, DateTimeKind.Local) : r) : null,
+            RetainUntil = UserTime(RetainUntil),
             BackupType = BackupType,
         };
         JsonObject body;

@@ -60,7 +60,7 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
         {
             return;
         }
-        if (From is { } from && To is { } to && AsUtc(from) > AsUtc(to))
+        if (From is { } from && To is { } to && UserTime(from) > UserTime(to))
         {
             WriteError(InputError($"-From ({from:u}) is later than -To ({to:u}).", ErrorIds.InvalidParameterCombination, vault.ToString()));
             return;
@@ -76,8 +76,8 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
                 }
                 var query = new JobQuery
                 {
-                    From = From is { } f ? AsUtc(f) : null,
-                    To = To is { } t ? AsUtc(t) : null,
+                    From = UserTime(From),
+                    To = UserTime(To),
                     Status = Status,
                     Operation = Operation,
                     Kind = WorkloadCatalogue.Find(Kind ?? Item?.Kind),
@@ -96,7 +96,4 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
             }
         });
     }
-
-    // A DateTime without a kind is the user's local time, as everywhere in PowerShell.
-    private static DateTimeOffset AsUtc(DateTime value) => new(value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local) : value);
 }

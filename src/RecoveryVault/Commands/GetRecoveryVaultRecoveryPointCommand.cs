@@ -56,8 +56,8 @@ public sealed class GetRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdletBa
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
         var query = new RecoveryPointQuery(item.Id)
         {
-            After = After is { } after ? new DateTimeOffset(after.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(after, DateTimeKind.Local) : after) : null,
-            Before = Before is { } before ? new DateTimeOffset(before.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(before, DateTimeKind.Local) : before) : null,
+            After = UserTime(After),
+            Before = UserTime(Before),
         };
         if (ParameterSetName == IdSet && Id is "." or "..")
         {

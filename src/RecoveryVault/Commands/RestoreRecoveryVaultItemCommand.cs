@@ -267,7 +267,7 @@ public sealed class RestoreRecoveryVaultItemCommand : BackupJobCmdletBase
                     Files = files,
                     DataFilePath = DataFilePath,
                     LogFilePath = LogFilePath,
-                    PointInTime = PointInTime is { } pit ? new DateTimeOffset(pit.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(pit, DateTimeKind.Local) : pit) : null,
+                    PointInTime = UserTime(PointInTime),
                 }.ToBody();
             default:
                 var location = (await Session.GetVaultAsync(vault.SubscriptionId, vault.ResourceGroupName!, vault.Name, ct).ConfigureAwait(false)).Location

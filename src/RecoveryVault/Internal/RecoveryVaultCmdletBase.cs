@@ -66,6 +66,10 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         }
     }
 
+    /// <summary>A time the user typed: without a kind it is local time, as everywhere in PowerShell.</summary>
+    protected static DateTimeOffset? UserTime(DateTime? value) =>
+        value is { } v ? new DateTimeOffset(v.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(v, DateTimeKind.Local) : v) : null;
+
     private List<IDictionary<string, object?>>? _jobCalls;
 
     /// <summary>
