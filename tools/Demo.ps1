@@ -93,7 +93,7 @@ try {
     $vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint -Latest |
         Restore-RecoveryVaultItem -RestoreDisks -StagingStorageAccountId $sa -TargetResourceGroupName rg-prod -Wait -Confirm:$false | Format-Table Operation, Status, EntityFriendlyName | Out-Host
     $vault | Get-RecoveryVaultItem -Name finance | Get-RecoveryVaultRecoveryPoint -Latest |
-        Restore-RecoveryVaultItem -FileShare -ItemPath 'q4/report.xlsx', 'q4/budget.xlsx' -ConflictPolicy Skip -Wait -Confirm:$false | Format-Table Operation, Status, EntityFriendlyName | Out-Host
+        Restore-RecoveryVaultItem -FileShare -ItemPath 'q4/report.xlsx', 'q4/budget.xlsx' -ItemType File -ConflictPolicy Skip -Wait -Confirm:$false | Format-Table Operation, Status, EntityFriendlyName | Out-Host
     $vault | Get-RecoveryVaultItem -Name sales | Get-RecoveryVaultRecoveryPoint -Latest |
         Restore-RecoveryVaultItem -SqlDatabase -TargetDatabaseName sales_restored -Wait -Confirm:$false | Format-Table Operation, Status, EntityFriendlyName | Out-Host
 
@@ -102,7 +102,7 @@ try {
     $mount | Format-List ItemName, ScriptPath, OsType, ExpiresAt | Out-Host
     $mount | Dismount-RecoveryVaultRecoveryPoint
 
-    Step 'Stop protection of the VM and delete its data: it is soft-deleted for 14 days; undo that'
+    Step 'Stop protection of the VM and delete its data: it is kept soft-deleted for the vault''s 30 days (PurgeAt from the service); undo that'
     $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false | Out-Null
     $vault | Get-RecoveryVaultItem -Deleted | Format-Table FriendlyName, IsDeleted, PurgeAt | Out-Host
     $vault | Get-RecoveryVaultItem -Deleted | Undo-RecoveryVaultItemDeletion -Wait | Out-Null

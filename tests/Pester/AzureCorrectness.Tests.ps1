@@ -254,3 +254,19 @@ Describe 'Items' {
         ($deleted.PurgeAt - $deleted.DeletedAt).TotalDays | Should -BeGreaterThan 29
     }
 }
+
+Describe 'Classic vault cmdlets against Azure' {
+    It 'say ClassicVaultsRetired in one clear error, not "not found", when not connected to the emulator' {
+        # A connection made with -AccessToken is an Azure connection: only the emulator still models classic vaults.
+        $token = Get-EmulatorToken -Emulator $emu
+        Connect-RecoveryVault -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -Endpoint $emu.Endpoint -Thumbprint $emu.Thumbprint | Out-Null
+        try {
+            { Get-RecoveryVaultClassicVault -ErrorAction Stop } | Should -Throw -ErrorId 'ClassicVaultsRetired,RecoveryVault.Commands.GetRecoveryVaultClassicVaultCommand'
+            { Test-RecoveryVaultUpgrade -Name cv1 -TargetResourceGroupName rg-prod -ErrorAction Stop } | Should -Throw -ErrorId 'ClassicVaultsRetired,RecoveryVault.Commands.TestRecoveryVaultUpgradeCommand'
+            { Start-RecoveryVaultUpgrade -Name cv1 -TargetResourceGroupName rg-prod -Force -ErrorAction Stop } | Should -Throw -ErrorId 'ClassicVaultsRetired,RecoveryVault.Commands.StartRecoveryVaultUpgradeCommand'
+            try { Get-RecoveryVaultClassicVault -ErrorAction Stop } catch { $_.Exception.Message | Should -Match 'no longer exposes classic Backup vaults' }
+        }
+        finally { $emu | Connect-RecoveryVault | Out-Null }
+        (Get-RecoveryVaultClassicVault -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+    }
+}
