@@ -115,9 +115,8 @@ internal static class BackupEngine
         foreach (var item in items)
         {
             var st = Json.Str(item.Props, "protectionState");
-            // MARS backups follow the agent's schedule on the server, not Azure's.
             if (st is not ("IRPending" or "Protected" or "ProtectionError") || Json.Bool(item.Props["isScheduledForDeferredDelete"]) == true
-                || Json.Str(item.Props, "backupManagementType") == "MAB")
+                || WorkloadCatalogue.Of(item)?.ScheduledByEngine == false)
             {
                 continue;
             }
@@ -201,7 +200,7 @@ internal static class BackupEngine
 
     // ---------------- jobs ----------------
 
-    private static string? ContainerOf(string itemId)
+    internal static string? ContainerOf(string itemId)
     {
         var parts = itemId.Split('/');
         var i = Array.FindIndex(parts, x => x.Equals("protectionContainers", StringComparison.OrdinalIgnoreCase));
@@ -213,14 +212,10 @@ internal static class BackupEngine
         var name = BackupModel.Guid(rt.Seed, "job", Next(s));
         var id = BackupModel.JobId(vaultId, name);
         var props = item?.Props;
-        bmt ??= Json.Str(props, "backupManagementType") ?? "AzureIaasVM";
-        var jobType = bmt switch
-        {
-            "AzureStorage" => "AzureStorageJob",
-            "AzureWorkload" => "AzureWorkloadJob",
-            "MAB" => "MabJob",
-            _ => "AzureIaaSVMJob",
-        };
+        bmt ??= Json.Str(props, "backupManagementType") ?? WorkloadCatalogue.AzureVM.ManagementType;
+        // Unknown kinds are reported as IaaS VM jobs, the service's default job type.
+        var kind = WorkloadCatalogue.ByManagementType(bmt) ?? WorkloadCatalogue.AzureVM;
+        var jobType = kind.JobType;
         var friendly = entityName ?? Json.Str(props, "friendlyName") ?? string.Empty;
         var p = new JsonObject
         {
@@ -233,39 +228,11 @@ internal static class BackupEngine
             ["startTime"] = Json.Timestamp(start),
             ["activityId"] = BackupModel.Guid(rt.Seed, "activity", Next(s)),
         };
-        switch (jobType)
-        {
-            case "AzureIaaSVMJob":
-                p["virtualMachineVersion"] = "Compute";
-                // Spec AzureIaaSVMJob.containerName ("iaasvmcontainerv2;rg;vm" without the type prefix, as in the
-                // cross-region-restore job examples): the one field that tells two VMs of the same name apart.
-                if (item is not null && ContainerOf(item.Id) is { } container)
-                {
-                    p["containerName"] = container.StartsWith("IaasVMContainer;", StringComparison.OrdinalIgnoreCase) ? container["IaasVMContainer;".Length..] : container;
-                }
-                break;
-            case "AzureStorageJob":
-                p["storageAccountName"] = BackupModel.ParseResourceId(Json.Str(props, "sourceResourceId"), "Microsoft.Storage/storageAccounts")?.Name ?? string.Empty;
-                p["storageAccountVersion"] = "Storage";
-                break;
-            case "AzureWorkloadJob":
-                p["workloadType"] = Json.Str(props, "workloadType") ?? "SQLDataBase";
-                break;
-            case "MabJob":
-                p["mabServerName"] = Json.Str(props, "computerName") ?? friendly;
-                p["mabServerType"] = "Windows";
-                p["workloadType"] = "FileFolder";
-                break;
-        }
-
         var bag = propertyBag ?? new JsonObject();
-        if (jobType == "AzureIaaSVMJob" && bag["VM Name"] is null && item is not null)
-        {
-            bag["VM Name"] = friendly;
-        }
+        kind.AddJobFields?.Invoke(new JobFieldsContext(p, item, friendly, bag));
 
         var tasks = new JsonArray();
-        foreach (var t in TasksFor(operation, jobType))
+        foreach (var t in TasksFor(operation, kind.DetailedJobTasks))
         {
             tasks.Add(new JsonObject { ["taskId"] = t, ["duration"] = "PT0S", ["status"] = duration is null ? "Completed" : tasks.Count == 0 ? "InProgress" : "NotStarted" });
         }
@@ -290,11 +257,11 @@ internal static class BackupEngine
         return job;
     }
 
-    private static string[] TasksFor(string operation, string jobType) => (operation, jobType) switch
+    private static string[] TasksFor(string operation, bool detailed) => (operation, detailed) switch
     {
-        ("Backup", "AzureIaaSVMJob") => ["Take Snapshot", "Transfer data to vault"],
+        ("Backup", true) => ["Take Snapshot", "Transfer data to vault"],
         ("Backup", _) => ["Backup"],
-        ("Restore", "AzureIaaSVMJob") => ["Transfer data from vault"],
+        ("Restore", true) => ["Transfer data from vault"],
         ("Restore", _) => ["Restore"],
         _ => [operation],
     };
@@ -303,7 +270,7 @@ internal static class BackupEngine
     {
         var vaultId = Json.Str(item.Meta, "vaultId")!;
         var bag = new JsonObject { ["Backup Size"] = "0 MB" };
-        if (Json.Str(item.Props, "backupManagementType") == "AzureWorkload")
+        if (WorkloadCatalogue.Of(item)?.LogChain == true)
         {
             bag["Backup Type"] = backupType;
         }
@@ -393,7 +360,7 @@ internal static class BackupEngine
 
     private static void UpdateLogChain(IStoreSession s, BackupDoc item, DateTimeOffset now)
     {
-        if (Json.Str(item.Props, "backupManagementType") != "AzureWorkload" || Json.ParseTime(Json.Str(item.Meta, "logChainStart")) is not { } chainStart)
+        if (WorkloadCatalogue.Of(item)?.LogChain != true || Json.ParseTime(Json.Str(item.Meta, "logChainStart")) is not { } chainStart)
         {
             return;
         }

@@ -63,7 +63,7 @@ internal static class PolicyRules
         };
         yield return ("DefaultPolicy", new JsonObject
         {
-            ["backupManagementType"] = "AzureIaasVM",
+            ["backupManagementType"] = WorkloadCatalogue.AzureVM.ManagementType,
             ["instantRpRetentionRangeInDays"] = 2,
             ["schedulePolicy"] = new JsonObject { ["schedulePolicyType"] = "SimpleSchedulePolicy", ["scheduleRunFrequency"] = "Daily", ["scheduleRunTimes"] = new JsonArray(t), ["scheduleWeeklyFrequency"] = 0 },
             ["retentionPolicy"] = Daily(30),
@@ -73,7 +73,7 @@ internal static class PolicyRules
         var windowStart = Json.Timestamp(new DateTimeOffset(now.Year, now.Month, now.Day, 8, 0, 0, TimeSpan.Zero));
         yield return ("EnhancedPolicy", new JsonObject
         {
-            ["backupManagementType"] = "AzureIaasVM",
+            ["backupManagementType"] = WorkloadCatalogue.AzureVM.ManagementType,
             ["instantRpRetentionRangeInDays"] = 7,
             ["schedulePolicy"] = new JsonObject
             {
@@ -87,8 +87,8 @@ internal static class PolicyRules
         });
         yield return ("HourlyLogBackup", new JsonObject
         {
-            ["backupManagementType"] = "AzureWorkload",
-            ["workLoadType"] = "SQLDataBase",
+            ["backupManagementType"] = WorkloadCatalogue.SqlDatabase.ManagementType,
+            ["workLoadType"] = WorkloadCatalogue.SqlDatabase.WorkloadType,
             ["settings"] = new JsonObject { ["timeZone"] = "UTC", ["issqlcompression"] = false, ["isCompression"] = false },
             ["subProtectionPolicy"] = new JsonArray(
                 new JsonObject
@@ -106,8 +106,8 @@ internal static class PolicyRules
         });
         yield return ("DailyPolicy-file", new JsonObject
         {
-            ["backupManagementType"] = "AzureStorage",
-            ["workLoadType"] = "AzureFileShare",
+            ["backupManagementType"] = WorkloadCatalogue.AzureFileShare.ManagementType,
+            ["workLoadType"] = WorkloadCatalogue.AzureFileShare.WorkloadType,
             ["schedulePolicy"] = new JsonObject { ["schedulePolicyType"] = "SimpleSchedulePolicy", ["scheduleRunFrequency"] = "Daily", ["scheduleRunTimes"] = new JsonArray(t), ["scheduleWeeklyFrequency"] = 0 },
             ["retentionPolicy"] = Daily(30),
             ["timeZone"] = "UTC",
@@ -127,38 +127,12 @@ internal static class PolicyRules
         var props = (body["properties"] as JsonObject)?.DeepClone() as JsonObject
             ?? throw Invalid("The policy has no 'properties'.", "InvalidRequestContent");
         props.Remove("protectedItemsCount");
-        var bmt = Json.Str(props, "backupManagementType") ?? throw Invalid("properties.backupManagementType is required (AzureIaasVM, AzureStorage, AzureWorkload or MAB).");
-        switch (bmt.ToUpperInvariant())
-        {
-            case "AZUREIAASVM":
-                props["backupManagementType"] = "AzureIaasVM";
-                ValidateVm(props);
-                break;
-            case "AZURESTORAGE":
-                props["backupManagementType"] = "AzureStorage";
-                props["workLoadType"] = "AzureFileShare";
-                if (props["vaultRetentionPolicy"] is not null)
-                {
-                    // Azure accepts vaulted Azure Files policies (ProtectionPolicies_CreateOrUpdate_Hardened.json); the emulator
-                    // has only the snapshot tier, and storing the policy without its vault tier would misreport its retention.
-                    throw Invalid("vaultRetentionPolicy (vaulted Azure Files backup) is not modelled by this emulator; use a snapshot policy with retentionPolicy.");
-                }
-
-                ValidateSchedule(props, "AzureStorage", allowHourly: true);
-                ValidateRetention(props["retentionPolicy"] as JsonObject, "AzureStorage", minDaily: 1, maxDaily: 200);
-                break;
-            case "AZUREWORKLOAD":
-                props["backupManagementType"] = "AzureWorkload";
-                ValidateWorkload(props);
-                break;
-            case "MAB":
-                props["backupManagementType"] = "MAB";
-                ValidateSchedule(props, "MAB", allowHourly: false);
-                ValidateRetention(props["retentionPolicy"] as JsonObject, "MAB", minDaily: 7, maxDaily: 9999);
-                break;
-            default:
-                throw Invalid($"The backupManagementType '{bmt}' is not supported for policies by this emulator. Supported: AzureIaasVM, AzureStorage, AzureWorkload, MAB.");
-        }
+        var bmt = Json.Str(props, "backupManagementType")
+            ?? throw Invalid($"properties.backupManagementType is required ({WorkloadCatalogue.ManagementTypes(WorkloadCatalogue.All, " or ")}).");
+        var kind = WorkloadCatalogue.ByManagementType(bmt)
+            ?? throw Invalid($"The backupManagementType '{bmt}' is not supported for policies by this emulator. Supported: {WorkloadCatalogue.ManagementTypes(WorkloadCatalogue.All, ", ")}.");
+        props["backupManagementType"] = kind.ManagementType;
+        kind.ValidatePolicy(props);
 
         FillHourlyRetentionTimes(props);
         return props;
@@ -187,7 +161,28 @@ internal static class PolicyRules
         }
     }
 
-    private static void ValidateVm(JsonObject props)
+    internal static void ValidateFileShare(JsonObject props)
+    {
+        var kind = WorkloadCatalogue.AzureFileShare;
+        props["workLoadType"] = kind.WorkloadType;
+        if (props["vaultRetentionPolicy"] is not null)
+        {
+            // Azure accepts vaulted Azure Files policies (ProtectionPolicies_CreateOrUpdate_Hardened.json); the emulator
+            // has only the snapshot tier, and storing the policy without its vault tier would misreport its retention.
+            throw Invalid("vaultRetentionPolicy (vaulted Azure Files backup) is not modelled by this emulator; use a snapshot policy with retentionPolicy.");
+        }
+
+        ValidateSchedule(props, kind, allowHourly: kind.HourlySchedules == HourlySupport.Always);
+        ValidateRetention(props["retentionPolicy"] as JsonObject, kind);
+    }
+
+    internal static void ValidateMars(JsonObject props)
+    {
+        ValidateSchedule(props, WorkloadCatalogue.MarsServer, allowHourly: WorkloadCatalogue.MarsServer.HourlySchedules == HourlySupport.Always);
+        ValidateRetention(props["retentionPolicy"] as JsonObject, WorkloadCatalogue.MarsServer);
+    }
+
+    internal static void ValidateVm(JsonObject props)
     {
         var schedule = props["schedulePolicy"] as JsonObject ?? throw Invalid("schedulePolicy is required.");
         var v2 = BackupModel.Eq(Json.Str(schedule, "schedulePolicyType"), "SimpleSchedulePolicyV2");
@@ -198,7 +193,7 @@ internal static class PolicyRules
         }
 
         props["policyType"] = v2 ? "V2" : "V1";
-        ValidateSchedule(props, "AzureIaasVM", allowHourly: v2);
+        ValidateSchedule(props, WorkloadCatalogue.AzureVM, allowHourly: v2);
         // Instant restore (snapshot tier) days. Azure refuses a bad value with its generic policy-format error, both out of
         // range (azure-sdk-for-go#2822: 10 days on a Standard policy) and, on a Standard weekly policy, anything but the
         // fixed 5 days (the portal's note; terraform-provider-azurerm#24539 shows the BMSUserErrorInvalidPolicyInput
@@ -218,18 +213,18 @@ internal static class PolicyRules
         }
 
         props["instantRpRetentionRangeInDays"] = instant;
-        ValidateRetention(props["retentionPolicy"] as JsonObject, "AzureIaasVM", minDaily: 7, maxDaily: 9999);
+        ValidateRetention(props["retentionPolicy"] as JsonObject, WorkloadCatalogue.AzureVM);
     }
 
-    private static void ValidateWorkload(JsonObject props)
+    internal static void ValidateWorkload(JsonObject props)
     {
-        props["workLoadType"] = Json.Str(props, "workLoadType") ?? "SQLDataBase";
-        if (!BackupModel.Eq(Json.Str(props, "workLoadType"), "SQLDataBase"))
+        props["workLoadType"] = Json.Str(props, "workLoadType") ?? WorkloadCatalogue.SqlDatabase.WorkloadType;
+        if (!BackupModel.Eq(Json.Str(props, "workLoadType"), WorkloadCatalogue.SqlDatabase.WorkloadType))
         {
             throw Invalid($"workLoadType '{Json.Str(props, "workLoadType")}' is not supported by this emulator; only SQLDataBase.");
         }
 
-        var subs = props["subProtectionPolicy"] as JsonArray ?? throw Invalid("subProtectionPolicy is required for AzureWorkload policies.");
+        var subs = props["subProtectionPolicy"] as JsonArray ?? throw Invalid($"subProtectionPolicy is required for {WorkloadCatalogue.SqlDatabase.ManagementType} policies.");
         var types = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var sub in subs.OfType<JsonObject>())
         {
@@ -245,8 +240,8 @@ internal static class PolicyRules
                 case "FULL":
                 case "DIFFERENTIAL":
                     sub["policyType"] = type.Equals("full", StringComparison.OrdinalIgnoreCase) ? "Full" : "Differential";
-                    ValidateSimpleSchedule(schedule, "AzureWorkload", allowHourly: false, sub["policyType"]!.GetValue<string>());
-                    ValidateRetention(sub["retentionPolicy"] as JsonObject, "AzureWorkload", minDaily: 7, maxDaily: 9999);
+                    ValidateSimpleSchedule(schedule, WorkloadCatalogue.SqlDatabase, allowHourly: false, sub["policyType"]!.GetValue<string>());
+                    ValidateRetention(sub["retentionPolicy"] as JsonObject, WorkloadCatalogue.SqlDatabase);
                     break;
                 case "LOG":
                     sub["policyType"] = "Log";
@@ -270,7 +265,7 @@ internal static class PolicyRules
 
         if (!types.Contains("Full"))
         {
-            throw Invalid("An AzureWorkload policy needs a Full sub-policy.");
+            throw Invalid($"An {WorkloadCatalogue.SqlDatabase.ManagementType} policy needs a Full sub-policy.");
         }
 
         if (types.Contains("Differential") && FrequencyOf(subs, "Full") == "Daily")
@@ -282,14 +277,14 @@ internal static class PolicyRules
     private static string? FrequencyOf(JsonArray subs, string type) =>
         subs.OfType<JsonObject>().Where(s => BackupModel.Eq(Json.Str(s, "policyType"), type)).Select(s => Json.Str(s["schedulePolicy"] as JsonObject, "scheduleRunFrequency")).FirstOrDefault();
 
-    private static void ValidateSchedule(JsonObject props, string bmt, bool allowHourly)
+    private static void ValidateSchedule(JsonObject props, WorkloadDescriptor kind, bool allowHourly)
     {
         var schedule = props["schedulePolicy"] as JsonObject ?? throw Invalid("schedulePolicy is required.");
-        ValidateSimpleSchedule(schedule, bmt, allowHourly, null);
+        ValidateSimpleSchedule(schedule, kind, allowHourly, null);
         props["timeZone"] = Json.Str(props, "timeZone") ?? "UTC";
     }
 
-    private static void ValidateSimpleSchedule(JsonObject schedule, string bmt, bool allowHourly, string? sub)
+    private static void ValidateSimpleSchedule(JsonObject schedule, WorkloadDescriptor kind, bool allowHourly, string? sub)
     {
         var type = Json.Str(schedule, "schedulePolicyType") ?? "SimpleSchedulePolicy";
         if (!BackupModel.Eq(type, "SimpleSchedulePolicy") && !BackupModel.Eq(type, "SimpleSchedulePolicyV2"))
@@ -316,9 +311,9 @@ internal static class PolicyRules
         {
             if (!allowHourly)
             {
-                throw Invalid(bmt == "AzureIaasVM"
+                throw Invalid(kind.HourlySchedules == HourlySupport.EnhancedPolicyOnly
                     ? "Hourly backups need an Enhanced policy (policyType V2 with SimpleSchedulePolicyV2)."
-                    : $"Hourly backups are not supported for {bmt}{(sub is null ? string.Empty : " " + sub)} policies.");
+                    : $"Hourly backups are not supported for {kind.ManagementType}{(sub is null ? string.Empty : " " + sub)} policies.");
             }
 
             var hourly = schedule["hourlySchedule"] as JsonObject ?? throw Invalid("An hourly schedule needs hourlySchedule {interval, scheduleWindowStartTime, scheduleWindowDuration}.");
@@ -341,7 +336,7 @@ internal static class PolicyRules
         var runTimes = RunTimes(schedule);
         if (runTimes.Count != 1)
         {
-            throw Invalid($"Exactly one schedule run time is supported for {bmt} {freq.ToLowerInvariant()} backups; got {runTimes.Count}.");
+            throw Invalid($"Exactly one schedule run time is supported for {kind.ManagementType} {freq.ToLowerInvariant()} backups; got {runTimes.Count}.");
         }
 
         foreach (var t in runTimes)
@@ -382,7 +377,7 @@ internal static class PolicyRules
         arr?.Select(Json.Str).Select(d => Enum.TryParse<DayOfWeek>(d, true, out var dow) ? (DayOfWeek?)dow : throw Invalid($"'{d}' is not a day of the week."))
             .Select(d => d!.Value).ToList() ?? [];
 
-    private static void ValidateRetention(JsonObject? retention, string bmt, int minDaily, int maxDaily)
+    private static void ValidateRetention(JsonObject? retention, WorkloadDescriptor kind)
     {
         if (retention is null)
         {
@@ -393,9 +388,9 @@ internal static class PolicyRules
         if (BackupModel.Eq(type, "SimpleRetentionPolicy"))
         {
             var days = RetentionDays(retention);
-            if (days < minDaily)
+            if (days < kind.Retention.MinDaily)
             {
-                throw Invalid($"The retention range must be at least {minDaily} days for {bmt}; got {days}.", "UserErrorInvalidRetentionRange");
+                throw Invalid($"The retention range must be at least {kind.Retention.MinDaily} days for {kind.ManagementType}; got {days}.", "UserErrorInvalidRetentionRange");
             }
 
             return;
@@ -421,7 +416,7 @@ internal static class PolicyRules
             if (count < min || count > max)
             {
                 var label = rule.Replace("Schedule", string.Empty, StringComparison.Ordinal);
-                throw Invalid($"The {label} retention range for {bmt} must be between {min} and {max} {unit.ToLowerInvariant()}; got {count}.", "UserErrorInvalidRetentionRange");
+                throw Invalid($"The {label} retention range for {kind.ManagementType} must be between {min} and {max} {unit.ToLowerInvariant()}; got {count}.", "UserErrorInvalidRetentionRange");
             }
 
             if (rule is "weeklySchedule" && Days(r["daysOfTheWeek"] as JsonArray).Count == 0)
@@ -435,14 +430,11 @@ internal static class PolicyRules
             }
         }
 
-        // Azure Files keeps snapshots, capped at 200 daily / 200 weekly / 120 monthly / 10 yearly
-        // (learn.microsoft.com/azure/backup/azure-file-share-support-matrix, "Retention limits"); VMs, SQL and MARS
-        // go up to 9999 days / 5163 weeks / 1188 months / 99 years.
-        var files = bmt == "AzureStorage";
-        Check("dailySchedule", "Days", minDaily, maxDaily);
-        Check("weeklySchedule", "Weeks", 1, files ? 200 : 5163);
-        Check("monthlySchedule", "Months", 1, files ? 120 : 1188);
-        Check("yearlySchedule", "Years", 1, files ? 10 : 99);
+        var limits = kind.Retention;
+        Check("dailySchedule", "Days", limits.MinDaily, limits.MaxDaily);
+        Check("weeklySchedule", "Weeks", 1, limits.MaxWeeks);
+        Check("monthlySchedule", "Months", 1, limits.MaxMonths);
+        Check("yearlySchedule", "Years", 1, limits.MaxYears);
         if (!any)
         {
             throw Invalid("retentionPolicy needs at least one of dailySchedule, weeklySchedule, monthlySchedule, yearlySchedule.");

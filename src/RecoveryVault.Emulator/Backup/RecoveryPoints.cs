@@ -22,13 +22,13 @@ internal static class RecoveryPoints
         var vaultId = Json.Str(item.Meta, "vaultId")!;
         var policy = PolicyStore.ByPolicyId(s, vaultId, Json.Str(item.Props, "policyId"));
         var itemWireId = Json.Str(item.Body, "id")!;
-        var bmt = Json.Str(item.Props, "backupManagementType");
+        var kind = WorkloadCatalogue.Of(item) ?? WorkloadCatalogue.AzureVM;
         var meta = new JsonObject { ["jobId"] = Json.Str(job.Body, "name") };
         var expiry = Json.ParseTime(Json.Str(job.Meta, "expiry"))
             ?? (policy is not null && Json.Bool(job.Meta["adhoc"]) != true ? PolicyRules.Expiry(policy.Props, t, backupType) : t.AddDays(30));
         meta["expiry"] = Json.Timestamp(expiry);
 
-        if (bmt == "AzureWorkload" && backupType == "Log")
+        if (kind.LogChain && backupType == "Log")
         {
             var chainStart = Json.ParseTime(Json.Str(item.Meta, "logChainStart")) ?? t;
             SetLogRange(s, item, chainStart, t);
@@ -36,32 +36,8 @@ internal static class RecoveryPoints
         else
         {
             var name = BackupModel.NumericId(rt.Seed, BackupEngine.Next(s));
-            var props = bmt switch
-            {
-                "AzureStorage" => new JsonObject
-                {
-                    ["objectType"] = "AzureFileShareRecoveryPoint",
-                    ["recoveryPointType"] = "FileSystemConsistent",
-                    ["recoveryPointTime"] = Json.Timestamp(t),
-                    ["fileShareSnapshotUri"] = $"https://{Json.Str(item.Meta, "storageAccount")}.file.core.windows.net/{Json.Str(item.Props, "friendlyName")}?sharesnapshot={t.UtcDateTime:yyyy-MM-ddTHH:mm:ss.0000000Z}",
-                    ["recoveryPointSizeInGB"] = 1,
-                    ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(expiry), ["ruleName"] = Json.Bool(job.Meta["adhoc"]) == true ? "AdHoc" : "Daily" },
-                    ["recoveryPointTierDetails"] = new JsonArray(new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" }),
-                },
-                "AzureWorkload" => new JsonObject
-                {
-                    ["objectType"] = "AzureWorkloadSQLRecoveryPoint",
-                    ["recoveryPointTimeInUTC"] = Json.Timestamp(t),
-                    ["type"] = backupType == "Differential" ? "Differential" : "Full",
-                    ["recoveryPointTierDetails"] = new JsonArray(new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" }),
-                    ["recoveryPointMoveReadinessInfo"] = new JsonObject { ["ArchivedRP"] = new JsonObject { ["isReadyForMove"] = false, ["additionalInfo"] = "Recovery point is not yet eligible for archive." } },
-                    ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(expiry) },
-                    ["extendedInfo"] = new JsonObject { ["dataDirectoryTimeInUTC"] = Json.Timestamp(t), ["dataDirectoryPaths"] = SqlDataFiles(Json.Str(item.Props, "friendlyName") ?? "db") },
-                },
-                "MAB" => GenericPoint(Json.Str(item.Props, "friendlyName") ?? string.Empty, t),
-                _ => VmPoint(s, rt, item, t, name),
-            };
-            if (bmt == "AzureIaasVM")
+            var props = kind.RenderRecoveryPoint(new RecoveryPointContext(s, rt, item, job, t, expiry, backupType, name));
+            if (kind.InstantRestoreTier)
             {
                 var instantDays = Json.Int(policy?.Props["instantRpRetentionRangeInDays"]) ?? 2;
                 meta["instantUntil"] = Json.Timestamp(t.AddDays(instantDays));
@@ -75,7 +51,7 @@ internal static class RecoveryPoints
                 ["type"] = BackupModel.RecoveryPointType,
                 ["properties"] = props,
             }, meta).Save(s);
-            if (bmt == "AzureWorkload" && backupType == "Full" && item.Meta["logChainStart"] is null)
+            if (kind.LogChain && backupType == "Full" && item.Meta["logChainStart"] is null)
             {
                 item.Meta["logChainStart"] = Json.Timestamp(t);
             }
@@ -101,7 +77,7 @@ internal static class RecoveryPoints
     public static JsonObject SeedHistory(IStoreSession s, BackupRuntime rt, string itemId, int count, TimeSpan interval, DateTimeOffset now)
     {
         var item = BackupDoc.Load(s, itemId, Store.DocumentKinds.ProtectedItem) ?? throw new ArgumentException($"No protected item '{itemId}'.");
-        if (Json.Str(item.Props, "backupManagementType") != "AzureIaasVM")
+        if (WorkloadCatalogue.Of(item) != WorkloadCatalogue.AzureVM)
         {
             throw new ArgumentException("History can be seeded for Azure VM items only.");
         }
@@ -131,7 +107,31 @@ internal static class RecoveryPoints
         };
     }
 
-    private static JsonObject VmPoint(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string name)
+    /// <summary>An Azure Files snapshot point (spec AzureFileShareRecoveryPoint).</summary>
+    internal static JsonObject FileSharePoint(RecoveryPointContext c) => new()
+    {
+        ["objectType"] = WorkloadCatalogue.AzureFileShare.RecoveryPointObjectType,
+        ["recoveryPointType"] = "FileSystemConsistent",
+        ["recoveryPointTime"] = Json.Timestamp(c.Time),
+        ["fileShareSnapshotUri"] = $"https://{Json.Str(c.Item.Meta, "storageAccount")}.file.core.windows.net/{Json.Str(c.Item.Props, "friendlyName")}?sharesnapshot={c.Time.UtcDateTime:yyyy-MM-ddTHH:mm:ss.0000000Z}",
+        ["recoveryPointSizeInGB"] = 1,
+        ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(c.Expiry), ["ruleName"] = Json.Bool(c.Job.Meta["adhoc"]) == true ? "AdHoc" : "Daily" },
+        ["recoveryPointTierDetails"] = new JsonArray(new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" }),
+    };
+
+    /// <summary>A SQL Full or Differential point (spec AzureWorkloadSQLRecoveryPoint); Log backups extend the range point instead.</summary>
+    internal static JsonObject SqlPoint(RecoveryPointContext c) => new()
+    {
+        ["objectType"] = WorkloadCatalogue.SqlDatabase.RecoveryPointObjectType,
+        ["recoveryPointTimeInUTC"] = Json.Timestamp(c.Time),
+        ["type"] = c.BackupType == "Differential" ? "Differential" : "Full",
+        ["recoveryPointTierDetails"] = new JsonArray(new JsonObject { ["type"] = "HardenedRP", ["status"] = "Valid" }),
+        ["recoveryPointMoveReadinessInfo"] = new JsonObject { ["ArchivedRP"] = new JsonObject { ["isReadyForMove"] = false, ["additionalInfo"] = "Recovery point is not yet eligible for archive." } },
+        ["recoveryPointProperties"] = new JsonObject { ["expiryTime"] = Json.Timestamp(c.Expiry) },
+        ["extendedInfo"] = new JsonObject { ["dataDirectoryTimeInUTC"] = Json.Timestamp(c.Time), ["dataDirectoryPaths"] = SqlDataFiles(Json.Str(c.Item.Props, "friendlyName") ?? "db") },
+    };
+
+    internal static JsonObject VmPoint(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string name)
     {
         var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
         var premium = Json.Bool(vm?.Meta["premium"]) == true;
@@ -141,7 +141,7 @@ internal static class RecoveryPoints
         var os = Json.Str(vm?.Meta, "osType") ?? "Windows";
         return new JsonObject
         {
-            ["objectType"] = "IaasVMRecoveryPoint",
+            ["objectType"] = WorkloadCatalogue.AzureVM.RecoveryPointObjectType,
             ["recoveryPointType"] = crash ? "CrashConsistent" : os == "Linux" ? "FileSystemConsistent" : "AppConsistent",
             ["recoveryPointTime"] = Json.Timestamp(t),
             ["recoveryPointAdditionalInfo"] = string.Empty,
@@ -185,7 +185,7 @@ internal static class RecoveryPoints
     /// <summary>A point of a MARS item (files and folders): the spec's GenericRecoveryPoint.</summary>
     public static JsonObject GenericPoint(string path, DateTimeOffset t) => new()
     {
-        ["objectType"] = "GenericRecoveryPoint",
+        ["objectType"] = WorkloadCatalogue.MarsServer.RecoveryPointObjectType,
         ["friendlyName"] = path,
         ["recoveryPointType"] = "FileSystemConsistent",
         ["recoveryPointTime"] = Json.Timestamp(t),
@@ -224,7 +224,7 @@ internal static class RecoveryPoints
     {
         var body = (JsonObject)rp.Body.DeepClone();
         var p = Json.Obj(body, "properties");
-        if (Json.Str(p, "objectType") == "IaasVMRecoveryPoint")
+        if (Json.Str(p, "objectType") == WorkloadCatalogue.AzureVM.RecoveryPointObjectType)
         {
             var instant = Json.ParseTime(Json.Str(rp.Meta, "instantUntil")) is { } until && until > now;
             p["recoveryPointTierDetails"] = new JsonArray(
