@@ -30,7 +30,7 @@ internal sealed class Discovery
 
     public void Save(IStoreSession s) => doc.Save(s);
 
-    /// <summary>Discovers every VM of the vault's subscription and region, as a refresh with backupManagementType AzureIaasVM does.</summary>
+    /// <summary>Discovers every VM of the vault's subscription and region, as a refresh of the Azure VM kind (<see cref="WorkloadCatalogue.AzureVM"/>) does.</summary>
     public void RefreshVms(IStoreSession s, string sub, string location)
     {
         foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location))
@@ -47,7 +47,7 @@ internal sealed class Discovery
             Add("storage", sa.Id);
         }
 
-        foreach (var c in RegisteredSources(s, vaultId, "StorageContainer"))
+        foreach (var c in RegisteredSources(s, vaultId, WorkloadCatalogue.AzureFileShare.ContainerType))
         {
             if (BackupDoc.Load(s, c, BackupDocKinds.StorageAccount) is { } sa)
             {
@@ -64,7 +64,7 @@ internal sealed class Discovery
             Add("sqlvm", vm.Id);
         }
 
-        foreach (var c in RegisteredSources(s, vaultId, "VMAppContainer"))
+        foreach (var c in RegisteredSources(s, vaultId, WorkloadCatalogue.SqlDatabase.ContainerType))
         {
             if (BackupDoc.Load(s, c, BackupDocKinds.VirtualMachine) is { } vm)
             {

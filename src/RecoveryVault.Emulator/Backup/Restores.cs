@@ -22,12 +22,16 @@ internal static class Restores
             ["Recovery point time"] = Json.Str(rp.Props, "recoveryPointTime") ?? Json.Str(rp.Props, "recoveryPointTimeInUTC") ?? string.Empty,
             ["Restore Type"] = recoveryType,
         };
-        switch (objectType)
+        // The restore request names its kind; the item must be of that kind before the request's own checks run.
+        var owner = WorkloadCatalogue.ByRestoreRequestType(objectType);
+        if (owner is not null && !owner.Is(bmt))
         {
-            case "IaasVMRestoreRequest":
-            case "IaasVMRestoreWithRehydrationRequest":
-                RequireWorkload(bmt, "AzureIaasVM", objectType);
+            throw Bad("BMSUserErrorInvalidInput", $"A {objectType} cannot restore a {bmt} item.");
+        }
 
+        switch (owner?.Kind)
+        {
+            case WorkloadKind.AzureVM:
                 // IaasVMRestoreRequest.region: every official restore example sends it, and Az's Restore-AzRecoveryServicesBackupItem
                 // always fills it with -VaultLocation; a VM restore happens in the vault's region (cross-region restore
                 // goes through the separate CRR API, which the emulator does not model).
@@ -86,9 +90,8 @@ internal static class Restores
                 }
 
                 break;
-            case "AzureFileShareRestoreRequest":
+            case WorkloadKind.AzureFileShare:
                 {
-                    RequireWorkload(bmt, "AzureStorage", objectType);
                     var copy = Json.Str(props, "copyOptions") ?? throw Bad("BMSUserErrorInvalidInput", "copyOptions is required (CreateCopy, Skip, Overwrite or FailOnConflict).");
                     if (!new[] { "CreateCopy", "Skip", "Overwrite", "FailOnConflict" }.Contains(copy, StringComparer.OrdinalIgnoreCase))
                     {
@@ -150,10 +153,8 @@ internal static class Restores
                     break;
                 }
 
-            case "AzureWorkloadSQLRestoreRequest":
-            case "AzureWorkloadSQLPointInTimeRestoreRequest":
+            case WorkloadKind.SqlDatabase:
                 {
-                    RequireWorkload(bmt, "AzureWorkload", objectType);
                     if (objectType.Contains("PointInTime", StringComparison.Ordinal))
                     {
                         var pit = Json.ParseTime(Json.Str(props, "pointInTime")) ?? throw Bad("BMSUserErrorInvalidInput", "pointInTime is required for a point-in-time restore.");
@@ -231,14 +232,6 @@ internal static class Restores
                 throw Bad("BMSUserErrorInvalidInput",
                     $"The database is being restored to its own instance '{instance}', where '{path}' ({logical}) is in use. Give alternateDirectoryPaths a mapping for it (sourceLogicalName, targetPath) whose targetPath differs from the source files.");
             }
-        }
-    }
-
-    private static void RequireWorkload(string? bmt, string expected, string objectType)
-    {
-        if (bmt != expected)
-        {
-            throw Bad("BMSUserErrorInvalidInput", $"A {objectType} cannot restore a {bmt} item.");
         }
     }
 

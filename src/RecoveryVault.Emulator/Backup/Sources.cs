@@ -179,10 +179,10 @@ internal static class Sources
             ["properties"] = new JsonObject
             {
                 ["friendlyName"] = name,
-                ["backupManagementType"] = "MAB",
+                ["backupManagementType"] = WorkloadCatalogue.MarsServer.ManagementType,
                 ["registrationStatus"] = "Registered",
                 ["healthStatus"] = healthy ? "Healthy" : "Unhealthy",
-                ["containerType"] = "Windows",
+                ["containerType"] = WorkloadCatalogue.MarsServer.ContainerType,
                 ["canReRegister"] = true,
                 ["containerId"] = BackupEngine.Next(s),
                 ["protectedItemCount"] = 0,
@@ -197,7 +197,7 @@ internal static class Sources
     /// <summary>A protected folder of a MARS server; <paramref name="lastBackup"/> null when it has none yet.</summary>
     public static BackupDoc MarsItem(string vaultId, string containerId, string serverName, string path, DateTimeOffset? lastBackup, DateTimeOffset refreshedAt, int recoveryPointCount)
     {
-        var itemName = "FileFolder;" + path;
+        var itemName = WorkloadCatalogue.MarsServer.ItemNamePrefix + path;
         var id = BackupModel.ItemId(containerId, itemName);
         return new BackupDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
         {
@@ -206,10 +206,10 @@ internal static class Sources
             ["type"] = BackupModel.ItemType,
             ["properties"] = new JsonObject
             {
-                ["protectedItemType"] = "MabFileFolderProtectedItem",
+                ["protectedItemType"] = WorkloadCatalogue.MarsServer.ProtectedItemType,
                 ["friendlyName"] = path,
                 ["computerName"] = serverName,
-                ["backupManagementType"] = "MAB",
+                ["backupManagementType"] = WorkloadCatalogue.MarsServer.ManagementType,
                 ["workloadType"] = "FileFolder",
                 ["containerName"] = serverName,
                 ["protectionState"] = "Protected",

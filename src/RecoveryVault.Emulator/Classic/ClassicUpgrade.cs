@@ -471,7 +471,7 @@ internal static class ClassicUpgrade
             var runAt = Json.Timestamp(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero) + TimeSpan.Parse(runTime, System.Globalization.CultureInfo.InvariantCulture));
             var saved = PolicyStore.Save(s, newId, newName, new JsonObject
             {
-                ["backupManagementType"] = "MAB",
+                ["backupManagementType"] = WorkloadCatalogue.MarsServer.ManagementType,
                 ["protectedItemsCount"] = 0,
                 ["schedulePolicy"] = new JsonObject { ["schedulePolicyType"] = "SimpleSchedulePolicy", ["scheduleRunFrequency"] = "Daily", ["scheduleRunTimes"] = new JsonArray(runAt) },
                 ["retentionPolicy"] = new JsonObject

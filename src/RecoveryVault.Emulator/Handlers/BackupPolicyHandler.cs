@@ -48,7 +48,7 @@ internal static class BackupPolicyHandler
             var v = BackupRequest.Begin(ctx, s);
             return BackupDoc.List(s, BackupDocKinds.Policy, v.Id + "/backupPolicies")
                 .Where(p => !filter.TryGetValue("backupManagementType", out var b) || BackupModel.Eq(Json.Str(p.Props, "backupManagementType"), b))
-                .Where(p => !filter.TryGetValue("workloadType", out var w) || BackupModel.Eq(Json.Str(p.Props, "workLoadType"), w) || BackupModel.Eq(Json.Str(p.Props, "backupManagementType"), "AzureIaasVM") && BackupModel.Eq(w, "VM"))
+                .Where(p => !filter.TryGetValue("workloadType", out var w) || BackupModel.Eq(Json.Str(p.Props, "workLoadType"), w) || WorkloadCatalogue.AzureVM.Is(Json.Str(p.Props, "backupManagementType")) && BackupModel.Eq(w, WorkloadCatalogue.AzureVM.WorkloadType))
                 .Select(p => (JsonNode)PolicyStore.Render(s, p)).ToList();
         });
         return ctx.Page(items);

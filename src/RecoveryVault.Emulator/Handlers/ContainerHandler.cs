@@ -80,13 +80,15 @@ internal static class ContainerHandler
             var v = BackupRequest.Begin(ctx, s);
             CheckFabric(ctx);
             var name = ctx.Value("containerName");
-            var containerType = Json.Str(props, "containerType") ?? (name.StartsWith("StorageContainer;", StringComparison.OrdinalIgnoreCase) ? "StorageContainer" : "VMAppContainer");
+            var containerType = Json.Str(props, "containerType") ?? (WorkloadCatalogue.ByContainerName(name) == WorkloadCatalogue.AzureFileShare ? WorkloadCatalogue.AzureFileShare : WorkloadCatalogue.SqlDatabase).ContainerType;
             var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties.sourceResourceId is required to register a container.");
             var location = BackupModel.Location(v);
             JsonObject stored;
-            switch (containerType)
+            // Only kinds whose containers are discovered (protectable containers) are registered by the client.
+            var kind = WorkloadCatalogue.ByContainerType(containerType) is { ProtectableContainerType: not null } registrable ? registrable : null;
+            switch (kind?.Kind)
             {
-                case "StorageContainer":
+                case WorkloadKind.AzureFileShare:
                     {
                         var sa = BackupDoc.Load(s, sourceId, BackupDocKinds.StorageAccount)
                             ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", $"The storage account '{sourceId}' was not found.");
@@ -96,16 +98,16 @@ internal static class ContainerHandler
                             ["sourceResourceId"] = Json.Str(sa.Body, "id"),
                             ["acquireStorageAccountLock"] = Json.Str(props, "acquireStorageAccountLock") ?? "Acquire",
                             ["friendlyName"] = Json.Str(sa.Body, "name"),
-                            ["backupManagementType"] = "AzureStorage",
+                            ["backupManagementType"] = kind.ManagementType,
                             ["registrationStatus"] = "Registered",
                             ["healthStatus"] = "Healthy",
-                            ["containerType"] = "StorageContainer",
-                            ["protectableObjectType"] = "StorageContainer",
+                            ["containerType"] = kind.ContainerType,
+                            ["protectableObjectType"] = kind.ContainerType,
                         };
                         break;
                     }
 
-                case "VMAppContainer":
+                case WorkloadKind.SqlDatabase:
                     {
                         var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
                             ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
@@ -115,10 +117,10 @@ internal static class ContainerHandler
                         {
                             ["sourceResourceId"] = Json.Str(vm.Body, "id"),
                             ["friendlyName"] = Json.Str(vm.Body, "name"),
-                            ["backupManagementType"] = "AzureWorkload",
+                            ["backupManagementType"] = kind.ManagementType,
                             ["registrationStatus"] = "Registered",
                             ["healthStatus"] = "Healthy",
-                            ["containerType"] = "VMAppContainer",
+                            ["containerType"] = kind.ContainerType,
                             ["workloadType"] = Json.Str(props, "workloadType"),
                             ["operationType"] = "Register",
                             ["extendedInfo"] = new JsonObject
@@ -132,7 +134,7 @@ internal static class ContainerHandler
                     }
 
                 default:
-                    throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"containerType '{containerType}' cannot be registered here; use StorageContainer or VMAppContainer.");
+                    throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"containerType '{containerType}' cannot be registered here; use {string.Join(" or ", WorkloadCatalogue.All.Where(d => d.ProtectableContainerType is not null).Select(d => d.ContainerType))}.");
             }
 
             var other = BackupDoc.List(s, BackupDocKinds.Container).FirstOrDefault(c => BackupModel.Eq(Json.Str(c.Props, "sourceResourceId"), sourceId) && !BackupModel.Eq(Json.Str(c.Meta, "vaultId"), v.Id));
@@ -207,7 +209,7 @@ internal static class ContainerHandler
         }
 
         var items = BackupDoc.List(s, DocumentKinds.ProtectedItem, c.Id);
-        if (Json.Str(c.Props, "backupManagementType") != "MAB" && items.Count > 0)
+        if (WorkloadCatalogue.Of(c)?.UnregisterWithItems != true && items.Count > 0)
         {
             throw ArmErrors.BadRequest("BMSUserErrorContainerHasDatasources",
                 $"The container '{Json.Str(c.Body, "name")}' cannot be unregistered because it has {items.Count} protected item(s) (including soft-deleted ones). Stop protection and delete their data first.");
@@ -233,9 +235,10 @@ internal static class ContainerHandler
         var c = Require(ctx, s, v);
         var discovery = Discovery.Load(s, v.Id);
         var wl = filter.GetValueOrDefault("workloadType");
-        if (Json.Str(c.Props, "containerType") == "VMAppContainer" && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm)
+        var kind = WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType"));
+        if (kind == WorkloadCatalogue.SqlDatabase && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm)
         {
-            if (wl is null || BackupModel.Eq(wl, "SQLDataBase") || BackupModel.Eq(wl, "SQL"))
+            if (wl is null || BackupModel.Eq(wl, kind.WorkloadType) || BackupModel.Eq(wl, "SQL"))
             {
                 discovery.InquireSql(vm);
             }
@@ -243,8 +246,8 @@ internal static class ContainerHandler
             Json.Obj(c.Props, "extendedInfo")["inquiryInfo"] = Inquiry(Sources.Sql(vm)?.Databases.Count ?? 0);
             c.Save(s);
         }
-        else if (Json.Str(c.Props, "containerType") == "StorageContainer" && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa
-            && (wl is null || BackupModel.Eq(wl, "AzureFileShare")))
+        else if (kind == WorkloadCatalogue.AzureFileShare && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa
+            && (wl is null || BackupModel.Eq(wl, kind.WorkloadType)))
         {
             discovery.InquireStorage(sa);
         }
@@ -267,27 +270,17 @@ internal static class ContainerHandler
         var v = BackupRequest.Begin(ctx, s);
         CheckFabric(ctx);
         var bmt = filter.GetValueOrDefault("backupManagementType");
-        if (bmt is not null && !new[] { "AzureIaasVM", "AzureStorage", "AzureWorkload" }.Any(k => BackupModel.Eq(k, bmt)))
+        if (bmt is not null && !WorkloadCatalogue.Refreshable.Any(k => k.Is(bmt)))
         {
-            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Input provided for the call is invalid: containers of backupManagementType '{bmt}' cannot be refreshed; use AzureIaasVM, AzureStorage or AzureWorkload.");
+            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Input provided for the call is invalid: containers of backupManagementType '{bmt}' cannot be refreshed; use {WorkloadCatalogue.ManagementTypes(WorkloadCatalogue.Refreshable, " or ")}.");
         }
 
         var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
         var location = BackupModel.Location(v);
         var discovery = Discovery.Load(s, v.Id);
-        if (bmt is null || BackupModel.Eq(bmt, "AzureIaasVM"))
+        foreach (var kind in WorkloadCatalogue.Refreshable.Where(k => bmt is null || k.Is(bmt)))
         {
-            discovery.RefreshVms(s, sub, location);
-        }
-
-        if (bmt is null || BackupModel.Eq(bmt, "AzureStorage"))
-        {
-            discovery.RefreshStorage(s, v.Id, sub, location);
-        }
-
-        if (bmt is null || BackupModel.Eq(bmt, "AzureWorkload"))
-        {
-            discovery.RefreshWorkload(s, v.Id, sub, location);
+            kind.Refresh!(discovery, s, v.Id, sub, location);
         }
 
         discovery.Save(s);
@@ -302,7 +295,7 @@ internal static class ContainerHandler
             var v = BackupRequest.Begin(ctx, s);
             var c = Require(ctx, s, v);
             var result = new List<JsonNode>();
-            if (Json.Str(c.Props, "containerType") != "VMAppContainer" || BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
+            if (WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType")) != WorkloadCatalogue.SqlDatabase || BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
             {
                 return result;
             }
@@ -322,7 +315,7 @@ internal static class ContainerHandler
                     ["isAutoProtectable"] = true,
                     ["subinquireditemcount"] = 0,
                     ["subWorkloadItemCount"] = sql.Databases.Count,
-                    ["backupManagementType"] = "AzureWorkload",
+                    ["backupManagementType"] = WorkloadCatalogue.SqlDatabase.ManagementType,
                     ["workloadType"] = "SQL",
                     ["workloadItemType"] = "SQLInstance",
                     ["friendlyName"] = sql.Instance,
@@ -344,9 +337,9 @@ internal static class ContainerHandler
                         ["isAutoProtectable"] = false,
                         ["subinquireditemcount"] = 0,
                         ["subWorkloadItemCount"] = 0,
-                        ["backupManagementType"] = "AzureWorkload",
-                        ["workloadType"] = "SQLDataBase",
-                        ["workloadItemType"] = "SQLDataBase",
+                        ["backupManagementType"] = WorkloadCatalogue.SqlDatabase.ManagementType,
+                        ["workloadType"] = WorkloadCatalogue.SqlDatabase.WorkloadType,
+                        ["workloadItemType"] = WorkloadCatalogue.SqlDatabase.ProtectableItemType,
                         ["friendlyName"] = db,
                         ["protectionState"] = protectedHere ? "Protected" : "NotProtected",
                     },
@@ -358,13 +351,13 @@ internal static class ContainerHandler
         return ctx.Page(list);
     }
 
-    public static string SqlItemName(string instance, string db) => $"SQLDataBase;{instance.ToLowerInvariant()};{db}";
+    public static string SqlItemName(string instance, string db) => $"{WorkloadCatalogue.SqlDatabase.ItemNamePrefix}{instance.ToLowerInvariant()};{db}";
 
-    public static string VmContainerName(string rg, string vm) => $"IaasVMContainer;iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
+    public static string VmContainerName(string rg, string vm) => $"{WorkloadCatalogue.AzureVM.ContainerNamePrefix}iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
 
-    public static string VmItemName(string rg, string vm) => $"VM;iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
+    public static string VmItemName(string rg, string vm) => $"{WorkloadCatalogue.AzureVM.ItemNamePrefix}iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
 
-    public static string StorageContainerName(string rg, string sa) => $"StorageContainer;Storage;{rg};{sa}";
+    public static string StorageContainerName(string rg, string sa) => $"{WorkloadCatalogue.AzureFileShare.ContainerNamePrefix}Storage;{rg};{sa}";
 
     /// <summary>Items already protected anywhere, by source key.</summary>
     private static HashSet<string> ProtectedKeys(IStoreSession s) =>
@@ -384,7 +377,8 @@ internal static class ContainerHandler
             filter.TryGetValue("backupManagementType", out var bmt);
             filter.TryGetValue("workloadType", out var wl);
             var result = new List<JsonNode>();
-            if ((bmt is null || BackupModel.Eq(bmt, "AzureIaasVM")) && (wl is null || BackupModel.Eq(wl, "VM")))
+            bool Wanted(WorkloadDescriptor k) => (bmt is null || k.Is(bmt)) && (wl is null || BackupModel.Eq(wl, k.WorkloadType));
+            if (Wanted(WorkloadCatalogue.AzureVM))
             {
                 foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub))
                 {
@@ -406,9 +400,9 @@ internal static class ContainerHandler
                             ["friendlyName"] = name,
                             ["virtualMachineId"] = Json.Str(vm.Body, "id"),
                             ["protectionState"] = "NotProtected",
-                            ["protectableItemType"] = "Microsoft.Compute/virtualMachines",
-                            ["backupManagementType"] = "AzureIaasVM",
-                            ["workloadType"] = "VM",
+                            ["protectableItemType"] = WorkloadCatalogue.AzureVM.ProtectableItemType,
+                            ["backupManagementType"] = WorkloadCatalogue.AzureVM.ManagementType,
+                            ["workloadType"] = WorkloadCatalogue.AzureVM.WorkloadType,
                             ["containerName"] = VmContainerName(rg, name),
                         },
                     });
@@ -417,9 +411,9 @@ internal static class ContainerHandler
 
             foreach (var c in BackupDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics"))
             {
-                var ctype = Json.Str(c.Props, "containerType");
+                var ckind = WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType"));
                 var cid = Json.Str(c.Body, "id")!;
-                if (ctype == "StorageContainer" && (bmt is null || BackupModel.Eq(bmt, "AzureStorage")) && (wl is null || BackupModel.Eq(wl, "AzureFileShare"))
+                if (ckind == WorkloadCatalogue.AzureFileShare && Wanted(ckind)
                     && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa)
                 {
                     foreach (var share in Sources.FileShares(sa))
@@ -431,24 +425,24 @@ internal static class ContainerHandler
 
                         result.Add(new JsonObject
                         {
-                            ["id"] = $"{cid}/protectableItems/AzureFileShare;{share}",
-                            ["name"] = "AzureFileShare;" + share,
+                            ["id"] = $"{cid}/protectableItems/{ckind.ItemNamePrefix}{share}",
+                            ["name"] = ckind.ItemNamePrefix + share,
                             ["type"] = BackupModel.ProtectableItemType,
                             ["properties"] = new JsonObject
                             {
                                 ["parentContainerFabricId"] = Json.Str(sa.Body, "id"),
                                 ["parentContainerFriendlyName"] = Json.Str(sa.Body, "name"),
                                 ["azureFileShareType"] = "XSMB",
-                                ["backupManagementType"] = "AzureStorage",
-                                ["workloadType"] = "AzureFileShare",
-                                ["protectableItemType"] = "AzureFileShare",
+                                ["backupManagementType"] = ckind.ManagementType,
+                                ["workloadType"] = ckind.WorkloadType,
+                                ["protectableItemType"] = ckind.ProtectableItemType,
                                 ["friendlyName"] = share,
                                 ["protectionState"] = "NotProtected",
                             },
                         });
                     }
                 }
-                else if (ctype == "VMAppContainer" && (bmt is null || BackupModel.Eq(bmt, "AzureWorkload")) && (wl is null || BackupModel.Eq(wl, "SQLDataBase"))
+                else if (ckind == WorkloadCatalogue.SqlDatabase && Wanted(ckind)
                     && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm && Sources.Sql(vm) is { } sql)
                 {
                     foreach (var db in sql.Databases)
@@ -471,9 +465,9 @@ internal static class ContainerHandler
                                 ["parentName"] = sql.Instance,
                                 ["parentUniqueName"] = sql.Instance.ToLowerInvariant(),
                                 ["isAutoProtectable"] = false,
-                                ["protectableItemType"] = "SQLDataBase",
-                                ["backupManagementType"] = "AzureWorkload",
-                                ["workloadType"] = "SQLDataBase",
+                                ["protectableItemType"] = ckind.ProtectableItemType,
+                                ["backupManagementType"] = ckind.ManagementType,
+                                ["workloadType"] = ckind.WorkloadType,
                                 ["protectionState"] = "NotProtected",
                             },
                         });
@@ -499,7 +493,8 @@ internal static class ContainerHandler
             var registered = BackupDoc.List(s, BackupDocKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
             filter.TryGetValue("backupManagementType", out var bmt);
             var result = new List<JsonNode>();
-            if (bmt is null || BackupModel.Eq(bmt, "AzureStorage"))
+            var files = WorkloadCatalogue.AzureFileShare;
+            if (bmt is null || files.Is(bmt))
             {
                 foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id) && discovery.Has("storage", x.Id)))
                 {
@@ -513,8 +508,8 @@ internal static class ContainerHandler
                         ["properties"] = new JsonObject
                         {
                             ["friendlyName"] = Json.Str(sa.Body, "name"),
-                            ["backupManagementType"] = "AzureStorage",
-                            ["protectableContainerType"] = "StorageContainer",
+                            ["backupManagementType"] = files.ManagementType,
+                            ["protectableContainerType"] = files.ProtectableContainerType,
                             ["healthStatus"] = "Healthy",
                             ["containerId"] = Json.Str(sa.Body, "id"),
                         },
@@ -522,12 +517,13 @@ internal static class ContainerHandler
                 }
             }
 
-            if (bmt is null || BackupModel.Eq(bmt, "AzureWorkload"))
+            var sqlKind = WorkloadCatalogue.SqlDatabase;
+            if (bmt is null || sqlKind.Is(bmt))
             {
                 foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id) && discovery.Has("sqlvm", x.Id)))
                 {
                     var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
-                    var name = $"VMAppContainer;Compute;{rg};{Json.Str(vm.Body, "name")}";
+                    var name = $"{sqlKind.ContainerNamePrefix}Compute;{rg};{Json.Str(vm.Body, "name")}";
                     result.Add(new JsonObject
                     {
                         ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
@@ -536,8 +532,8 @@ internal static class ContainerHandler
                         ["properties"] = new JsonObject
                         {
                             ["friendlyName"] = Json.Str(vm.Body, "name"),
-                            ["backupManagementType"] = "AzureWorkload",
-                            ["protectableContainerType"] = "VMAppContainer",
+                            ["backupManagementType"] = sqlKind.ManagementType,
+                            ["protectableContainerType"] = sqlKind.ProtectableContainerType,
                             ["healthStatus"] = "Healthy",
                             ["containerId"] = Json.Str(vm.Body, "id"),
                         },

@@ -47,7 +47,7 @@ internal static class ProtectedItemHandler
 
         var points = RecoveryPoints.ForItem(s, item.Id);
         var times = points.Select(RecoveryPoints.TimeOf).Where(t => t is not null).Select(t => t!.Value).OrderBy(t => t).ToList();
-        if (Json.Str(p, "backupManagementType") == "AzureIaasVM")
+        if (WorkloadCatalogue.ByManagementType(Json.Str(p, "backupManagementType"))?.ItemExtendedInfo == true)
         {
             p["extendedInfo"] = new JsonObject
             {
@@ -214,7 +214,7 @@ internal static class ProtectedItemHandler
 
     private static void ApplyDiskExclusion(IStoreSession s, BackupDoc item, JsonObject props)
     {
-        if (props["extendedProperties"]?["diskExclusionProperties"] is not JsonObject dx || Json.Str(item.Props, "backupManagementType") != "AzureIaasVM")
+        if (props["extendedProperties"]?["diskExclusionProperties"] is not JsonObject dx || WorkloadCatalogue.Of(item)?.DiskExclusion != true)
         {
             return;
         }
@@ -266,10 +266,11 @@ internal static class ProtectedItemHandler
         var container = BackupDoc.Load(s, containerId, BackupDocKinds.Container);
         JsonObject p;
         string sourceKey;
-        string bmt;
-        if (containerName.StartsWith("IaasVMContainer;", StringComparison.OrdinalIgnoreCase) || containerName.StartsWith("iaasvmcontainerv2;", StringComparison.OrdinalIgnoreCase))
+        var kind = WorkloadCatalogue.ByContainerName(containerName);
+        var bmt = kind?.ManagementType ?? string.Empty;
+        // Each kind finds its source and shapes its item its own way; the names and types come from the descriptor.
+        if (kind == WorkloadCatalogue.AzureVM)
         {
-            bmt = "AzureIaasVM";
             var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "sourceResourceId (the VM id) is required to enable protection.");
             var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
                 ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
@@ -281,7 +282,7 @@ internal static class ProtectedItemHandler
             }
 
             var vmName = Json.Str(vm.Body, "name")!;
-            RequireDiscovered(s, v, "vm", vm.Id, vmName, "AzureIaasVM");
+            RequireDiscovered(s, v, "vm", vm.Id, vmName, bmt);
             if (!itemName.EndsWith(";" + vmName, StringComparison.OrdinalIgnoreCase))
             {
                 throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The protected item name '{itemName}' does not match the VM '{vmName}'.");
@@ -293,9 +294,9 @@ internal static class ProtectedItemHandler
             {
                 ["friendlyName"] = vmName,
                 ["virtualMachineId"] = Json.Str(vm.Body, "id"),
-                ["protectedItemType"] = "Microsoft.Compute/virtualMachines",
-                ["backupManagementType"] = "AzureIaasVM",
-                ["workloadType"] = "VM",
+                ["protectedItemType"] = kind.ProtectedItemType,
+                ["backupManagementType"] = bmt,
+                ["workloadType"] = kind.WorkloadType,
                 ["containerName"] = string.Join(';', segs.Skip(segs.Length == 4 ? 1 : 0)),
                 ["sourceResourceId"] = Json.Str(vm.Body, "id"),
                 ["protectedItemDataId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
@@ -310,10 +311,10 @@ internal static class ProtectedItemHandler
                     ["properties"] = new JsonObject
                     {
                         ["friendlyName"] = vmName,
-                        ["backupManagementType"] = "AzureIaasVM",
+                        ["backupManagementType"] = bmt,
                         ["registrationStatus"] = "Registered",
                         ["healthStatus"] = "Healthy",
-                        ["containerType"] = "Microsoft.Compute/virtualMachines",
+                        ["containerType"] = kind.ContainerType,
                         ["virtualMachineId"] = Json.Str(vm.Body, "id"),
                         ["virtualMachineVersion"] = "Compute",
                         ["resourceGroup"] = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3],
@@ -321,9 +322,8 @@ internal static class ProtectedItemHandler
                 }, new JsonObject { ["vaultId"] = v.Id, ["implicit"] = true });
             }
         }
-        else if (containerName.StartsWith("StorageContainer;", StringComparison.OrdinalIgnoreCase))
+        else if (kind == WorkloadCatalogue.AzureFileShare)
         {
-            bmt = "AzureStorage";
             if (container is null)
             {
                 throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The storage account container '{containerName}' is not registered to this vault. Register it first.");
@@ -334,22 +334,21 @@ internal static class ProtectedItemHandler
             var share = itemName.Contains(';', StringComparison.Ordinal) ? itemName[(itemName.IndexOf(';', StringComparison.Ordinal) + 1)..] : itemName;
             share = Sources.FileShares(sa).FirstOrDefault(x => BackupModel.Eq(x, share))
                 ?? throw ArmErrors.BadRequest("UserErrorFileShareNotFound", $"The file share '{share}' was not found in storage account '{Json.Str(sa.Body, "name")}'.");
-            RequireDiscovered(s, v, "share", sa.Id + "/" + share, share, "AzureStorage");
+            RequireDiscovered(s, v, "share", sa.Id + "/" + share, share, bmt);
             sourceKey = sa.Id + "/" + share;
             p = new JsonObject
             {
                 ["friendlyName"] = share,
-                ["protectedItemType"] = "AzureFileShareProtectedItem",
-                ["backupManagementType"] = "AzureStorage",
-                ["workloadType"] = "AzureFileShare",
+                ["protectedItemType"] = kind.ProtectedItemType,
+                ["backupManagementType"] = bmt,
+                ["workloadType"] = kind.WorkloadType,
                 ["containerName"] = containerName,
                 ["sourceResourceId"] = Json.Str(sa.Body, "id"),
                 ["kpisHealths"] = new JsonObject(),
             };
         }
-        else if (containerName.StartsWith("VMAppContainer;", StringComparison.OrdinalIgnoreCase))
+        else if (kind == WorkloadCatalogue.SqlDatabase)
         {
-            bmt = "AzureWorkload";
             if (container is null)
             {
                 throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The workload container '{containerName}' is not registered to this vault. Register it first.");
@@ -364,7 +363,7 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"The SQL database '{itemName}' was not found on container '{containerName}'. Use SQLDataBase;<instance>;<database>.");
             }
 
-            RequireDiscovered(s, v, "sqldb", Discovery.SqlKey(vm.Id, sql.Value.Instance, db), db, "AzureWorkload");
+            RequireDiscovered(s, v, "sqldb", Discovery.SqlKey(vm.Id, sql.Value.Instance, db), db, bmt);
             sourceKey = $"{vm.Id}/{sql.Value.Instance}/{db}";
             p = new JsonObject
             {
@@ -372,9 +371,9 @@ internal static class ProtectedItemHandler
                 ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
                 ["parentName"] = sql.Value.Instance,
                 ["parentType"] = "AzureVmWorkloadSQLInstance",
-                ["protectedItemType"] = "AzureVmWorkloadSQLDatabase",
-                ["backupManagementType"] = "AzureWorkload",
-                ["workloadType"] = "SQLDataBase",
+                ["protectedItemType"] = kind.ProtectedItemType,
+                ["backupManagementType"] = bmt,
+                ["workloadType"] = kind.WorkloadType,
                 ["containerName"] = containerName,
                 ["sourceResourceId"] = Json.Str(vm.Body, "id"),
                 ["protectedItemDataSourceId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
@@ -383,7 +382,7 @@ internal static class ProtectedItemHandler
         }
         else
         {
-            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The container '{containerName}' is not one this emulator can protect items in (IaasVMContainer;…, StorageContainer;…, VMAppContainer;…).");
+            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The container '{containerName}' is not one this emulator can protect items in ({string.Join(", ", WorkloadCatalogue.All.Where(d => d.ContainerNamePrefix.Length > 0).Select(d => d.ContainerNamePrefix + "…"))}).");
         }
 
         var policy = RequirePolicy(s, v, policyId, bmt);
@@ -412,7 +411,7 @@ internal static class ProtectedItemHandler
             ["type"] = BackupModel.ItemType,
             ["properties"] = p,
         }, new JsonObject { ["vaultId"] = v.Id, ["sourceKey"] = sourceKey, ["protectedSince"] = Json.Timestamp(now), ["softDeleteDays"] = BackupModel.SoftDeleteDays(v) });
-        if (bmt == "AzureStorage")
+        if (kind == WorkloadCatalogue.AzureFileShare)
         {
             item.Meta["storageAccount"] = sourceKey.Split('/')[8];
         }
@@ -481,12 +480,9 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("UserErrorBackupNotAllowedProtectionStopped", $"Protection of '{Json.Str(item.Props, "friendlyName")}' is stopped; resume protection before taking a backup.");
             }
 
-            if (bmt == "MAB")
-            {
-                throw ArmErrors.BadRequest("BMSUserErrorOperationNotSupported", "On-demand backups of MARS items are started from the agent.");
-            }
-
-            var expected = bmt switch { "AzureStorage" => "AzureFileShareBackupRequest", "AzureWorkload" => "AzureWorkloadBackupRequest", _ => "IaasVMBackupRequest" };
+            var kind = WorkloadCatalogue.ByManagementType(bmt) ?? WorkloadCatalogue.AzureVM;
+            var expected = kind.BackupRequestObjectType
+                ?? throw ArmErrors.BadRequest("BMSUserErrorOperationNotSupported", "On-demand backups of MARS items are started from the agent.");
             var objectType = Json.Str(props, "objectType") ?? expected;
             if (objectType != expected)
             {
@@ -511,7 +507,7 @@ internal static class ProtectedItemHandler
                 }
             }
 
-            if (bmt == "AzureWorkload")
+            if (kind.LogChain)
             {
                 backupType = Json.Str(props, "backupType") ?? "Full";
                 backupType = new[] { "Full", "Differential", "Log", "CopyOnlyFull" }.FirstOrDefault(x => BackupModel.Eq(x, backupType))
@@ -545,7 +541,7 @@ internal static class ProtectedItemHandler
                 }
             }
 
-            expiry ??= now.AddDays(bmt == "AzureWorkload" ? 45 : 30);
+            expiry ??= now.AddDays(kind.DefaultAdhocRetentionDays);
             var job = BackupEngine.StartBackupJob(s, ctx.Runtime.Backup, item, now, backupType, expiry, adhoc: true);
             var op = BackupOps.Create(s, ctx, v.Id, item.Id, "none", BackupRequest.JobInfo(Json.Str(job.Body, "name")!), BackupEngine.Next(s));
             var opId = Json.Str(op, "name")!;
@@ -626,8 +622,9 @@ internal static class ProtectedItemHandler
             var item = Require(ctx, s, v);
             var rp = RequirePoint(ctx, s, item);
             var bmt = Json.Str(item.Props, "backupManagementType");
-            var objectType = Json.Str(props, "objectType") ?? (bmt == "AzureStorage" ? "AzureFileShareProvisionILRRequest" : "IaasVMILRRegistrationRequest");
-            if ((bmt == "AzureIaasVM" && objectType != "IaasVMILRRegistrationRequest") || (bmt == "AzureStorage" && objectType != "AzureFileShareProvisionILRRequest") || bmt is not ("AzureIaasVM" or "AzureStorage"))
+            var expected = WorkloadCatalogue.ByManagementType(bmt)?.IlrRequestObjectType;
+            var objectType = Json.Str(props, "objectType") ?? expected ?? WorkloadCatalogue.AzureVM.IlrRequestObjectType!;
+            if (expected is null || objectType != expected)
             {
                 throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"Instant item recovery is not available with objectType '{objectType}' for a {bmt} item.");
             }
