@@ -213,7 +213,7 @@ internal static class RecoveryPoints
             ["type"] = BackupModel.RecoveryPointType,
             ["properties"] = new JsonObject
             {
-                ["objectType"] = "AzureWorkloadSQLPointInTimeRecoveryPoint",
+                ["objectType"] = WorkloadCatalogue.SqlDatabase.LogRangePointObjectType,
                 ["type"] = "Log",
                 ["timeRanges"] = new JsonArray(new JsonObject { ["startTime"] = Json.Timestamp(start), ["endTime"] = Json.Timestamp(end) }),
             },

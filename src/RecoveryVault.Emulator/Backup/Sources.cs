@@ -210,7 +210,7 @@ internal static class Sources
                 ["friendlyName"] = path,
                 ["computerName"] = serverName,
                 ["backupManagementType"] = WorkloadCatalogue.MarsServer.ManagementType,
-                ["workloadType"] = "FileFolder",
+                ["workloadType"] = WorkloadCatalogue.MarsServer.WorkloadType,
                 ["containerName"] = serverName,
                 ["protectionState"] = "Protected",
                 ["lastBackupStatus"] = lastBackup is null ? null : "Completed",

@@ -81,6 +81,9 @@ internal sealed class WorkloadDescriptor
 
     public required Func<RecoveryPointContext, JsonObject> RenderRecoveryPoint { get; init; }
 
+    /// <summary>objectType of the one point-in-time range point a log chain keeps; null without a log chain.</summary>
+    public string? LogRangePointObjectType { get; init; }
+
     /// <summary>Points stay in the snapshot tier for the policy's instantRpRetentionRangeInDays (IaaS VMs only).</summary>
     public bool InstantRestoreTier { get; init; }
 
@@ -221,6 +224,7 @@ internal static class WorkloadCatalogue
         RecoveryPointObjectType = "AzureWorkloadSQLRecoveryPoint",
         RenderRecoveryPoint = RecoveryPoints.SqlPoint,
         LogChain = true,
+        LogRangePointObjectType = "AzureWorkloadSQLPointInTimeRecoveryPoint",
         BackupRequestObjectType = "AzureWorkloadBackupRequest",
         // Azure Backup for SQL keeps an on-demand Full at least 45 days (learn.microsoft.com/azure/backup/backup-azure-sql-database).
         DefaultAdhocRetentionDays = 45,

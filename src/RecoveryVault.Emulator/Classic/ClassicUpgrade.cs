@@ -537,7 +537,7 @@ internal static class ClassicUpgrade
         {
             var serverName = Json.Str(job.Props, "serverName")!;
             var path = Json.Str(job.Props, "path")!;
-            var item = BackupDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(newId, serverName), "FileFolder;" + path), DocumentKinds.ProtectedItem)!;
+            var item = BackupDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(newId, serverName), WorkloadCatalogue.MarsServer.ItemNamePrefix + path), DocumentKinds.ProtectedItem)!;
             var start = Json.ParseTime(Json.Str(job.Props, "startTime")) ?? at;
             var end = Json.ParseTime(Json.Str(job.Meta, "end")) ?? at;
             var policy = PolicyStore.ByPolicyId(s, newId, Json.Str(item.Props, "policyId"));

@@ -242,7 +242,7 @@ internal static class ClassicVaults
             new BackupDoc(itemId, ItemKind, serverId, new JsonObject
             {
                 ["id"] = itemId,
-                ["name"] = "FileFolder;" + path,
+                ["name"] = WorkloadCatalogue.MarsServer.ItemNamePrefix + path,
                 ["properties"] = new JsonObject
                 {
                     ["serverName"] = serverName,

@@ -327,8 +327,8 @@ internal static class ContainerHandler
                 var protectedHere = BackupDoc.Load(s, BackupModel.ItemId(c.Id, SqlItemName(sql.Instance, db)), DocumentKinds.ProtectedItem) is not null;
                 result.Add(new JsonObject
                 {
-                    ["id"] = $"{cid}/items/SQLDataBase;{sql.Instance};{db}",
-                    ["name"] = $"SQLDataBase;{sql.Instance};{db}",
+                    ["id"] = $"{cid}/items/{WorkloadCatalogue.SqlDatabase.ItemNamePrefix}{sql.Instance};{db}",
+                    ["name"] = $"{WorkloadCatalogue.SqlDatabase.ItemNamePrefix}{sql.Instance};{db}",
                     ["type"] = BackupModel.WorkloadItemType,
                     ["properties"] = new JsonObject
                     {
