@@ -33,6 +33,12 @@ internal sealed record JobFieldsContext(JsonObject Properties, BackupDoc? Item, 
 /// <summary>What a recovery point renderer gets: the point's time, expiry and backup type, and the job that made it.</summary>
 internal sealed record RecoveryPointContext(IStoreSession Session, BackupRuntime Runtime, BackupDoc Item, BackupDoc Job, DateTimeOffset Time, DateTimeOffset Expiry, string BackupType, string Name);
 
+/// <summary>An enable-protection PUT as a kind sees it; <see cref="Container"/> is null when the container is not registered (yet).</summary>
+internal sealed record ProtectionRequest(ArmContext Context, IStoreSession Session, Handlers.VaultRecord Vault, JsonObject Properties, string ContainerName, string ItemName, string ContainerId, string Location, BackupDoc? Container, WorkloadDescriptor Kind);
+
+/// <summary>The new item's properties, the key of its source (one vault per source) and its container, made if implicit.</summary>
+internal sealed record ProtectedItemSource(JsonObject Properties, string SourceKey, BackupDoc Container);
+
 /// <summary>
 /// Everything that differs between workload kinds, so handlers and the engine ask the descriptor instead of branching
 /// on backupManagementType strings. The wire names are the service's (bms.json); a new kind starts here.
@@ -121,6 +127,9 @@ internal sealed class WorkloadDescriptor
     /// <summary>Kind-specific policy checks; props["backupManagementType"] is already canonical when it runs.</summary>
     public required Action<JsonObject> ValidatePolicy { get; init; }
 
+    /// <summary>Finds the source of an enable-protection PUT and shapes the new item; null when items of the kind are not protected through ARM.</summary>
+    public Func<ProtectionRequest, ProtectedItemSource>? EnableProtection { get; init; }
+
     /// <summary>Runs discovery for a refreshContainers call naming this kind (or none); null when the kind cannot be refreshed.</summary>
     public Action<Discovery, IStoreSession, string, string, string>? Refresh { get; init; }
 
@@ -172,6 +181,7 @@ internal static class WorkloadCatalogue
         IlrRequestObjectType = "IaasVMILRRegistrationRequest",
         ItemExtendedInfo = true,
         DiskExclusion = true,
+        EnableProtection = Handlers.ProtectedItemHandler.EnableVm,
         Retention = LongRetention,
         HourlySchedules = HourlySupport.EnhancedPolicyOnly,
         ValidatePolicy = PolicyRules.ValidateVm,
@@ -200,6 +210,7 @@ internal static class WorkloadCatalogue
         BackupRequestObjectType = "AzureFileShareBackupRequest",
         RestoreRequestTypes = ["AzureFileShareRestoreRequest"],
         IlrRequestObjectType = "AzureFileShareProvisionILRRequest",
+        EnableProtection = Handlers.ProtectedItemHandler.EnableFileShare,
         // Azure Files keeps snapshots, capped at 200 daily / 200 weekly / 120 monthly / 10 yearly
         // (learn.microsoft.com/azure/backup/azure-file-share-support-matrix, "Retention limits").
         Retention = new(1, 200, 200, 120, 10),
@@ -228,6 +239,7 @@ internal static class WorkloadCatalogue
         BackupRequestObjectType = "AzureWorkloadBackupRequest",
         // Azure Backup for SQL keeps an on-demand Full at least 45 days (learn.microsoft.com/azure/backup/backup-azure-sql-database).
         DefaultAdhocRetentionDays = 45,
+        EnableProtection = Handlers.ProtectedItemHandler.EnableSqlDatabase,
         RestoreRequestTypes = ["AzureWorkloadSQLRestoreRequest", "AzureWorkloadSQLPointInTimeRestoreRequest"],
         Retention = LongRetention,
         ValidatePolicy = PolicyRules.ValidateWorkload,

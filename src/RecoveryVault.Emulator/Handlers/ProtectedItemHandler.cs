@@ -251,6 +251,133 @@ internal static class ProtectedItemHandler
         }
     }
 
+    /// <summary>A VM: its container is implicit and made here on first protection.</summary>
+    internal static ProtectedItemSource EnableVm(ProtectionRequest r)
+    {
+        var (ctx, s, v, props, containerName, itemName, containerId, location, container, kind) = r;
+        var bmt = kind.ManagementType;
+        var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "sourceResourceId (the VM id) is required to enable protection.");
+        var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
+            ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
+        var vmLocation = Json.Str(vm.Body, "location");
+        if (vmLocation != location)
+        {
+            throw ArmErrors.BadRequest("UserErrorVmAndVaultInDifferentRegions",
+                $"The virtual machine '{Json.Str(vm.Body, "name")}' is in '{vmLocation}' but the vault is in '{location}'. A VM can only be backed up to a vault in the same region.");
+        }
+
+        var vmName = Json.Str(vm.Body, "name")!;
+        RequireDiscovered(s, v, "vm", vm.Id, vmName, bmt);
+        if (!itemName.EndsWith(";" + vmName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The protected item name '{itemName}' does not match the VM '{vmName}'.");
+        }
+
+        var sourceKey = vm.Id;
+        var segs = containerName.Split(';');
+        var p = new JsonObject
+        {
+            ["friendlyName"] = vmName,
+            ["virtualMachineId"] = Json.Str(vm.Body, "id"),
+            ["protectedItemType"] = kind.ProtectedItemType,
+            ["backupManagementType"] = bmt,
+            ["workloadType"] = kind.WorkloadType,
+            ["containerName"] = string.Join(';', segs.Skip(segs.Length == 4 ? 1 : 0)),
+            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
+            ["protectedItemDataId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
+        };
+        if (container is null)
+        {
+            container = new BackupDoc(containerId, BackupDocKinds.Container, v.Id, new JsonObject
+            {
+                ["id"] = containerId,
+                ["name"] = containerName,
+                ["type"] = BackupModel.ContainerType,
+                ["properties"] = new JsonObject
+                {
+                    ["friendlyName"] = vmName,
+                    ["backupManagementType"] = bmt,
+                    ["registrationStatus"] = "Registered",
+                    ["healthStatus"] = "Healthy",
+                    ["containerType"] = kind.ContainerType,
+                    ["virtualMachineId"] = Json.Str(vm.Body, "id"),
+                    ["virtualMachineVersion"] = "Compute",
+                    ["resourceGroup"] = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3],
+                },
+            }, new JsonObject { ["vaultId"] = v.Id, ["implicit"] = true });
+        }
+
+        return new ProtectedItemSource(p, sourceKey, container);
+    }
+
+    /// <summary>A file share of a registered storage account container.</summary>
+    internal static ProtectedItemSource EnableFileShare(ProtectionRequest r)
+    {
+        var (_, s, v, _, containerName, itemName, _, _, container, kind) = r;
+        var bmt = kind.ManagementType;
+        if (container is null)
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The storage account container '{containerName}' is not registered to this vault. Register it first.");
+        }
+
+        var sa = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount)
+            ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", "The storage account of this container no longer exists.");
+        var share = itemName.Contains(';', StringComparison.Ordinal) ? itemName[(itemName.IndexOf(';', StringComparison.Ordinal) + 1)..] : itemName;
+        share = Sources.FileShares(sa).FirstOrDefault(x => BackupModel.Eq(x, share))
+            ?? throw ArmErrors.BadRequest("UserErrorFileShareNotFound", $"The file share '{share}' was not found in storage account '{Json.Str(sa.Body, "name")}'.");
+        RequireDiscovered(s, v, "share", sa.Id + "/" + share, share, bmt);
+        var sourceKey = sa.Id + "/" + share;
+        var p = new JsonObject
+        {
+            ["friendlyName"] = share,
+            ["protectedItemType"] = kind.ProtectedItemType,
+            ["backupManagementType"] = bmt,
+            ["workloadType"] = kind.WorkloadType,
+            ["containerName"] = containerName,
+            ["sourceResourceId"] = Json.Str(sa.Body, "id"),
+            ["kpisHealths"] = new JsonObject(),
+        };
+        return new ProtectedItemSource(p, sourceKey, container);
+    }
+
+    /// <summary>A SQL database of a registered workload container.</summary>
+    internal static ProtectedItemSource EnableSqlDatabase(ProtectionRequest r)
+    {
+        var (ctx, s, v, _, containerName, itemName, _, _, container, kind) = r;
+        var bmt = kind.ManagementType;
+        if (container is null)
+        {
+            throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The workload container '{containerName}' is not registered to this vault. Register it first.");
+        }
+
+        var vm = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine);
+        var sql = vm is null ? null : Sources.Sql(vm);
+        var parts = itemName.Split(';');
+        var db = parts.Length == 3 && sql is not null ? sql.Value.Databases.FirstOrDefault(d => BackupModel.Eq(d, parts[2])) : null;
+        if (db is null || sql is null || vm is null)
+        {
+            throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"The SQL database '{itemName}' was not found on container '{containerName}'. Use SQLDataBase;<instance>;<database>.");
+        }
+
+        RequireDiscovered(s, v, "sqldb", Discovery.SqlKey(vm.Id, sql.Value.Instance, db), db, bmt);
+        var sourceKey = $"{vm.Id}/{sql.Value.Instance}/{db}";
+        var p = new JsonObject
+        {
+            ["friendlyName"] = db,
+            ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
+            ["parentName"] = sql.Value.Instance,
+            ["parentType"] = "AzureVmWorkloadSQLInstance",
+            ["protectedItemType"] = kind.ProtectedItemType,
+            ["backupManagementType"] = bmt,
+            ["workloadType"] = kind.WorkloadType,
+            ["containerName"] = containerName,
+            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
+            ["protectedItemDataSourceId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
+            ["protectedItemHealthStatus"] = "Healthy",
+        };
+        return new ProtectedItemSource(p, sourceKey, container);
+    }
+
     private static BackupDoc Enable(ArmContext ctx, IStoreSession s, VaultRecord v, JsonObject props, DateTimeOffset now)
     {
         var containerName = ctx.Value("containerName");
@@ -263,128 +390,15 @@ internal static class ProtectedItemHandler
 
         var location = BackupModel.Location(v);
         var containerId = BackupModel.ContainerId(v.Id, containerName);
-        var container = BackupDoc.Load(s, containerId, BackupDocKinds.Container);
-        JsonObject p;
-        string sourceKey;
+        var existing = BackupDoc.Load(s, containerId, BackupDocKinds.Container);
         var kind = WorkloadCatalogue.ByContainerName(containerName);
-        var bmt = kind?.ManagementType ?? string.Empty;
-        // Each kind finds its source and shapes its item its own way; the names and types come from the descriptor.
-        if (kind == WorkloadCatalogue.AzureVM)
-        {
-            var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "sourceResourceId (the VM id) is required to enable protection.");
-            var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
-                ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
-            var vmLocation = Json.Str(vm.Body, "location");
-            if (vmLocation != location)
-            {
-                throw ArmErrors.BadRequest("UserErrorVmAndVaultInDifferentRegions",
-                    $"The virtual machine '{Json.Str(vm.Body, "name")}' is in '{vmLocation}' but the vault is in '{location}'. A VM can only be backed up to a vault in the same region.");
-            }
-
-            var vmName = Json.Str(vm.Body, "name")!;
-            RequireDiscovered(s, v, "vm", vm.Id, vmName, bmt);
-            if (!itemName.EndsWith(";" + vmName, StringComparison.OrdinalIgnoreCase))
-            {
-                throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The protected item name '{itemName}' does not match the VM '{vmName}'.");
-            }
-
-            sourceKey = vm.Id;
-            var segs = containerName.Split(';');
-            p = new JsonObject
-            {
-                ["friendlyName"] = vmName,
-                ["virtualMachineId"] = Json.Str(vm.Body, "id"),
-                ["protectedItemType"] = kind.ProtectedItemType,
-                ["backupManagementType"] = bmt,
-                ["workloadType"] = kind.WorkloadType,
-                ["containerName"] = string.Join(';', segs.Skip(segs.Length == 4 ? 1 : 0)),
-                ["sourceResourceId"] = Json.Str(vm.Body, "id"),
-                ["protectedItemDataId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
-            };
-            if (container is null)
-            {
-                container = new BackupDoc(containerId, BackupDocKinds.Container, v.Id, new JsonObject
-                {
-                    ["id"] = containerId,
-                    ["name"] = containerName,
-                    ["type"] = BackupModel.ContainerType,
-                    ["properties"] = new JsonObject
-                    {
-                        ["friendlyName"] = vmName,
-                        ["backupManagementType"] = bmt,
-                        ["registrationStatus"] = "Registered",
-                        ["healthStatus"] = "Healthy",
-                        ["containerType"] = kind.ContainerType,
-                        ["virtualMachineId"] = Json.Str(vm.Body, "id"),
-                        ["virtualMachineVersion"] = "Compute",
-                        ["resourceGroup"] = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3],
-                    },
-                }, new JsonObject { ["vaultId"] = v.Id, ["implicit"] = true });
-            }
-        }
-        else if (kind == WorkloadCatalogue.AzureFileShare)
-        {
-            if (container is null)
-            {
-                throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The storage account container '{containerName}' is not registered to this vault. Register it first.");
-            }
-
-            var sa = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount)
-                ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", "The storage account of this container no longer exists.");
-            var share = itemName.Contains(';', StringComparison.Ordinal) ? itemName[(itemName.IndexOf(';', StringComparison.Ordinal) + 1)..] : itemName;
-            share = Sources.FileShares(sa).FirstOrDefault(x => BackupModel.Eq(x, share))
-                ?? throw ArmErrors.BadRequest("UserErrorFileShareNotFound", $"The file share '{share}' was not found in storage account '{Json.Str(sa.Body, "name")}'.");
-            RequireDiscovered(s, v, "share", sa.Id + "/" + share, share, bmt);
-            sourceKey = sa.Id + "/" + share;
-            p = new JsonObject
-            {
-                ["friendlyName"] = share,
-                ["protectedItemType"] = kind.ProtectedItemType,
-                ["backupManagementType"] = bmt,
-                ["workloadType"] = kind.WorkloadType,
-                ["containerName"] = containerName,
-                ["sourceResourceId"] = Json.Str(sa.Body, "id"),
-                ["kpisHealths"] = new JsonObject(),
-            };
-        }
-        else if (kind == WorkloadCatalogue.SqlDatabase)
-        {
-            if (container is null)
-            {
-                throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The workload container '{containerName}' is not registered to this vault. Register it first.");
-            }
-
-            var vm = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine);
-            var sql = vm is null ? null : Sources.Sql(vm);
-            var parts = itemName.Split(';');
-            var db = parts.Length == 3 && sql is not null ? sql.Value.Databases.FirstOrDefault(d => BackupModel.Eq(d, parts[2])) : null;
-            if (db is null || sql is null || vm is null)
-            {
-                throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"The SQL database '{itemName}' was not found on container '{containerName}'. Use SQLDataBase;<instance>;<database>.");
-            }
-
-            RequireDiscovered(s, v, "sqldb", Discovery.SqlKey(vm.Id, sql.Value.Instance, db), db, bmt);
-            sourceKey = $"{vm.Id}/{sql.Value.Instance}/{db}";
-            p = new JsonObject
-            {
-                ["friendlyName"] = db,
-                ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
-                ["parentName"] = sql.Value.Instance,
-                ["parentType"] = "AzureVmWorkloadSQLInstance",
-                ["protectedItemType"] = kind.ProtectedItemType,
-                ["backupManagementType"] = bmt,
-                ["workloadType"] = kind.WorkloadType,
-                ["containerName"] = containerName,
-                ["sourceResourceId"] = Json.Str(vm.Body, "id"),
-                ["protectedItemDataSourceId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
-                ["protectedItemHealthStatus"] = "Healthy",
-            };
-        }
-        else
+        if (kind?.EnableProtection is null)
         {
             throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The container '{containerName}' is not one this emulator can protect items in ({string.Join(", ", WorkloadCatalogue.All.Where(d => d.ContainerNamePrefix.Length > 0).Select(d => d.ContainerNamePrefix + "…"))}).");
         }
 
+        var bmt = kind.ManagementType;
+        var (p, sourceKey, container) = kind.EnableProtection(new ProtectionRequest(ctx, s, v, props, containerName, itemName, containerId, location, existing, kind));
         var policy = RequirePolicy(s, v, policyId, bmt);
         var elsewhere = BackupDoc.List(s, DocumentKinds.ProtectedItem).FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), sourceKey));
         if (elsewhere is not null)
