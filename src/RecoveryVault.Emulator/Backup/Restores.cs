@@ -29,165 +29,169 @@ internal static class Restores
             throw Bad("BMSUserErrorInvalidInput", $"A {objectType} cannot restore a {bmt} item.");
         }
 
-        switch (owner?.Kind)
+        if (owner?.ValidateRestore is null)
         {
-            case WorkloadKind.AzureVM:
-                // IaasVMRestoreRequest.region: every official restore example sends it, and Az's Restore-AzRecoveryServicesBackupItem
-                // always fills it with -VaultLocation; a VM restore happens in the vault's region (cross-region restore
-                // goes through the separate CRR API, which the emulator does not model).
-                var region = Json.Str(props, "region") ?? throw Bad("BMSUserErrorInvalidInput", "region is required for a virtual machine restore; use the vault's location.");
-                if (Locations.Normalize(region) != vaultLocation)
-                {
-                    throw Bad("BMSUserErrorInvalidInput", $"region '{region}' is not the vault's region '{vaultLocation}'; a restore from this vault happens in '{vaultLocation}'.");
-                }
-
-                switch (recoveryType)
-                {
-                    case "RestoreDisks":
-                        {
-                            var sa = RequireStorageAccount(s, StagingAccountId(props), vaultLocation, "storageAccountId");
-                            bag["Target Storage Account Name"] = Json.Str(sa.Body, "name");
-                            if (Json.Str(props, "targetResourceGroupId") is { } rgId)
-                            {
-                                bag["Target resource group"] = RequireResourceGroup(s, rgId);
-                            }
-
-                            bag["Config Blob Container Name"] = "vmconfig-" + Json.Str(item.Props, "friendlyName")?.ToLowerInvariant();
-                            break;
-                        }
-
-                    case "AlternateLocation":
-                        {
-                            var sa = RequireStorageAccount(s, StagingAccountId(props), vaultLocation, "storageAccountId");
-                            bag["Staging Storage Account Name"] = Json.Str(sa.Body, "name");
-                            var target = Json.Str(props, "targetVirtualMachineId")
-                                ?? throw Bad("BMSUserErrorInvalidInput", "targetVirtualMachineId is required for an AlternateLocation restore.");
-                            var parsed = BackupModel.ParseResourceId(target, "Microsoft.Compute/virtualMachines")
-                                ?? throw Bad("BMSUserErrorInvalidInput", $"targetVirtualMachineId '{target}' is not a virtual machine id.");
-                            if (BackupDoc.Load(s, target, BackupDocKinds.VirtualMachine) is not null)
-                            {
-                                throw Bad("UserErrorVmAlreadyExists", $"A virtual machine named '{parsed.Name}' already exists in resource group '{parsed.Rg}'. Choose a new name for the restored VM.");
-                            }
-
-                            bag["Target resource group"] = RequireResourceGroup(s, Json.Str(props, "targetResourceGroupId") ?? $"/subscriptions/{parsed.Sub}/resourceGroups/{parsed.Rg}");
-                            bag["Target VM Name"] = parsed.Name;
-                            meta["createVm"] = target;
-                            meta["createVmLocation"] = Locations.Normalize(Json.Str(props, "region") ?? vaultLocation);
-                            meta["sourceVm"] = Json.Str(item.Props, "sourceResourceId");
-                            break;
-                        }
-
-                    case "OriginalLocation":
-                        if (BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine) is null)
-                        {
-                            throw Bad("UserErrorVmNotFound", "The original virtual machine no longer exists; use RestoreDisks or AlternateLocation.");
-                        }
-
-                        bag["Target VM Name"] = Json.Str(item.Props, "friendlyName");
-                        break;
-                    default:
-                        throw Bad("BMSUserErrorInvalidInput", $"recoveryType '{recoveryType}' is not supported for virtual machines; use OriginalLocation, AlternateLocation or RestoreDisks.");
-                }
-
-                break;
-            case WorkloadKind.AzureFileShare:
-                {
-                    var copy = Json.Str(props, "copyOptions") ?? throw Bad("BMSUserErrorInvalidInput", "copyOptions is required (CreateCopy, Skip, Overwrite or FailOnConflict).");
-                    if (!new[] { "CreateCopy", "Skip", "Overwrite", "FailOnConflict" }.Contains(copy, StringComparer.OrdinalIgnoreCase))
-                    {
-                        throw Bad("BMSUserErrorInvalidInput", $"copyOptions '{copy}' is invalid; use CreateCopy, Skip, Overwrite or FailOnConflict.");
-                    }
-
-                    var kind = Json.Str(props, "restoreRequestType") ?? "FullShareRestore";
-                    bag["Copy Options"] = copy;
-                    bag["Restore Request Type"] = kind;
-                    if (BackupModel.Eq(kind, "ItemLevelRestore"))
-                    {
-                        var specs = props["restoreFileSpecs"] as JsonArray;
-                        if (specs is null || specs.Count == 0)
-                        {
-                            throw Bad("BMSUserErrorInvalidInput", "An ItemLevelRestore needs restoreFileSpecs [{path, fileSpecType, targetFolderPath}].");
-                        }
-
-                        // bms.json RestoreFileSpecs {path, fileSpecType: File|Directory, targetFolderPath}; Az's
-                        // Restore-AzRecoveryServicesBackupItem -SourceFileType sends File or Directory per path.
-                        foreach (var spec in specs)
-                        {
-                            var path = Json.Str(spec as JsonObject, "path");
-                            var type = Json.Str(spec as JsonObject, "fileSpecType");
-                            if (string.IsNullOrEmpty(path))
-                            {
-                                throw Bad("BMSUserErrorInvalidInput", "restoreFileSpecs[].path is required.");
-                            }
-
-                            if (type is not ("File" or "Directory"))
-                            {
-                                throw Bad("BMSUserErrorInvalidInput", $"restoreFileSpecs[].fileSpecType of '{path}' must be File or Directory; got '{type}'.");
-                            }
-
-                            if (BackupModel.Eq(recoveryType, "AlternateLocation") && Json.Str(spec as JsonObject, "targetFolderPath") is null)
-                            {
-                                throw Bad("BMSUserErrorInvalidInput", $"restoreFileSpecs[].targetFolderPath of '{path}' is required for an AlternateLocation restore.");
-                            }
-                        }
-
-                        bag["Restored items"] = string.Join(", ", specs.OfType<JsonObject>().Select(x => Json.Str(x, "path")));
-                    }
-                    else if (!BackupModel.Eq(kind, "FullShareRestore"))
-                    {
-                        throw Bad("BMSUserErrorInvalidInput", $"restoreRequestType '{kind}' is invalid; use FullShareRestore or ItemLevelRestore.");
-                    }
-
-                    if (BackupModel.Eq(recoveryType, "AlternateLocation"))
-                    {
-                        var target = props["targetDetails"] as JsonObject ?? throw Bad("BMSUserErrorInvalidInput", "targetDetails {name, targetResourceId} is required for an AlternateLocation restore.");
-                        var sa = RequireStorageAccount(s, Json.Str(target, "targetResourceId"), vaultLocation, "targetDetails.targetResourceId");
-                        bag["Target Storage Account Name"] = Json.Str(sa.Body, "name");
-                        bag["Target File Share Name"] = Json.Str(target, "name") ?? throw Bad("BMSUserErrorInvalidInput", "targetDetails.name (the target file share) is required.");
-                    }
-                    else
-                    {
-                        bag["Target File Share Name"] = Json.Str(item.Props, "friendlyName");
-                    }
-
-                    break;
-                }
-
-            case WorkloadKind.SqlDatabase:
-                {
-                    if (objectType.Contains("PointInTime", StringComparison.Ordinal))
-                    {
-                        var pit = Json.ParseTime(Json.Str(props, "pointInTime")) ?? throw Bad("BMSUserErrorInvalidInput", "pointInTime is required for a point-in-time restore.");
-                        var range = (rp.Props["timeRanges"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault();
-                        var start = Json.ParseTime(Json.Str(range, "startTime"));
-                        var end = Json.ParseTime(Json.Str(range, "endTime"));
-                        if (start is null || end is null || pit < start || pit > end)
-                        {
-                            throw Bad("UserErrorInvalidPointInTime", $"The point in time '{Json.Timestamp(pit)}' is outside the log chain of this item ({(start is null ? "none" : Json.Timestamp(start.Value))} to {(end is null ? "none" : Json.Timestamp(end.Value))}).");
-                        }
-
-                        bag["Point in time"] = Json.Timestamp(pit);
-                    }
-
-                    var target = props["targetInfo"] as JsonObject;
-                    bag["Target Database Name"] = Json.Str(target, "databaseName") ?? Json.Str(item.Props, "friendlyName");
-                    if (BackupModel.Eq(recoveryType, "AlternateLocation"))
-                    {
-                        var containerId = Json.Str(target, "containerId") ?? throw Bad("BMSUserErrorInvalidInput", "targetInfo.containerId is required for an AlternateLocation restore.");
-                        var targetContainer = BackupDoc.Load(s, containerId, BackupDocKinds.Container)
-                            ?? throw Bad("BMSUserErrorContainerNotRegistered", $"The target container '{containerId}' is not registered to this vault.");
-                        RequireSqlFileMove(rp, item, targetContainer, target, props);
-                    }
-
-                    bag["Overwrite Option"] = Json.Str(target, "overwriteOption") ?? "FailOnConflict";
-                    break;
-                }
-
-            default:
-                throw Bad("BMSUserErrorInvalidInput", $"Restore objectType '{objectType}' is not supported by this emulator.");
+            throw Bad("BMSUserErrorInvalidInput", $"Restore objectType '{objectType}' is not supported by this emulator.");
         }
 
+        owner.ValidateRestore(new RestoreRequest(s, vaultLocation, item, rp, props, meta, objectType, recoveryType, bag));
         return bag;
+    }
+
+    /// <summary>IaasVMRestoreRequest (and with rehydration): original or alternate VM, or disks only.</summary>
+    internal static void ValidateVmRestore(RestoreRequest r)
+    {
+        var (s, vaultLocation, item, rp, props, meta, objectType, recoveryType, bag) = r;
+        // IaasVMRestoreRequest.region: every official restore example sends it, and Az's Restore-AzRecoveryServicesBackupItem
+        // always fills it with -VaultLocation; a VM restore happens in the vault's region (cross-region restore
+        // goes through the separate CRR API, which the emulator does not model).
+        var region = Json.Str(props, "region") ?? throw Bad("BMSUserErrorInvalidInput", "region is required for a virtual machine restore; use the vault's location.");
+        if (Locations.Normalize(region) != vaultLocation)
+        {
+            throw Bad("BMSUserErrorInvalidInput", $"region '{region}' is not the vault's region '{vaultLocation}'; a restore from this vault happens in '{vaultLocation}'.");
+        }
+
+        switch (recoveryType)
+        {
+            case "RestoreDisks":
+                {
+                    var sa = RequireStorageAccount(s, StagingAccountId(props), vaultLocation, "storageAccountId");
+                    bag["Target Storage Account Name"] = Json.Str(sa.Body, "name");
+                    if (Json.Str(props, "targetResourceGroupId") is { } rgId)
+                    {
+                        bag["Target resource group"] = RequireResourceGroup(s, rgId);
+                    }
+
+                    bag["Config Blob Container Name"] = "vmconfig-" + Json.Str(item.Props, "friendlyName")?.ToLowerInvariant();
+                    break;
+                }
+
+            case "AlternateLocation":
+                {
+                    var sa = RequireStorageAccount(s, StagingAccountId(props), vaultLocation, "storageAccountId");
+                    bag["Staging Storage Account Name"] = Json.Str(sa.Body, "name");
+                    var target = Json.Str(props, "targetVirtualMachineId")
+                        ?? throw Bad("BMSUserErrorInvalidInput", "targetVirtualMachineId is required for an AlternateLocation restore.");
+                    var parsed = BackupModel.ParseResourceId(target, "Microsoft.Compute/virtualMachines")
+                        ?? throw Bad("BMSUserErrorInvalidInput", $"targetVirtualMachineId '{target}' is not a virtual machine id.");
+                    if (BackupDoc.Load(s, target, BackupDocKinds.VirtualMachine) is not null)
+                    {
+                        throw Bad("UserErrorVmAlreadyExists", $"A virtual machine named '{parsed.Name}' already exists in resource group '{parsed.Rg}'. Choose a new name for the restored VM.");
+                    }
+
+                    bag["Target resource group"] = RequireResourceGroup(s, Json.Str(props, "targetResourceGroupId") ?? $"/subscriptions/{parsed.Sub}/resourceGroups/{parsed.Rg}");
+                    bag["Target VM Name"] = parsed.Name;
+                    meta["createVm"] = target;
+                    meta["createVmLocation"] = Locations.Normalize(Json.Str(props, "region") ?? vaultLocation);
+                    meta["sourceVm"] = Json.Str(item.Props, "sourceResourceId");
+                    break;
+                }
+
+            case "OriginalLocation":
+                if (BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine) is null)
+                {
+                    throw Bad("UserErrorVmNotFound", "The original virtual machine no longer exists; use RestoreDisks or AlternateLocation.");
+                }
+
+                bag["Target VM Name"] = Json.Str(item.Props, "friendlyName");
+                break;
+            default:
+                throw Bad("BMSUserErrorInvalidInput", $"recoveryType '{recoveryType}' is not supported for virtual machines; use OriginalLocation, AlternateLocation or RestoreDisks.");
+        }
+    }
+
+    /// <summary>AzureFileShareRestoreRequest: whole share or items, original or alternate share.</summary>
+    internal static void ValidateFileShareRestore(RestoreRequest r)
+    {
+        var (s, vaultLocation, item, rp, props, meta, objectType, recoveryType, bag) = r;
+        var copy = Json.Str(props, "copyOptions") ?? throw Bad("BMSUserErrorInvalidInput", "copyOptions is required (CreateCopy, Skip, Overwrite or FailOnConflict).");
+        if (!new[] { "CreateCopy", "Skip", "Overwrite", "FailOnConflict" }.Contains(copy, StringComparer.OrdinalIgnoreCase))
+        {
+            throw Bad("BMSUserErrorInvalidInput", $"copyOptions '{copy}' is invalid; use CreateCopy, Skip, Overwrite or FailOnConflict.");
+        }
+
+        var kind = Json.Str(props, "restoreRequestType") ?? "FullShareRestore";
+        bag["Copy Options"] = copy;
+        bag["Restore Request Type"] = kind;
+        if (BackupModel.Eq(kind, "ItemLevelRestore"))
+        {
+            var specs = props["restoreFileSpecs"] as JsonArray;
+            if (specs is null || specs.Count == 0)
+            {
+                throw Bad("BMSUserErrorInvalidInput", "An ItemLevelRestore needs restoreFileSpecs [{path, fileSpecType, targetFolderPath}].");
+            }
+
+            // bms.json RestoreFileSpecs {path, fileSpecType: File|Directory, targetFolderPath}; Az's
+            // Restore-AzRecoveryServicesBackupItem -SourceFileType sends File or Directory per path.
+            foreach (var spec in specs)
+            {
+                var path = Json.Str(spec as JsonObject, "path");
+                var type = Json.Str(spec as JsonObject, "fileSpecType");
+                if (string.IsNullOrEmpty(path))
+                {
+                    throw Bad("BMSUserErrorInvalidInput", "restoreFileSpecs[].path is required.");
+                }
+
+                if (type is not ("File" or "Directory"))
+                {
+                    throw Bad("BMSUserErrorInvalidInput", $"restoreFileSpecs[].fileSpecType of '{path}' must be File or Directory; got '{type}'.");
+                }
+
+                if (BackupModel.Eq(recoveryType, "AlternateLocation") && Json.Str(spec as JsonObject, "targetFolderPath") is null)
+                {
+                    throw Bad("BMSUserErrorInvalidInput", $"restoreFileSpecs[].targetFolderPath of '{path}' is required for an AlternateLocation restore.");
+                }
+            }
+
+            bag["Restored items"] = string.Join(", ", specs.OfType<JsonObject>().Select(x => Json.Str(x, "path")));
+        }
+        else if (!BackupModel.Eq(kind, "FullShareRestore"))
+        {
+            throw Bad("BMSUserErrorInvalidInput", $"restoreRequestType '{kind}' is invalid; use FullShareRestore or ItemLevelRestore.");
+        }
+
+        if (BackupModel.Eq(recoveryType, "AlternateLocation"))
+        {
+            var target = props["targetDetails"] as JsonObject ?? throw Bad("BMSUserErrorInvalidInput", "targetDetails {name, targetResourceId} is required for an AlternateLocation restore.");
+            var sa = RequireStorageAccount(s, Json.Str(target, "targetResourceId"), vaultLocation, "targetDetails.targetResourceId");
+            bag["Target Storage Account Name"] = Json.Str(sa.Body, "name");
+            bag["Target File Share Name"] = Json.Str(target, "name") ?? throw Bad("BMSUserErrorInvalidInput", "targetDetails.name (the target file share) is required.");
+        }
+        else
+        {
+            bag["Target File Share Name"] = Json.Str(item.Props, "friendlyName");
+        }
+    }
+
+    /// <summary>AzureWorkloadSQL(PointInTime)RestoreRequest: a point or a time in the log chain, original or alternate database.</summary>
+    internal static void ValidateSqlRestore(RestoreRequest r)
+    {
+        var (s, vaultLocation, item, rp, props, meta, objectType, recoveryType, bag) = r;
+        if (objectType.Contains("PointInTime", StringComparison.Ordinal))
+        {
+            var pit = Json.ParseTime(Json.Str(props, "pointInTime")) ?? throw Bad("BMSUserErrorInvalidInput", "pointInTime is required for a point-in-time restore.");
+            var range = (rp.Props["timeRanges"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault();
+            var start = Json.ParseTime(Json.Str(range, "startTime"));
+            var end = Json.ParseTime(Json.Str(range, "endTime"));
+            if (start is null || end is null || pit < start || pit > end)
+            {
+                throw Bad("UserErrorInvalidPointInTime", $"The point in time '{Json.Timestamp(pit)}' is outside the log chain of this item ({(start is null ? "none" : Json.Timestamp(start.Value))} to {(end is null ? "none" : Json.Timestamp(end.Value))}).");
+            }
+
+            bag["Point in time"] = Json.Timestamp(pit);
+        }
+
+        var target = props["targetInfo"] as JsonObject;
+        bag["Target Database Name"] = Json.Str(target, "databaseName") ?? Json.Str(item.Props, "friendlyName");
+        if (BackupModel.Eq(recoveryType, "AlternateLocation"))
+        {
+            var containerId = Json.Str(target, "containerId") ?? throw Bad("BMSUserErrorInvalidInput", "targetInfo.containerId is required for an AlternateLocation restore.");
+            var targetContainer = BackupDoc.Load(s, containerId, BackupDocKinds.Container)
+                ?? throw Bad("BMSUserErrorContainerNotRegistered", $"The target container '{containerId}' is not registered to this vault.");
+            RequireSqlFileMove(rp, item, targetContainer, target, props);
+        }
+
+        bag["Overwrite Option"] = Json.Str(target, "overwriteOption") ?? "FailOnConflict";
     }
 
     /// <summary>

@@ -39,6 +39,9 @@ internal sealed record ProtectionRequest(ArmContext Context, IStoreSession Sessi
 /// <summary>The new item's properties, the key of its source (one vault per source) and its container, made if implicit.</summary>
 internal sealed record ProtectedItemSource(JsonObject Properties, string SourceKey, BackupDoc Container);
 
+/// <summary>A restore request as its kind validates it; the kind adds what is restored where to <see cref="PropertyBag"/> (the job's).</summary>
+internal sealed record RestoreRequest(IStoreSession Session, string VaultLocation, BackupDoc Item, BackupDoc RecoveryPoint, JsonObject Properties, JsonObject Meta, string ObjectType, string RecoveryType, JsonObject PropertyBag);
+
 /// <summary>
 /// Everything that differs between workload kinds, so handlers and the engine ask the descriptor instead of branching
 /// on backupManagementType strings. The wire names are the service's (bms.json); a new kind starts here.
@@ -104,6 +107,9 @@ internal sealed class WorkloadDescriptor
 
     /// <summary>Restore request objectTypes that restore items of this kind.</summary>
     public IReadOnlyList<string> RestoreRequestTypes { get; init; } = [];
+
+    /// <summary>Checks a restore request of one of <see cref="RestoreRequestTypes"/> for an item of this kind.</summary>
+    public Action<RestoreRequest>? ValidateRestore { get; init; }
 
     /// <summary>objectType of the item-level-recovery (file recovery) request; null when the kind has none.</summary>
     public string? IlrRequestObjectType { get; init; }
@@ -178,6 +184,7 @@ internal static class WorkloadCatalogue
         InstantRestoreTier = true,
         BackupRequestObjectType = "IaasVMBackupRequest",
         RestoreRequestTypes = ["IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest"],
+        ValidateRestore = Restores.ValidateVmRestore,
         IlrRequestObjectType = "IaasVMILRRegistrationRequest",
         ItemExtendedInfo = true,
         DiskExclusion = true,
@@ -209,6 +216,7 @@ internal static class WorkloadCatalogue
         RenderRecoveryPoint = RecoveryPoints.FileSharePoint,
         BackupRequestObjectType = "AzureFileShareBackupRequest",
         RestoreRequestTypes = ["AzureFileShareRestoreRequest"],
+        ValidateRestore = Restores.ValidateFileShareRestore,
         IlrRequestObjectType = "AzureFileShareProvisionILRRequest",
         EnableProtection = Handlers.ProtectedItemHandler.EnableFileShare,
         // Azure Files keeps snapshots, capped at 200 daily / 200 weekly / 120 monthly / 10 yearly
@@ -241,6 +249,7 @@ internal static class WorkloadCatalogue
         DefaultAdhocRetentionDays = 45,
         EnableProtection = Handlers.ProtectedItemHandler.EnableSqlDatabase,
         RestoreRequestTypes = ["AzureWorkloadSQLRestoreRequest", "AzureWorkloadSQLPointInTimeRestoreRequest"],
+        ValidateRestore = Restores.ValidateSqlRestore,
         Retention = LongRetention,
         ValidatePolicy = PolicyRules.ValidateWorkload,
         Refresh = (d, s, vaultId, sub, location) => d.RefreshWorkload(s, vaultId, sub, location),
