@@ -42,6 +42,9 @@ internal sealed record ProtectedItemSource(JsonObject Properties, string SourceK
 /// <summary>A restore request as its kind validates it; the kind adds what is restored where to <see cref="PropertyBag"/> (the job's).</summary>
 internal sealed record RestoreRequest(IStoreSession Session, string VaultLocation, BackupDoc Item, BackupDoc RecoveryPoint, JsonObject Properties, JsonObject Meta, string ObjectType, string RecoveryType, JsonObject PropertyBag);
 
+/// <summary>A protectable-items listing as a kind answers it; <see cref="Container"/> is the registered container, or null for kinds with implicit containers.</summary>
+internal sealed record ProtectableQuery(IStoreSession Session, Handlers.VaultRecord Vault, string Subscription, string Location, ISet<string> Taken, Discovery Discovery, BackupDoc? Container, WorkloadDescriptor Kind);
+
 /// <summary>
 /// Everything that differs between workload kinds, so handlers and the engine ask the descriptor instead of branching
 /// on backupManagementType strings. The wire names are the service's (bms.json); a new kind starts here.
@@ -70,6 +73,9 @@ internal sealed class WorkloadDescriptor
 
     /// <summary>protectableItemType of discovered items; null when the kind is not discovered by the vault (MARS agents register themselves).</summary>
     public string? ProtectableItemType { get; init; }
+
+    /// <summary>Discovered, not yet protected items (once, or per registered container when <see cref="ProtectableContainerType"/> is set); null when the kind has none.</summary>
+    public Func<ProtectableQuery, IEnumerable<JsonObject>>? ListProtectableItems { get; init; }
 
     /// <summary>protectableContainerType of discovered, not yet registered containers; null when containers are implicit or self-registered.</summary>
     public string? ProtectableContainerType { get; init; }
@@ -161,6 +167,7 @@ internal static class WorkloadCatalogue
         ContainerNameAliases = ["iaasvmcontainerv2;"],
         ItemNamePrefix = "VM;",
         ProtectableItemType = "Microsoft.Compute/virtualMachines",
+        ListProtectableItems = Handlers.ContainerHandler.ProtectableVms,
         ProtectedItemType = "Microsoft.Compute/virtualMachines",
         JobType = "AzureIaaSVMJob",
         DetailedJobTasks = true,
@@ -204,6 +211,7 @@ internal static class WorkloadCatalogue
         ContainerNamePrefix = "StorageContainer;",
         ItemNamePrefix = "AzureFileShare;",
         ProtectableItemType = "AzureFileShare",
+        ListProtectableItems = Handlers.ContainerHandler.ProtectableFileShares,
         ProtectableContainerType = "StorageContainer",
         ProtectedItemType = "AzureFileShareProtectedItem",
         JobType = "AzureStorageJob",
@@ -236,6 +244,7 @@ internal static class WorkloadCatalogue
         ContainerNamePrefix = "VMAppContainer;",
         ItemNamePrefix = "SQLDataBase;",
         ProtectableItemType = "SQLDataBase",
+        ListProtectableItems = Handlers.ContainerHandler.ProtectableSqlDatabases,
         ProtectableContainerType = "VMAppContainer",
         ProtectedItemType = "AzureVmWorkloadSQLDatabase",
         JobType = "AzureWorkloadJob",

@@ -378,106 +378,132 @@ internal static class ContainerHandler
             filter.TryGetValue("workloadType", out var wl);
             var result = new List<JsonNode>();
             bool Wanted(WorkloadDescriptor k) => (bmt is null || k.Is(bmt)) && (wl is null || BackupModel.Eq(wl, k.WorkloadType));
-            if (Wanted(WorkloadCatalogue.AzureVM))
+            // Kinds with implicit containers list their sources directly; the others list them per registered container, in container order.
+            foreach (var k in WorkloadCatalogue.All.Where(k => k.ListProtectableItems is not null && k.ProtectableContainerType is null && Wanted(k)))
             {
-                foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub))
-                {
-                    if (Json.Str(vm.Body, "location") != location || taken.Contains(vm.Id) || !discovery.Has("vm", vm.Id))
-                    {
-                        continue;
-                    }
-
-                    var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
-                    var name = Json.Str(vm.Body, "name")!;
-                    var itemName = VmItemName(rg, name);
-                    result.Add(new JsonObject
-                    {
-                        ["id"] = $"{v.Id}/backupFabrics/Azure/protectionContainers/{VmContainerName(rg, name)}/protectableItems/{itemName}",
-                        ["name"] = itemName,
-                        ["type"] = BackupModel.ProtectableItemType,
-                        ["properties"] = new JsonObject
-                        {
-                            ["friendlyName"] = name,
-                            ["virtualMachineId"] = Json.Str(vm.Body, "id"),
-                            ["protectionState"] = "NotProtected",
-                            ["protectableItemType"] = WorkloadCatalogue.AzureVM.ProtectableItemType,
-                            ["backupManagementType"] = WorkloadCatalogue.AzureVM.ManagementType,
-                            ["workloadType"] = WorkloadCatalogue.AzureVM.WorkloadType,
-                            ["containerName"] = VmContainerName(rg, name),
-                        },
-                    });
-                }
+                result.AddRange(k.ListProtectableItems!(new ProtectableQuery(s, v, sub, location, taken, discovery, null, k)));
             }
 
             foreach (var c in BackupDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics"))
             {
-                var ckind = WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType"));
-                var cid = Json.Str(c.Body, "id")!;
-                if (ckind == WorkloadCatalogue.AzureFileShare && Wanted(ckind)
-                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa)
+                if (WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType")) is { ListProtectableItems: not null, ProtectableContainerType: not null } ckind && Wanted(ckind))
                 {
-                    foreach (var share in Sources.FileShares(sa))
-                    {
-                        if (taken.Contains(sa.Id + "/" + share) || !discovery.Has("share", sa.Id + "/" + share))
-                        {
-                            continue;
-                        }
-
-                        result.Add(new JsonObject
-                        {
-                            ["id"] = $"{cid}/protectableItems/{ckind.ItemNamePrefix}{share}",
-                            ["name"] = ckind.ItemNamePrefix + share,
-                            ["type"] = BackupModel.ProtectableItemType,
-                            ["properties"] = new JsonObject
-                            {
-                                ["parentContainerFabricId"] = Json.Str(sa.Body, "id"),
-                                ["parentContainerFriendlyName"] = Json.Str(sa.Body, "name"),
-                                ["azureFileShareType"] = "XSMB",
-                                ["backupManagementType"] = ckind.ManagementType,
-                                ["workloadType"] = ckind.WorkloadType,
-                                ["protectableItemType"] = ckind.ProtectableItemType,
-                                ["friendlyName"] = share,
-                                ["protectionState"] = "NotProtected",
-                            },
-                        });
-                    }
-                }
-                else if (ckind == WorkloadCatalogue.SqlDatabase && Wanted(ckind)
-                    && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm && Sources.Sql(vm) is { } sql)
-                {
-                    foreach (var db in sql.Databases)
-                    {
-                        if (taken.Contains($"{vm.Id}/{sql.Instance}/{db}") || !discovery.Has("sqldb", Discovery.SqlKey(vm.Id, sql.Instance, db)))
-                        {
-                            continue;
-                        }
-
-                        var itemName = SqlItemName(sql.Instance, db);
-                        result.Add(new JsonObject
-                        {
-                            ["id"] = $"{cid}/protectableItems/{itemName}",
-                            ["name"] = itemName,
-                            ["type"] = BackupModel.ProtectableItemType,
-                            ["properties"] = new JsonObject
-                            {
-                                ["friendlyName"] = db,
-                                ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
-                                ["parentName"] = sql.Instance,
-                                ["parentUniqueName"] = sql.Instance.ToLowerInvariant(),
-                                ["isAutoProtectable"] = false,
-                                ["protectableItemType"] = ckind.ProtectableItemType,
-                                ["backupManagementType"] = ckind.ManagementType,
-                                ["workloadType"] = ckind.WorkloadType,
-                                ["protectionState"] = "NotProtected",
-                            },
-                        });
-                    }
+                    result.AddRange(ckind.ListProtectableItems(new ProtectableQuery(s, v, sub, location, taken, discovery, c, ckind)));
                 }
             }
 
             return result;
         });
         return ctx.Page(list);
+    }
+
+    /// <summary>Discovered VMs of the vault's subscription and region; their containers are implicit, so they are listed without one.</summary>
+    internal static IEnumerable<JsonObject> ProtectableVms(ProtectableQuery q)
+    {
+        var (s, v, sub, location, taken, discovery, _, _) = q;
+        foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub))
+        {
+            if (Json.Str(vm.Body, "location") != location || taken.Contains(vm.Id) || !discovery.Has("vm", vm.Id))
+            {
+                continue;
+            }
+
+            var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
+            var name = Json.Str(vm.Body, "name")!;
+            var itemName = VmItemName(rg, name);
+            yield return new JsonObject
+            {
+                ["id"] = $"{v.Id}/backupFabrics/Azure/protectionContainers/{VmContainerName(rg, name)}/protectableItems/{itemName}",
+                ["name"] = itemName,
+                ["type"] = BackupModel.ProtectableItemType,
+                ["properties"] = new JsonObject
+                {
+                    ["friendlyName"] = name,
+                    ["virtualMachineId"] = Json.Str(vm.Body, "id"),
+                    ["protectionState"] = "NotProtected",
+                    ["protectableItemType"] = WorkloadCatalogue.AzureVM.ProtectableItemType,
+                    ["backupManagementType"] = WorkloadCatalogue.AzureVM.ManagementType,
+                    ["workloadType"] = WorkloadCatalogue.AzureVM.WorkloadType,
+                    ["containerName"] = VmContainerName(rg, name),
+                },
+            };
+        }
+    }
+
+    /// <summary>Discovered shares of a registered storage account container.</summary>
+    internal static IEnumerable<JsonObject> ProtectableFileShares(ProtectableQuery q)
+    {
+        var (s, _, _, _, taken, discovery, c, ckind) = q;
+        var cid = Json.Str(c!.Body, "id")!;
+        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is not { } sa)
+        {
+            yield break;
+        }
+
+        foreach (var share in Sources.FileShares(sa))
+        {
+            if (taken.Contains(sa.Id + "/" + share) || !discovery.Has("share", sa.Id + "/" + share))
+            {
+                continue;
+            }
+
+            yield return new JsonObject
+            {
+                ["id"] = $"{cid}/protectableItems/{ckind.ItemNamePrefix}{share}",
+                ["name"] = ckind.ItemNamePrefix + share,
+                ["type"] = BackupModel.ProtectableItemType,
+                ["properties"] = new JsonObject
+                {
+                    ["parentContainerFabricId"] = Json.Str(sa.Body, "id"),
+                    ["parentContainerFriendlyName"] = Json.Str(sa.Body, "name"),
+                    ["azureFileShareType"] = "XSMB",
+                    ["backupManagementType"] = ckind.ManagementType,
+                    ["workloadType"] = ckind.WorkloadType,
+                    ["protectableItemType"] = ckind.ProtectableItemType,
+                    ["friendlyName"] = share,
+                    ["protectionState"] = "NotProtected",
+                },
+            };
+        }
+    }
+
+    /// <summary>Discovered databases of a registered SQL workload container.</summary>
+    internal static IEnumerable<JsonObject> ProtectableSqlDatabases(ProtectableQuery q)
+    {
+        var (s, _, _, _, taken, discovery, c, ckind) = q;
+        var cid = Json.Str(c!.Body, "id")!;
+        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
+        {
+            yield break;
+        }
+
+        foreach (var db in sql.Databases)
+        {
+            if (taken.Contains($"{vm.Id}/{sql.Instance}/{db}") || !discovery.Has("sqldb", Discovery.SqlKey(vm.Id, sql.Instance, db)))
+            {
+                continue;
+            }
+
+            var itemName = SqlItemName(sql.Instance, db);
+            yield return new JsonObject
+            {
+                ["id"] = $"{cid}/protectableItems/{itemName}",
+                ["name"] = itemName,
+                ["type"] = BackupModel.ProtectableItemType,
+                ["properties"] = new JsonObject
+                {
+                    ["friendlyName"] = db,
+                    ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
+                    ["parentName"] = sql.Instance,
+                    ["parentUniqueName"] = sql.Instance.ToLowerInvariant(),
+                    ["isAutoProtectable"] = false,
+                    ["protectableItemType"] = ckind.ProtectableItemType,
+                    ["backupManagementType"] = ckind.ManagementType,
+                    ["workloadType"] = ckind.WorkloadType,
+                    ["protectionState"] = "NotProtected",
+                },
+            };
+        }
     }
 
     private static ArmResponse ProtectableContainers(ArmContext ctx)
