@@ -45,6 +45,12 @@ internal sealed record RestoreRequest(IStoreSession Session, string VaultLocatio
 /// <summary>A protectable-items listing as a kind answers it; <see cref="Container"/> is the registered container, or null for kinds with implicit containers.</summary>
 internal sealed record ProtectableQuery(IStoreSession Session, Handlers.VaultRecord Vault, string Subscription, string Location, ISet<string> Taken, Discovery Discovery, BackupDoc? Container, WorkloadDescriptor Kind);
 
+/// <summary>A container registration PUT as a kind checks it; the kind returns the container's stored properties.</summary>
+internal sealed record ContainerRegistration(IStoreSession Session, JsonObject Properties, string SourceId, string Location, WorkloadDescriptor Kind);
+
+/// <summary>An inquire on a registered container; <see cref="WorkloadType"/> is the request's filter, if any.</summary>
+internal sealed record ContainerInquiry(IStoreSession Session, Discovery Discovery, BackupDoc Container, string? WorkloadType, WorkloadDescriptor Kind);
+
 /// <summary>
 /// Everything that differs between workload kinds, so handlers and the engine ask the descriptor instead of branching
 /// on backupManagementType strings. The wire names are the service's (bms.json); a new kind starts here.
@@ -76,6 +82,12 @@ internal sealed class WorkloadDescriptor
 
     /// <summary>Discovered, not yet protected items (once, or per registered container when <see cref="ProtectableContainerType"/> is set); null when the kind has none.</summary>
     public Func<ProtectableQuery, IEnumerable<JsonObject>>? ListProtectableItems { get; init; }
+
+    /// <summary>Checks a container registration and shapes the container; null when the client does not register the kind's containers.</summary>
+    public Func<ContainerRegistration, JsonObject>? RegisterContainer { get; init; }
+
+    /// <summary>Re-discovers the workloads of a registered container (inquire); null when the kind's containers have nothing to inquire.</summary>
+    public Action<ContainerInquiry>? InquireContainer { get; init; }
 
     /// <summary>protectableContainerType of discovered, not yet registered containers; null when containers are implicit or self-registered.</summary>
     public string? ProtectableContainerType { get; init; }
@@ -213,6 +225,8 @@ internal static class WorkloadCatalogue
         ProtectableItemType = "AzureFileShare",
         ListProtectableItems = Handlers.ContainerHandler.ProtectableFileShares,
         ProtectableContainerType = "StorageContainer",
+        RegisterContainer = Handlers.ContainerHandler.RegisterStorageContainer,
+        InquireContainer = Handlers.ContainerHandler.InquireStorageContainer,
         ProtectedItemType = "AzureFileShareProtectedItem",
         JobType = "AzureStorageJob",
         AddJobFields = j =>
@@ -246,6 +260,8 @@ internal static class WorkloadCatalogue
         ProtectableItemType = "SQLDataBase",
         ListProtectableItems = Handlers.ContainerHandler.ProtectableSqlDatabases,
         ProtectableContainerType = "VMAppContainer",
+        RegisterContainer = Handlers.ContainerHandler.RegisterWorkloadContainer,
+        InquireContainer = Handlers.ContainerHandler.InquireWorkloadContainer,
         ProtectedItemType = "AzureVmWorkloadSQLDatabase",
         JobType = "AzureWorkloadJob",
         AddJobFields = j => j.Properties["workloadType"] = Json.Str(j.Item?.Props, "workloadType") ?? "SQLDataBase",

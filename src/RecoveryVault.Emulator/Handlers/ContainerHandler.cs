@@ -83,59 +83,14 @@ internal static class ContainerHandler
             var containerType = Json.Str(props, "containerType") ?? (WorkloadCatalogue.ByContainerName(name) == WorkloadCatalogue.AzureFileShare ? WorkloadCatalogue.AzureFileShare : WorkloadCatalogue.SqlDatabase).ContainerType;
             var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties.sourceResourceId is required to register a container.");
             var location = BackupModel.Location(v);
-            JsonObject stored;
             // Only kinds whose containers are discovered (protectable containers) are registered by the client.
-            var kind = WorkloadCatalogue.ByContainerType(containerType) is { ProtectableContainerType: not null } registrable ? registrable : null;
-            switch (kind?.Kind)
+            var kind = WorkloadCatalogue.ByContainerType(containerType) is { RegisterContainer: not null } registrable ? registrable : null;
+            if (kind is null)
             {
-                case WorkloadKind.AzureFileShare:
-                    {
-                        var sa = BackupDoc.Load(s, sourceId, BackupDocKinds.StorageAccount)
-                            ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", $"The storage account '{sourceId}' was not found.");
-                        CheckRegion(Json.Str(sa.Body, "location"), location, "storage account");
-                        stored = new JsonObject
-                        {
-                            ["sourceResourceId"] = Json.Str(sa.Body, "id"),
-                            ["acquireStorageAccountLock"] = Json.Str(props, "acquireStorageAccountLock") ?? "Acquire",
-                            ["friendlyName"] = Json.Str(sa.Body, "name"),
-                            ["backupManagementType"] = kind.ManagementType,
-                            ["registrationStatus"] = "Registered",
-                            ["healthStatus"] = "Healthy",
-                            ["containerType"] = kind.ContainerType,
-                            ["protectableObjectType"] = kind.ContainerType,
-                        };
-                        break;
-                    }
-
-                case WorkloadKind.SqlDatabase:
-                    {
-                        var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
-                            ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
-                        CheckRegion(Json.Str(vm.Body, "location"), location, "virtual machine");
-                        var sql = Sources.Sql(vm) ?? throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"No SQL Server instance was discovered on '{Json.Str(vm.Body, "name")}'.");
-                        stored = new JsonObject
-                        {
-                            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
-                            ["friendlyName"] = Json.Str(vm.Body, "name"),
-                            ["backupManagementType"] = kind.ManagementType,
-                            ["registrationStatus"] = "Registered",
-                            ["healthStatus"] = "Healthy",
-                            ["containerType"] = kind.ContainerType,
-                            ["workloadType"] = Json.Str(props, "workloadType"),
-                            ["operationType"] = "Register",
-                            ["extendedInfo"] = new JsonObject
-                            {
-                                ["hostServerName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
-                                ["nodesList"] = new JsonArray(),
-                                ["inquiryInfo"] = Inquiry(sql.Databases.Count),
-                            },
-                        };
-                        break;
-                    }
-
-                default:
-                    throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"containerType '{containerType}' cannot be registered here; use {string.Join(" or ", WorkloadCatalogue.All.Where(d => d.ProtectableContainerType is not null).Select(d => d.ContainerType))}.");
+                throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"containerType '{containerType}' cannot be registered here; use {string.Join(" or ", WorkloadCatalogue.All.Where(d => d.RegisterContainer is not null).Select(d => d.ContainerType))}.");
             }
+
+            var stored = kind.RegisterContainer!(new ContainerRegistration(s, props, sourceId, location, kind));
 
             var other = BackupDoc.List(s, BackupDocKinds.Container).FirstOrDefault(c => BackupModel.Eq(Json.Str(c.Props, "sourceResourceId"), sourceId) && !BackupModel.Eq(Json.Str(c.Meta, "vaultId"), v.Id));
             if (other is not null)
@@ -176,6 +131,80 @@ internal static class ContainerHandler
             var opId = Json.Str(op, "name")!;
             return BackupOps.Accepted(ctx, $"{Json.Str(container.Body, "id")}/operationResults/{opId}", $"{Json.Str(container.Body, "id")}/operationsStatus/{opId}");
         });
+    }
+
+    /// <summary>A storage account's container: its file shares become protectable.</summary>
+    internal static JsonObject RegisterStorageContainer(ContainerRegistration r)
+    {
+        var (s, props, sourceId, location, kind) = r;
+        var sa = BackupDoc.Load(s, sourceId, BackupDocKinds.StorageAccount)
+            ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", $"The storage account '{sourceId}' was not found.");
+        CheckRegion(Json.Str(sa.Body, "location"), location, "storage account");
+        return new JsonObject
+        {
+            ["sourceResourceId"] = Json.Str(sa.Body, "id"),
+            ["acquireStorageAccountLock"] = Json.Str(props, "acquireStorageAccountLock") ?? "Acquire",
+            ["friendlyName"] = Json.Str(sa.Body, "name"),
+            ["backupManagementType"] = kind.ManagementType,
+            ["registrationStatus"] = "Registered",
+            ["healthStatus"] = "Healthy",
+            ["containerType"] = kind.ContainerType,
+            ["protectableObjectType"] = kind.ContainerType,
+        };
+    }
+
+    /// <summary>A VM with SQL Server: its databases become protectable (the container carries the inquiry's result).</summary>
+    internal static JsonObject RegisterWorkloadContainer(ContainerRegistration r)
+    {
+        var (s, props, sourceId, location, kind) = r;
+        var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
+            ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
+        CheckRegion(Json.Str(vm.Body, "location"), location, "virtual machine");
+        var sql = Sources.Sql(vm) ?? throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"No SQL Server instance was discovered on '{Json.Str(vm.Body, "name")}'.");
+        return new JsonObject
+        {
+            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
+            ["friendlyName"] = Json.Str(vm.Body, "name"),
+            ["backupManagementType"] = kind.ManagementType,
+            ["registrationStatus"] = "Registered",
+            ["healthStatus"] = "Healthy",
+            ["containerType"] = kind.ContainerType,
+            ["workloadType"] = Json.Str(props, "workloadType"),
+            ["operationType"] = "Register",
+            ["extendedInfo"] = new JsonObject
+            {
+                ["hostServerName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
+                ["nodesList"] = new JsonArray(),
+                ["inquiryInfo"] = Inquiry(sql.Databases.Count),
+            },
+        };
+    }
+
+    /// <summary>Re-inquires the SQL instance of a workload container and records the count on the container.</summary>
+    internal static void InquireWorkloadContainer(ContainerInquiry q)
+    {
+        var (s, discovery, c, wl, kind) = q;
+        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm)
+        {
+            if (wl is null || BackupModel.Eq(wl, kind.WorkloadType) || BackupModel.Eq(wl, "SQL"))
+            {
+                discovery.InquireSql(vm);
+            }
+
+            Json.Obj(c.Props, "extendedInfo")["inquiryInfo"] = Inquiry(Sources.Sql(vm)?.Databases.Count ?? 0);
+            c.Save(s);
+        }
+    }
+
+    /// <summary>Re-lists the shares of a storage account container.</summary>
+    internal static void InquireStorageContainer(ContainerInquiry q)
+    {
+        var (s, discovery, c, wl, kind) = q;
+        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa
+            && (wl is null || BackupModel.Eq(wl, kind.WorkloadType)))
+        {
+            discovery.InquireStorage(sa);
+        }
     }
 
     private static JsonObject Inquiry(int count) => new()
@@ -235,21 +264,9 @@ internal static class ContainerHandler
         var c = Require(ctx, s, v);
         var discovery = Discovery.Load(s, v.Id);
         var wl = filter.GetValueOrDefault("workloadType");
-        var kind = WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType"));
-        if (kind == WorkloadCatalogue.SqlDatabase && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm)
+        if (WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType")) is { InquireContainer: not null } kind)
         {
-            if (wl is null || BackupModel.Eq(wl, kind.WorkloadType) || BackupModel.Eq(wl, "SQL"))
-            {
-                discovery.InquireSql(vm);
-            }
-
-            Json.Obj(c.Props, "extendedInfo")["inquiryInfo"] = Inquiry(Sources.Sql(vm)?.Databases.Count ?? 0);
-            c.Save(s);
-        }
-        else if (kind == WorkloadCatalogue.AzureFileShare && BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa
-            && (wl is null || BackupModel.Eq(wl, kind.WorkloadType)))
-        {
-            discovery.InquireStorage(sa);
+            kind.InquireContainer(new ContainerInquiry(s, discovery, c, wl, kind));
         }
 
         discovery.Save(s);
