@@ -51,6 +51,9 @@ internal sealed record ContainerRegistration(IStoreSession Session, JsonObject P
 /// <summary>An inquire on a registered container; <see cref="WorkloadType"/> is the request's filter, if any.</summary>
 internal sealed record ContainerInquiry(IStoreSession Session, Discovery Discovery, BackupDoc Container, string? WorkloadType, WorkloadDescriptor Kind);
 
+/// <summary>A protectable-containers listing as a kind answers it; <see cref="Registered"/> holds the source ids already registered to any vault.</summary>
+internal sealed record ProtectableContainerQuery(IStoreSession Session, Handlers.VaultRecord Vault, string Subscription, string Location, ISet<string?> Registered, Discovery Discovery, WorkloadDescriptor Kind);
+
 /// <summary>
 /// Everything that differs between workload kinds, so handlers and the engine ask the descriptor instead of branching
 /// on backupManagementType strings. The wire names are the service's (bms.json); a new kind starts here.
@@ -88,6 +91,9 @@ internal sealed class WorkloadDescriptor
 
     /// <summary>Re-discovers the workloads of a registered container (inquire); null when the kind's containers have nothing to inquire.</summary>
     public Action<ContainerInquiry>? InquireContainer { get; init; }
+
+    /// <summary>Discovered sources whose containers the client may register; null when the kind has none.</summary>
+    public Func<ProtectableContainerQuery, IEnumerable<JsonObject>>? ListProtectableContainers { get; init; }
 
     /// <summary>protectableContainerType of discovered, not yet registered containers; null when containers are implicit or self-registered.</summary>
     public string? ProtectableContainerType { get; init; }
@@ -226,6 +232,7 @@ internal static class WorkloadCatalogue
         ListProtectableItems = Handlers.ContainerHandler.ProtectableFileShares,
         ProtectableContainerType = "StorageContainer",
         RegisterContainer = Handlers.ContainerHandler.RegisterStorageContainer,
+        ListProtectableContainers = Handlers.ContainerHandler.ProtectableStorageContainers,
         InquireContainer = Handlers.ContainerHandler.InquireStorageContainer,
         ProtectedItemType = "AzureFileShareProtectedItem",
         JobType = "AzureStorageJob",
@@ -261,6 +268,7 @@ internal static class WorkloadCatalogue
         ListProtectableItems = Handlers.ContainerHandler.ProtectableSqlDatabases,
         ProtectableContainerType = "VMAppContainer",
         RegisterContainer = Handlers.ContainerHandler.RegisterWorkloadContainer,
+        ListProtectableContainers = Handlers.ContainerHandler.ProtectableWorkloadContainers,
         InquireContainer = Handlers.ContainerHandler.InquireWorkloadContainer,
         ProtectedItemType = "AzureVmWorkloadSQLDatabase",
         JobType = "AzureWorkloadJob",

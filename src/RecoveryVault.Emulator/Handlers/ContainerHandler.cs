@@ -536,56 +536,63 @@ internal static class ContainerHandler
             var registered = BackupDoc.List(s, BackupDocKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
             filter.TryGetValue("backupManagementType", out var bmt);
             var result = new List<JsonNode>();
-            var files = WorkloadCatalogue.AzureFileShare;
-            if (bmt is null || files.Is(bmt))
+            foreach (var kind in WorkloadCatalogue.All.Where(k => k.ListProtectableContainers is not null && (bmt is null || k.Is(bmt))))
             {
-                foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id) && discovery.Has("storage", x.Id)))
-                {
-                    var rg = sa.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
-                    var name = StorageContainerName(rg, Json.Str(sa.Body, "name")!);
-                    result.Add(new JsonObject
-                    {
-                        ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
-                        ["name"] = name,
-                        ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
-                        ["properties"] = new JsonObject
-                        {
-                            ["friendlyName"] = Json.Str(sa.Body, "name"),
-                            ["backupManagementType"] = files.ManagementType,
-                            ["protectableContainerType"] = files.ProtectableContainerType,
-                            ["healthStatus"] = "Healthy",
-                            ["containerId"] = Json.Str(sa.Body, "id"),
-                        },
-                    });
-                }
-            }
-
-            var sqlKind = WorkloadCatalogue.SqlDatabase;
-            if (bmt is null || sqlKind.Is(bmt))
-            {
-                foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id) && discovery.Has("sqlvm", x.Id)))
-                {
-                    var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
-                    var name = $"{sqlKind.ContainerNamePrefix}Compute;{rg};{Json.Str(vm.Body, "name")}";
-                    result.Add(new JsonObject
-                    {
-                        ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
-                        ["name"] = name,
-                        ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
-                        ["properties"] = new JsonObject
-                        {
-                            ["friendlyName"] = Json.Str(vm.Body, "name"),
-                            ["backupManagementType"] = sqlKind.ManagementType,
-                            ["protectableContainerType"] = sqlKind.ProtectableContainerType,
-                            ["healthStatus"] = "Healthy",
-                            ["containerId"] = Json.Str(vm.Body, "id"),
-                        },
-                    });
-                }
+                result.AddRange(kind.ListProtectableContainers!(new ProtectableContainerQuery(s, v, sub, location, registered, discovery, kind)));
             }
 
             return result;
         });
         return ctx.Page(list);
+    }
+
+    /// <summary>Discovered storage accounts of the vault's subscription and region not registered anywhere yet.</summary>
+    internal static IEnumerable<JsonObject> ProtectableStorageContainers(ProtectableContainerQuery q)
+    {
+        var (s, v, sub, location, registered, discovery, kind) = q;
+        foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id) && discovery.Has("storage", x.Id)))
+        {
+            var rg = sa.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
+            var name = StorageContainerName(rg, Json.Str(sa.Body, "name")!);
+            yield return new JsonObject
+            {
+                ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
+                ["name"] = name,
+                ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
+                ["properties"] = new JsonObject
+                {
+                    ["friendlyName"] = Json.Str(sa.Body, "name"),
+                    ["backupManagementType"] = kind.ManagementType,
+                    ["protectableContainerType"] = kind.ProtectableContainerType,
+                    ["healthStatus"] = "Healthy",
+                    ["containerId"] = Json.Str(sa.Body, "id"),
+                },
+            };
+        }
+    }
+
+    /// <summary>Discovered VMs running SQL Server in the vault's subscription and region not registered anywhere yet.</summary>
+    internal static IEnumerable<JsonObject> ProtectableWorkloadContainers(ProtectableContainerQuery q)
+    {
+        var (s, v, sub, location, registered, discovery, kind) = q;
+        foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id) && discovery.Has("sqlvm", x.Id)))
+        {
+            var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
+            var name = $"{kind.ContainerNamePrefix}Compute;{rg};{Json.Str(vm.Body, "name")}";
+            yield return new JsonObject
+            {
+                ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
+                ["name"] = name,
+                ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
+                ["properties"] = new JsonObject
+                {
+                    ["friendlyName"] = Json.Str(vm.Body, "name"),
+                    ["backupManagementType"] = kind.ManagementType,
+                    ["protectableContainerType"] = kind.ProtectableContainerType,
+                    ["healthStatus"] = "Healthy",
+                    ["containerId"] = Json.Str(vm.Body, "id"),
+                },
+            };
+        }
     }
 }
