@@ -36,8 +36,8 @@ internal sealed record RecoveryPointContext(IStoreSession Session, BackupRuntime
 /// <summary>An enable-protection PUT as a kind sees it; <see cref="Container"/> is null when the container is not registered (yet).</summary>
 internal sealed record ProtectionRequest(ArmContext Context, IStoreSession Session, Handlers.VaultRecord Vault, JsonObject Properties, string ContainerName, string ItemName, string ContainerId, string Location, BackupDoc? Container, WorkloadDescriptor Kind);
 
-/// <summary>The new item's properties, the key of its source (one vault per source) and its container, made if implicit.</summary>
-internal sealed record ProtectedItemSource(JsonObject Properties, string SourceKey, BackupDoc Container);
+/// <summary>The new item's properties, the key of its source (one vault per source), its container (made if implicit) and any kind-specific item metadata.</summary>
+internal sealed record ProtectedItemSource(JsonObject Properties, string SourceKey, BackupDoc Container, JsonObject? ItemMeta = null);
 
 /// <summary>A restore request as its kind validates it; the kind adds what is restored where to <see cref="PropertyBag"/> (the job's).</summary>
 internal sealed record RestoreRequest(IStoreSession Session, string VaultLocation, BackupDoc Item, BackupDoc RecoveryPoint, JsonObject Properties, JsonObject Meta, string ObjectType, string RecoveryType, JsonObject PropertyBag);

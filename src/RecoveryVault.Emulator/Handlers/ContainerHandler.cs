@@ -80,7 +80,9 @@ internal static class ContainerHandler
             var v = BackupRequest.Begin(ctx, s);
             CheckFabric(ctx);
             var name = ctx.Value("containerName");
-            var containerType = Json.Str(props, "containerType") ?? (WorkloadCatalogue.ByContainerName(name) == WorkloadCatalogue.AzureFileShare ? WorkloadCatalogue.AzureFileShare : WorkloadCatalogue.SqlDatabase).ContainerType;
+            // Without a containerType the name's prefix decides; a workload (SQL) container is the service's default.
+            var containerType = Json.Str(props, "containerType")
+                ?? (WorkloadCatalogue.ByContainerName(name) is { RegisterContainer: not null } named ? named : WorkloadCatalogue.SqlDatabase).ContainerType;
             var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties.sourceResourceId is required to register a container.");
             var location = BackupModel.Location(v);
             // Only kinds whose containers are discovered (protectable containers) are registered by the client.

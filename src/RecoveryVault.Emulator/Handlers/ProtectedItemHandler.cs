@@ -337,7 +337,8 @@ internal static class ProtectedItemHandler
             ["sourceResourceId"] = Json.Str(sa.Body, "id"),
             ["kpisHealths"] = new JsonObject(),
         };
-        return new ProtectedItemSource(p, sourceKey, container);
+        // The share's snapshot URIs on its recovery points name the account.
+        return new ProtectedItemSource(p, sourceKey, container, new JsonObject { ["storageAccount"] = sourceKey.Split('/')[8] });
     }
 
     /// <summary>A SQL database of a registered workload container.</summary>
@@ -398,7 +399,7 @@ internal static class ProtectedItemHandler
         }
 
         var bmt = kind.ManagementType;
-        var (p, sourceKey, container) = kind.EnableProtection(new ProtectionRequest(ctx, s, v, props, containerName, itemName, containerId, location, existing, kind));
+        var (p, sourceKey, container, itemMeta) = kind.EnableProtection(new ProtectionRequest(ctx, s, v, props, containerName, itemName, containerId, location, existing, kind));
         var policy = RequirePolicy(s, v, policyId, bmt);
         var elsewhere = BackupDoc.List(s, DocumentKinds.ProtectedItem).FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), sourceKey));
         if (elsewhere is not null)
@@ -425,9 +426,9 @@ internal static class ProtectedItemHandler
             ["type"] = BackupModel.ItemType,
             ["properties"] = p,
         }, new JsonObject { ["vaultId"] = v.Id, ["sourceKey"] = sourceKey, ["protectedSince"] = Json.Timestamp(now), ["softDeleteDays"] = BackupModel.SoftDeleteDays(v) });
-        if (kind == WorkloadCatalogue.AzureFileShare)
+        foreach (var (key, value) in itemMeta ?? new JsonObject())
         {
-            item.Meta["storageAccount"] = sourceKey.Split('/')[8];
+            item.Meta[key] = value?.DeepClone();
         }
 
         ApplyDiskExclusion(s, item, props);
