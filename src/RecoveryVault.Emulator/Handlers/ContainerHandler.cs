@@ -80,7 +80,7 @@ internal static class ContainerHandler
             var v = BackupRequest.Begin(ctx, s);
             CheckFabric(ctx);
             var name = ctx.Value("containerName");
-            // Without a containerType the name's prefix decides; a workload (SQL) container is the service's default.
+            // Without a containerType the name's prefix decides; anything else is taken for a workload (SQL) container.
             var containerType = Json.Str(props, "containerType")
                 ?? (WorkloadCatalogue.ByContainerName(name) is { RegisterContainer: not null } named ? named : WorkloadCatalogue.SqlDatabase).ContainerType;
             var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties.sourceResourceId is required to register a container.");
