@@ -77,6 +77,15 @@ public sealed class RemoveRecoveryVaultCommand : VaultTargetCmdletBase
                     Emit(true);
                 }
             }
+            catch (RecoveryVaultServiceException ex) when (ex.ErrorCode == "ServiceResourceNotEmpty" && !DeleteBackupData)
+            {
+                var record = ServiceErrorRecord(ex, id.ToString(), ErrorIds.VaultNotFound);
+                record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+                {
+                    RecommendedAction = "Run Remove-RecoveryVault -DeleteBackupData (-WhatIf first lists every step) to stop protection, delete the backup data and unregister containers before the vault is deleted.",
+                };
+                EmitError(record);
+            }
             catch (RecoveryVaultServiceException ex)
             {
                 EmitServiceError(ex, id.ToString(), ErrorIds.VaultNotFound);

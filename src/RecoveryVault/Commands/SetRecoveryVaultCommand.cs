@@ -117,7 +117,8 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         var askIrreversible = irreversible.Count > 0 && MustAskIrreversible();
         Run(async ct =>
         {
-            if (!await ShouldProcessAsync(id.ToString(), $"Update vault ({changes})").ConfigureAwait(false))
+            var action = irreversible.Count == 0 ? $"Update vault ({changes})" : $"Update vault ({changes}); CANNOT BE UNDONE: {string.Join(", ", irreversible)}";
+            if (!await ShouldProcessAsync(id.ToString(), action).ConfigureAwait(false))
             {
                 return;
             }
