@@ -7,7 +7,7 @@
     CompanyName            = 'RecoveryVault'
     Copyright              = '(c) RecoveryVault contributors. MIT License.'
     Description            = 'Azure Recovery Services vaults (Azure Backup) from PowerShell: vaults, access, and a local HTTPS emulator for offline tests. One object pipeline, clear errors, fast import.'
-    PowerShellVersion      = '7.6'
+    PowerShellVersion      = '7.4'
     CompatiblePSEditions   = @('Core')
     FormatsToProcess       = @('RecoveryVault.Format.ps1xml')
     CmdletsToExport        = @(

@@ -50,7 +50,7 @@ function Invoke-Build {
 
     Invoke-Dotnet publish (Join-Path $root 'src/RecoveryVault.Engine/RecoveryVault.Engine.csproj') -c $Configuration --no-build --verbosity quiet -o (Join-Path $moduleOut 'Dependencies')
     Invoke-Dotnet publish (Join-Path $root 'src/RecoveryVault.Emulator/RecoveryVault.Emulator.csproj') -c $Configuration --no-build --verbosity quiet -o (Join-Path $moduleOut 'Emulator')
-    $cmdletBin = Join-Path $root "src/RecoveryVault/bin/$Configuration/net10.0"
+    $cmdletBin = Join-Path $root "src/RecoveryVault/bin/$Configuration/net8.0"
     Copy-Item (Join-Path $cmdletBin 'RecoveryVault.dll'), (Join-Path $cmdletBin 'RecoveryVault.xml') $moduleOut
     # The Engine's own copy must not sit beside RecoveryVault.dll: that would bypass the load context.
     Remove-Item (Join-Path $moduleOut 'Dependencies/*.pdb') -ErrorAction SilentlyContinue

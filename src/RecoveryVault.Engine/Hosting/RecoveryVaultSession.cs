@@ -131,7 +131,8 @@ public sealed partial class RecoveryVaultSession
                 var path = Require(r.CertificatePath, "CertificatePath");
                 var cert = path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase)
                     ? X509Certificate2.CreateFromPemFile(path)
-                    : X509CertificateLoader.LoadPkcs12FromFile(path, r.CertificatePassword);
+                    // net8.0 (PowerShell 7.4) has no X509CertificateLoader; this constructor is its PKCS#12 path there.
+                    : new X509Certificate2(path, r.CertificatePassword);
                 return (new ClientCertificateCredential(Require(r.TenantId, "TenantId"), Require(r.ClientId, "ClientId"), cert,
                     new ClientCertificateCredentialOptions { AuthorityHost = authority }), r.ClientId!);
             case AuthKind.DeviceCode:
