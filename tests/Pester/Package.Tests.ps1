@@ -13,7 +13,7 @@ BeforeAll {
         param([Parameter(Mandatory)] [string] $DataHome, [Parameter(Mandatory)] [string] $Script)
         $file = Join-Path $DataHome ('script-' + [guid]::NewGuid().ToString('N') + '.ps1')
         Set-Content -Path $file -Value $Script
-        $saved = @{ HOME = $env:HOME; USERPROFILE = $env:USERPROFILE; XDG_DATA_HOME = $env:XDG_DATA_HOME; LOCALAPPDATA = $env:LOCALAPPDATA; PSModulePath = $env:PSModulePath }
+        $saved = @{ NO_COLOR = $env:NO_COLOR; HOME = $env:HOME; USERPROFILE = $env:USERPROFILE; XDG_DATA_HOME = $env:XDG_DATA_HOME; LOCALAPPDATA = $env:LOCALAPPDATA; PSModulePath = $env:PSModulePath }
         try {
             # PSResourceGet puts CurrentUser modules under the home folder (Documents on Windows) and its repository
             # list under local application data; pwsh looks for user modules in the same places. All of them go here.
@@ -25,8 +25,10 @@ BeforeAll {
             $env:LOCALAPPDATA = (New-Item -ItemType Directory -Force (Join-Path $DataHome 'AppData/Local')).FullName
             # Empty: the child computes its default module path, so nothing of this session (out/RecoveryVault) leaks in.
             $env:PSModulePath = ''
+            $env:NO_COLOR = '1'
             $output = & dotnet $pwshDll -NoProfile -NonInteractive -File $file 2>&1
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+            # Colour codes would not survive into the test report (XML forbids U+001B), so they go.
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) -replace '\x1b\[[0-9;?]*[A-Za-z]', '' }
         }
         finally {
             foreach ($k in $saved.Keys) {
