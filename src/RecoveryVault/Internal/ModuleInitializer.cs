@@ -21,9 +21,6 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         // process; one handler is enough, and a stack of them would each be asked on every failed resolution.
         AssemblyLoadContext.Default.Resolving -= ResolveEngine;
         AssemblyLoadContext.Default.Resolving += ResolveEngine;
-        // An emulator started from this session must not outlive it (re-imports must not stack handlers).
-        AppDomain.CurrentDomain.ProcessExit -= StopEmulators;
-        AppDomain.CurrentDomain.ProcessExit += StopEmulators;
     }
 
     /// <inheritdoc />
@@ -32,8 +29,6 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         AssemblyLoadContext.Default.Resolving -= ResolveEngine;
         EmulatorProcesses.StopAll();
     }
-
-    private static void StopEmulators(object? sender, EventArgs e) => EmulatorProcesses.StopAll();
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
         name.Name == EngineAssemblyName ? Dependencies.Context.LoadFromAssemblyName(name) : null;
