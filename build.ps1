@@ -74,7 +74,9 @@ function Set-ManifestRelease {
     $text = $text -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$version'"
     $quoted = "'" + ($notes -replace "'", "''") + "'"
     $text = $text -replace "(?m)^(\s*ReleaseNotes\s*=\s*)''", { $_.Groups[1].Value + $quoted }
-    Set-Content -Path $Path -Value $text -NoNewline
+    # With a BOM: Windows PowerShell 5.1 reads a BOM-less file as ANSI, and it must read this one well enough to say
+    # that it needs 7.4 whatever characters the release notes hold.
+    Set-Content -Path $Path -Value $text -NoNewline -Encoding utf8BOM
     $manifest = Test-ModuleManifest -Path $Path -ErrorAction Stop
     if ("$($manifest.Version)" -ne $version -or -not $manifest.ReleaseNotes) { throw "Stamping $Path failed (version $($manifest.Version))." }
 }
