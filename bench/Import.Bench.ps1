@@ -21,25 +21,30 @@ $null = New-Item -ItemType Directory -Force $emptyDir
 $empty = Join-Path $emptyDir 'Empty.psd1'
 Set-Content -Path $empty -Value "@{ ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @() }"
 
+# Every command ends by printing its process's CPU time; the same statement in all four, so it cancels out.
+$cpu = '[Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds; exit'
 $commands = [ordered]@{
-    'bare pwsh -NoProfile -c exit'       = 'exit'
-    'Import-Module RecoveryVault'        = "Import-Module '$manifest'; exit"
-    'Import-Module + Get-Help -Full'     = "Import-Module '$manifest'; Get-Help Get-RecoveryVault -Full | Out-Null; exit"
-    'Import-Module of an empty manifest' = "Import-Module '$empty'; exit"
+    'bare pwsh -NoProfile -c exit'       = $cpu
+    'Import-Module RecoveryVault'        = "Import-Module '$manifest'; $cpu"
+    'Import-Module + Get-Help -Full'     = "Import-Module '$manifest'; Get-Help Get-RecoveryVault -Full | Out-Null; $cpu"
+    'Import-Module of an empty manifest' = "Import-Module '$empty'; $cpu"
 }
 $times = @{}
+$cpuTimes = @{}
 try {
     foreach ($name in $commands.Keys) {
         $times[$name] = [Collections.Generic.List[double]]::new()
+        $cpuTimes[$name] = [Collections.Generic.List[double]]::new()
         # One warm-up each, so the file cache is equally warm for all.
         & dotnet $pwshDll -NoProfile -NonInteractive -Command $commands[$name] | Out-Null
     }
     foreach ($i in 1..$Runs) {
         foreach ($name in $commands.Keys) {
             $sw = [Diagnostics.Stopwatch]::StartNew()
-            & dotnet $pwshDll -NoProfile -NonInteractive -Command $commands[$name] | Out-Null
+            $out = & dotnet $pwshDll -NoProfile -NonInteractive -Command $commands[$name]
             if ($LASTEXITCODE -ne 0) { throw "'$($commands[$name])' failed with exit code $LASTEXITCODE" }
             $times[$name].Add($sw.Elapsed.TotalMilliseconds)
+            $cpuTimes[$name].Add([double]::Parse(@($out)[-1], [Globalization.CultureInfo]::InvariantCulture))
         }
     }
 }
@@ -49,18 +54,21 @@ function Get-Median([double[]] $Values) {
     $sorted = $Values | Sort-Object
     if ($sorted.Count % 2) { $sorted[[int][math]::Floor($sorted.Count / 2)] } else { ($sorted[$sorted.Count / 2 - 1] + $sorted[$sorted.Count / 2]) / 2 }
 }
-$median = @{}
-foreach ($name in $commands.Keys) { $median[$name] = Get-Median $times[$name] }
-$bare = $median['bare pwsh -NoProfile -c exit']
-$import = $median['Import-Module RecoveryVault']
-$help = $median['Import-Module + Get-Help -Full']
-$floor = $median['Import-Module of an empty manifest']
-
-"median of $Runs, interleaved; PowerShell $($PSVersionTable.PSVersion), $([Environment]::ProcessorCount) cores"
-foreach ($name in $commands.Keys) { '{0,-40} {1,8:N0} ms   ({2,5:N2}x bare)' -f $name, $median[$name], ($median[$name] / $bare) }
-$added = $import - $bare
-'{0,-40} {1,8:N0} ms   (target <= 100 ms: {2})' -f 'import cost added', $added, $(if ($added -le 100) { 'met' } else { 'MISSED' })
-'{0,-40} {1,8:N0} ms' -f 'import + help added', ($help - $bare)
-'{0,-40} {1,8:N0} ms' -f 'of which any Import-Module costs', ($floor - $bare)
-'{0,-40} {1,8:N0} ms' -f 'of which RecoveryVault itself costs', ($import - $floor)
-'{0,-40} {1,8:N2}x' -f 'ratio import / bare', ($import / $bare)
+function Write-Report([string] $Title, [hashtable] $Samples) {
+    $median = @{}
+    foreach ($name in $commands.Keys) { $median[$name] = Get-Median $Samples[$name] }
+    $bare = $median['bare pwsh -NoProfile -c exit']
+    $import = $median['Import-Module RecoveryVault']
+    $added = $import - $bare
+    ''
+    "$Title (median of $Runs, interleaved)"
+    foreach ($name in $commands.Keys) { '  {0,-40} {1,8:N0} ms   ({2,5:N2}x bare)' -f $name, $median[$name], ($median[$name] / $bare) }
+    '  {0,-40} {1,8:N0} ms   (target <= 100 ms: {2})' -f 'import cost added', $added, $(if ($added -le 100) { 'met' } else { 'MISSED' })
+    '  {0,-40} {1,8:N0} ms' -f 'import + help added', ($median['Import-Module + Get-Help -Full'] - $bare)
+    '  {0,-40} {1,8:N0} ms' -f 'of which any Import-Module costs', ($median['Import-Module of an empty manifest'] - $bare)
+    '  {0,-40} {1,8:N0} ms' -f 'of which RecoveryVault itself costs', ($import - $median['Import-Module of an empty manifest'])
+    '  {0,-40} {1,8:N2}x' -f 'ratio import / bare', ($import / $bare)
+}
+"PowerShell $($PSVersionTable.PSVersion), $([Environment]::ProcessorCount) cores, load average at the end: $(if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3 } else { 'n/a' })"
+Write-Report 'Wall clock' $times
+Write-Report 'CPU time of the process' $cpuTimes
