@@ -140,9 +140,11 @@ Connect-RecoveryVault -AccessToken $token -Endpoint $env:RV_ENDPOINT -Thumbprint
 New-RecoveryVault -Name rb-ni-1 -ResourceGroupName rg-prod -Location westeurope -Verbose *>&1 | Out-String
 Remove-RecoveryVault -Name rb-ni-1 -ResourceGroupName rg-prod -Confirm:$false -Verbose -Debug *>&1 | Out-String
 'REMOVED rb-ni-1'
+Get-RecoveryVaultContext | Format-List * | Out-String
+# Classic vaults exist only in the emulator, and its cmdlets want an emulator connection: the -Force part signs in so.
+Connect-RecoveryVault -Emulator -Endpoint $env:RV_ENDPOINT -Thumbprint $env:RV_THUMBPRINT | Out-Null
 $upgrade = Start-RecoveryVaultUpgrade -Name cv-runbook -TargetResourceGroupName rg-runbook -Force
 'UPGRADED ' + $upgrade.Vault.Name
-Get-RecoveryVaultContext | Format-List * | Out-String
 '@)
         $result.Exited | Should -BeTrue -Because 'a runbook that waits for an answer never ends'
         $result.ExitCode | Should -Be 0 -Because $result.Output
