@@ -67,6 +67,7 @@
         PSData = @{
             Tags         = @('Azure', 'Backup', 'RecoveryServices', 'Vault', 'Emulator', 'AzureAutomation', 'Runbook', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # Where the source is published; confirm it before the first release to the PowerShell Gallery.
             ProjectUri   = 'https://github.com/RecoveryVault/RecoveryVault'
             # Filled by build.ps1 from this version's section of CHANGELOG.md.
             ReleaseNotes = ''
