@@ -1,13 +1,16 @@
 # RecoveryVault module manifest (the design card: what the module is, what it exports, what it needs).
 @{
     RootModule             = 'RecoveryVault.dll'
-    ModuleVersion          = '0.1.0'
+    # Stamped by build.ps1 from Directory.Build.props, the one place the version is set.
+    ModuleVersion          = '0.0.0'
     GUID                   = '3f0b6a7e-2c51-4f7e-9a55-1c8f4f0d2b61'
     Author                 = 'RecoveryVault contributors'
     CompanyName            = 'RecoveryVault'
     Copyright              = '(c) RecoveryVault contributors. MIT License.'
     Description            = 'Azure Recovery Services vaults (Azure Backup) from PowerShell: vaults, access, and a local HTTPS emulator for offline tests. One object pipeline, clear errors, fast import.'
-    PowerShellVersion      = '7.6'
+    # The assemblies target .NET 8, which PowerShell 7.4 LTS runs on. Windows PowerShell 5.1 is refused by these two
+    # lines before any assembly is loaded, so Import-Module there says which version is needed, not a load error.
+    PowerShellVersion      = '7.4'
     CompatiblePSEditions   = @('Core')
     FormatsToProcess       = @('RecoveryVault.Format.ps1xml')
     CmdletsToExport        = @(
@@ -62,8 +65,12 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('Azure', 'Backup', 'RecoveryServices', 'Vault', 'Emulator')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('Azure', 'Backup', 'RecoveryServices', 'Vault', 'Emulator', 'AzureAutomation', 'Runbook', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # Where the source is published; confirm it before the first release to the PowerShell Gallery.
+            ProjectUri   = 'https://github.com/RecoveryVault/RecoveryVault'
+            # Filled by build.ps1 from this version's section of CHANGELOG.md.
+            ReleaseNotes = ''
         }
     }
 }

@@ -6,9 +6,12 @@
     Tasks:
       Build  assembles out/RecoveryVault: manifest, RecoveryVault.dll, Dependencies/ (Engine + Azure libraries, loaded
              into the module's own AssemblyLoadContext), Emulator/, format file and en-US/ MAML help from docs/en-US.
-      Test   Build, then every xunit project and the Pester suite (against the built module and a real emulator
+      Test   Build and Package, then every xunit project and the Pester suite (against the built module and a real emulator
              process). Ends with one line "N passed, N failed"; exits 1 when anything failed.
       Demo   Build, then a scripted session against a freshly started emulator.
+      Package
+             Build, then Publish-PSResource of out/RecoveryVault to a local file repository, out/packages, giving
+             RecoveryVault.<version>.nupkg exactly as the PowerShell Gallery would receive it.
       Bench  Build, then the benchmarks in bench/ (import cost).
       Clean  removes out/ and every bin/obj.
     Works offline once packages are restored (dotnet tool restore + the first build).
@@ -18,7 +21,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -30,6 +33,7 @@ Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'RecoveryVault'
+$packagesOut = Join-Path $out 'packages'
 $solution = Join-Path $root 'RecoveryVault.slnx'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
@@ -38,6 +42,43 @@ $env:DOTNET_NOLOGO = '1'
 function Invoke-Dotnet {
     & dotnet @args
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Get-ModuleVersion {
+    # Directory.Build.props is the one place the version is set; the assemblies get it from MSBuild, the manifest here.
+    [xml] $props = Get-Content (Join-Path $root 'Directory.Build.props') -Raw
+    $version = @($props.Project.PropertyGroup | ForEach-Object { $_.SelectSingleNode('Version') } | Where-Object { $_ })[0].InnerText
+    if (-not ($version -as [version])) { throw "Directory.Build.props has no usable <Version> ('$version')." }
+    $version
+}
+
+function Get-ReleaseNotes {
+    param([Parameter(Mandatory)] [string] $Version)
+    # This version's section of CHANGELOG.md, from its heading to the next version's.
+    $lines = Get-Content (Join-Path $root 'CHANGELOG.md')
+    $start = @($lines | Select-String -Pattern ('^## \[' + [regex]::Escape($Version) + '\]') | Select-Object -First 1)
+    if (-not $start) { throw "CHANGELOG.md has no section '## [$Version]': add one before building this version." }
+    $notes = foreach ($line in $lines[$start[0].LineNumber..($lines.Count - 1)]) {
+        if ($line -match '^## \[') { break }
+        $line
+    }
+    (($notes -join "`n").Trim())
+}
+
+function Set-ManifestRelease {
+    param([Parameter(Mandatory)] [string] $Path)
+    $version = Get-ModuleVersion
+    $notes = Get-ReleaseNotes -Version $version
+    $text = Get-Content $Path -Raw
+    # Plain replacements keep the manifest as written (Update-ModuleManifest would regenerate the whole file).
+    $text = $text -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$version'"
+    $quoted = "'" + ($notes -replace "'", "''") + "'"
+    $text = $text -replace "(?m)^(\s*ReleaseNotes\s*=\s*)''", { $_.Groups[1].Value + $quoted }
+    # With a BOM: Windows PowerShell 5.1 reads a BOM-less file as ANSI, and it must read this one well enough to say
+    # that it needs 7.4 whatever characters the release notes hold.
+    Set-Content -Path $Path -Value $text -NoNewline -Encoding utf8BOM
+    $manifest = Test-ModuleManifest -Path $Path -ErrorAction Stop
+    if ("$($manifest.Version)" -ne $version -or -not $manifest.ReleaseNotes) { throw "Stamping $Path failed (version $($manifest.Version))." }
 }
 
 function Invoke-Build {
@@ -50,16 +91,37 @@ function Invoke-Build {
 
     Invoke-Dotnet publish (Join-Path $root 'src/RecoveryVault.Engine/RecoveryVault.Engine.csproj') -c $Configuration --no-build --verbosity quiet -o (Join-Path $moduleOut 'Dependencies')
     Invoke-Dotnet publish (Join-Path $root 'src/RecoveryVault.Emulator/RecoveryVault.Emulator.csproj') -c $Configuration --no-build --verbosity quiet -o (Join-Path $moduleOut 'Emulator')
-    $cmdletBin = Join-Path $root "src/RecoveryVault/bin/$Configuration/net10.0"
+    $cmdletBin = Join-Path $root "src/RecoveryVault/bin/$Configuration/net8.0"
     Copy-Item (Join-Path $cmdletBin 'RecoveryVault.dll'), (Join-Path $cmdletBin 'RecoveryVault.xml') $moduleOut
     # The Engine's own copy must not sit beside RecoveryVault.dll: that would bypass the load context.
     Remove-Item (Join-Path $moduleOut 'Dependencies/*.pdb') -ErrorAction SilentlyContinue
     Copy-Item (Join-Path $root 'RecoveryVault.psd1') $moduleOut
+    # Symbols of the emulator are not needed to run it and would only grow the package; nor are SQLite builds for
+    # platforms PowerShell does not run on (the host only looks for the current platform's, so the rest may go).
+    Remove-Item (Join-Path $moduleOut 'Emulator/*.pdb') -ErrorAction SilentlyContinue
+    $keep = 'win-x64', 'win-x86', 'win-arm64', 'linux-x64', 'linux-arm64', 'linux-arm', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64'
+    Get-ChildItem (Join-Path $moduleOut 'Emulator/runtimes') -Directory -ErrorAction SilentlyContinue |
+        Where-Object Name -NotIn $keep | Remove-Item -Recurse -Force
     Copy-Item (Join-Path $root 'module/*.ps1xml') $moduleOut
+    Set-ManifestRelease -Path (Join-Path $moduleOut 'RecoveryVault.psd1')
 
     $helpCompiler = Join-Path $root "tools/RecoveryVault.HelpCompiler/bin/$Configuration/net10.0/RecoveryVault.HelpCompiler.dll"
     Invoke-Dotnet $helpCompiler --source (Join-Path $root 'docs/en-US') --module-assembly RecoveryVault.dll --output (Join-Path $moduleOut 'en-US')
     Write-Host "Module assembled in $moduleOut"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    if (Test-Path $packagesOut) { Remove-Item $packagesOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Force $packagesOut
+    Write-Host '== Package' -ForegroundColor Cyan
+    # A child process with its own PSResourceGet settings folder: registering the local repository must not touch
+    # the user's repository list, and PSResourceGet reads where its settings live once per process.
+    & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -File (Join-Path $root 'tools/Publish-LocalPackage.ps1') -ModulePath $moduleOut -RepositoryPath $packagesOut
+    if ($LASTEXITCODE -ne 0) { throw "Publishing the package failed (exit $LASTEXITCODE)." }
+    $nupkg = Join-Path $packagesOut "RecoveryVault.$(Get-ModuleVersion).nupkg"
+    if (-not (Test-Path $nupkg)) { throw "Publish-PSResource did not produce $nupkg." }
+    Write-Host "Package: $nupkg ($([math]::Round((Get-Item $nupkg).Length / 1MB, 1)) MB)"
 }
 
 function Get-TrxCount {
@@ -75,7 +137,8 @@ function Get-TrxCount {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # Package builds first; the Pester suite installs that package by name (tests/Pester/Package.Tests.ps1).
+    Invoke-Package
     $results = Join-Path $out 'TestResults'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $null = New-Item -ItemType Directory -Force $results
@@ -91,7 +154,7 @@ function Invoke-Test {
     Write-Host '== Pester' -ForegroundColor Cyan
     $pesterJson = Join-Path $results 'pester.json'
     # A child process: the suite imports the built module, and a module's assemblies cannot be unloaded.
-    & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') -ModulePath $moduleOut -ResultPath $pesterJson
+    & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') -ModulePath $moduleOut -PackagePath $packagesOut -ResultPath $pesterJson
     if ($LASTEXITCODE -ne 0 -and -not (Test-Path $pesterJson)) { $problems += "Pester run crashed (exit $LASTEXITCODE)" }
     $pester = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 0 } }
     Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
@@ -130,6 +193,7 @@ foreach ($t in $Task) {
     switch ($t) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }

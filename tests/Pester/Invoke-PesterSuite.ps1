@@ -6,6 +6,8 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $ResultPath,
+    # Where build.ps1 -Task Package put RecoveryVault.<version>.nupkg (default: out/packages beside the module).
+    [string] $PackagePath,
     [string[]] $Path = @($PSScriptRoot),
     [string[]] $TagFilter
 )
@@ -16,6 +18,7 @@ if (-not (Test-Path $pester)) { throw "Pester 5.7.1 is not in the NuGet cache ($
 Import-Module $pester -Force
 
 $env:RV_MODULE_PATH = (Resolve-Path $ModulePath).Path
+$env:RV_PACKAGE_PATH = if ($PackagePath) { $PackagePath } else { Join-Path (Split-Path $env:RV_MODULE_PATH -Parent) 'packages' }
 $env:RV_NUGET_PACKAGES = $globalPackages
 $config = New-PesterConfiguration
 $config.Run.Path = $Path

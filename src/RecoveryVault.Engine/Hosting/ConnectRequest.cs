@@ -16,6 +16,8 @@ public enum AuthKind
     DeviceCode,
     /// <summary>The local emulator's client-credentials endpoint.</summary>
     Emulator,
+    /// <summary>A bearer token obtained elsewhere (Get-AzAccessToken in a runbook); used until it expires.</summary>
+    AccessToken,
 }
 
 /// <summary>Everything Connect-RecoveryVault collects, in plain types.</summary>
@@ -50,6 +52,12 @@ public sealed class ConnectRequest
 
     /// <summary>Password of the certificate file.</summary>
     public string? CertificatePassword { get; init; }
+
+    /// <summary>The bearer token for <see cref="AuthKind.AccessToken"/>; a SecureString so it is never shown.</summary>
+    public System.Security.SecureString? AccessToken { get; init; }
+
+    /// <summary>The account name to show for <see cref="AuthKind.AccessToken"/> (else read from the token).</summary>
+    public string? AccountId { get; init; }
 
     /// <summary>Shows the device code prompt.</summary>
     public Action<string>? DeviceCodePrompt { get; init; }

@@ -52,6 +52,9 @@ public sealed partial class RecoveryVaultSession
     /// <summary>User-Agent sent.</summary>
     public string UserAgent => _client.UserAgent;
 
+    /// <summary>When the session's token runs out for good (-AccessToken: it cannot be renewed); null when renewable.</summary>
+    public DateTimeOffset? TokenExpiresOn { get; private init; }
+
     /// <summary>The underlying client (for C# callers; the cmdlets do not touch it).</summary>
     public RecoveryVaultClient Client => _client;
 
@@ -91,7 +94,11 @@ public sealed partial class RecoveryVaultSession
         }
         var (credential, account) = CreateCredential(request, options);
         var client = new RecoveryVaultClient(credential, options);
-        var session = new RecoveryVaultSession(client, request, request.SubscriptionId, request.TenantId, account);
+        var fixedToken = credential as AccessTokenCredential;
+        var session = new RecoveryVaultSession(client, request, request.SubscriptionId, request.TenantId ?? fixedToken?.TenantId, account)
+        {
+            TokenExpiresOn = fixedToken?.ExpiresOn,
+        };
         await Call(async () =>
         {
             // Proves the token works and picks the default subscription the way Connect-AzAccount does.
@@ -127,6 +134,13 @@ public sealed partial class RecoveryVaultSession
                     throw new ArgumentException("The emulator needs an endpoint, tenant, client id and secret.");
                 }
                 return (new EmulatorCredential(r.Endpoint, r.TenantId, r.ClientId, r.ClientSecret, r.Thumbprint), r.ClientId);
+            case AuthKind.AccessToken:
+                if (r.AccessToken is null || r.AccessToken.Length == 0)
+                {
+                    throw new ArgumentException("AccessToken is required for this kind of sign-in.");
+                }
+                var token = new AccessTokenCredential(r.AccessToken);
+                return (token, r.AccountId ?? token.Account ?? "AccessToken");
             case AuthKind.ManagedIdentity:
                 return (r.ClientId is null ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned) : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(r.ClientId)),
                     r.ClientId ?? "ManagedIdentity");
@@ -137,7 +151,8 @@ public sealed partial class RecoveryVaultSession
                 var path = Require(r.CertificatePath, "CertificatePath");
                 var cert = path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase)
                     ? X509Certificate2.CreateFromPemFile(path)
-                    : X509CertificateLoader.LoadPkcs12FromFile(path, r.CertificatePassword);
+                    // net8.0 (PowerShell 7.4) has no X509CertificateLoader; this constructor is its PKCS#12 path there.
+                    : new X509Certificate2(path, r.CertificatePassword);
                 return (new ClientCertificateCredential(Require(r.TenantId, "TenantId"), Require(r.ClientId, "ClientId"), cert,
                     new ClientCertificateCredentialOptions { AuthorityHost = authority }), r.ClientId!);
             case AuthKind.DeviceCode:

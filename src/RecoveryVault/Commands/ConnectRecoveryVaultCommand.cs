@@ -19,6 +19,10 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     private const string DeviceCodeSet = "DeviceCode";
     private const string EmulatorSet = "Emulator";
     private const string EmulatorInstanceSet = "EmulatorInstance";
+    private const string AccessTokenSet = "AccessToken";
+
+    // Below this, a runbook step that starts now may well outlive the token: worth a warning, not a refusal.
+    private static readonly TimeSpan s_shortLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>Use a managed identity (runbooks, Azure VMs).</summary>
     [Parameter(Mandatory = true, ParameterSetName = IdentitySet)]
@@ -33,17 +37,29 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
     public SwitchParameter UseDeviceAuthentication { get; set; }
 
+    /// <summary>A bearer token for ARM obtained elsewhere (e.g. Get-AzAccessToken); used as is until it expires.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+    [ValidateNotNull]
+    public System.Security.SecureString? AccessToken { get; set; }
+
+    /// <summary>The account to show for -AccessToken (default: read from the token's claims).</summary>
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [ValidateNotNullOrEmpty]
+    public string? AccountId { get; set; }
+
     /// <summary>Connect to the local emulator.</summary>
     [Parameter(Mandatory = true, ParameterSetName = EmulatorSet)]
     public SwitchParameter Emulator { get; set; }
 
-    /// <summary>The emulator endpoint, e.g. https://127.0.0.1:5443.</summary>
+    /// <summary>The emulator endpoint, e.g. https://127.0.0.1:5443 (with -AccessToken: any custom ARM endpoint).</summary>
     [Parameter(Mandatory = true, ParameterSetName = EmulatorSet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
     [ValidateNotNull]
     public Uri? Endpoint { get; set; }
 
     /// <summary>The emulator certificate thumbprint to pin.</summary>
     [Parameter(ParameterSetName = EmulatorSet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
     [ValidateNotNullOrEmpty]
     public string? Thumbprint { get; set; }
 
@@ -76,11 +92,13 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     [Parameter(ParameterSetName = CertificateSet)]
     public System.Security.SecureString? CertificatePassword { get; set; }
 
-    /// <summary>Tenant id.</summary>
+    /// <summary>Tenant id: the tenant to sign in to, which for a multi-tenant service principal is the customer's.</summary>
     [Parameter(ParameterSetName = DefaultSet)]
     [Parameter(Mandatory = true, ParameterSetName = SecretSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [Alias("Tenant")]
     [ValidateNotNullOrEmpty]
     public string? TenantId { get; set; }
 
@@ -95,6 +113,7 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     [Parameter(ParameterSetName = SecretSet)]
     [Parameter(ParameterSetName = CertificateSet)]
     [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
     [ValidateSet("AzureCloud", "AzureChinaCloud", "AzureUSGovernment")]
     public string Environment { get; set; } = "AzureCloud";
 
@@ -104,6 +123,19 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
         var request = await BuildRequestAsync(ct).ConfigureAwait(false);
         var session = await RecoveryVaultSession.ConnectAsync(request, ct).ConfigureAwait(false);
         ModuleState.Session = session;
+        if (session.TokenExpiresOn is { } expires)
+        {
+            var left = expires - DateTimeOffset.UtcNow;
+            var text = $"The access token expires at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; it cannot be renewed, so connect again with a new token after that.";
+            if (left < s_shortLifetime)
+            {
+                EmitWarning(text);
+            }
+            else
+            {
+                EmitVerbose(text);
+            }
+        }
         Emit(new ConnectionContext(session));
     });
 
@@ -140,6 +172,13 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
                     UserAgentSuffix = ua,
                     // The emulator answers LROs in well under a second; poll it briskly when it gives no hint.
                     MinimumPollInterval = TimeSpan.FromMilliseconds(200),
+                };
+            case AccessTokenSet:
+                return new ConnectRequest
+                {
+                    Kind = AuthKind.AccessToken, AccessToken = AccessToken, AccountId = AccountId, TenantId = TenantId,
+                    SubscriptionId = SubscriptionId, EnvironmentName = Environment, Endpoint = Endpoint, Thumbprint = Thumbprint,
+                    UserAgentSuffix = ua,
                 };
             case IdentitySet:
                 return new ConnectRequest { Kind = AuthKind.ManagedIdentity, ClientId = ClientId, SubscriptionId = SubscriptionId, EnvironmentName = Environment, UserAgentSuffix = ua };

@@ -18,7 +18,7 @@ public sealed class VaultNameCompleter : IArgumentCompleter
             return [];
         }
         var rg = fakeBoundParameters["ResourceGroupName"] as string;
-        return Completion.Collect(ct => session.ListVaultsAsync(null, rg, ct).Select(v => v.Name ?? string.Empty), wordToComplete);
+        return Completion.Collect(ct => session.ListVaultsAsync(null, rg, ct), v => v.Name, wordToComplete);
     }
 }
 
@@ -30,22 +30,25 @@ public sealed class ResourceGroupCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var session = ModuleState.Session;
-        return session is null ? [] : Completion.Collect(ct => session.ListResourceGroupsAsync(null, ct).Select(g => g.Name ?? string.Empty), wordToComplete);
+        return session is null ? [] : Completion.Collect(ct => session.ListResourceGroupsAsync(null, ct), g => g.Name, wordToComplete);
     }
 }
 
 internal static class Completion
 {
     // Completion has no pipeline to pump and must not hang the prompt: a short, bounded wait is the right trade.
-    public static IEnumerable<CompletionResult> Collect(Func<CancellationToken, IAsyncEnumerable<string>> source, string word)
+    // The name selector is applied here rather than with LINQ: async LINQ is built into .NET 10 only, and the module
+    // targets .NET 8 (PowerShell 7.4).
+    public static IEnumerable<CompletionResult> Collect<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, Func<T, string?> name, string word)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         var pattern = new WildcardPattern((word ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         var task = Task.Run(async () =>
         {
             var names = new List<string>();
-            await foreach (var n in source(cts.Token).ConfigureAwait(false))
+            await foreach (var item in source(cts.Token).ConfigureAwait(false))
             {
+                var n = name(item) ?? string.Empty;
                 if (pattern.IsMatch(n))
                 {
                     names.Add(n);

@@ -11,6 +11,7 @@ namespace RecoveryVault.Internal;
 internal static class EmulatorProcesses
 {
     private static readonly ConcurrentDictionary<int, Process> s_processes = new();
+    private static int s_exitHooked;
 
     public static string DefaultEmulatorPath =>
         Path.Combine(Path.GetDirectoryName(typeof(EmulatorProcesses).Assembly.Location)!, "Emulator", "RecoveryVault.Emulator.dll");
@@ -88,6 +89,7 @@ internal static class EmulatorProcesses
                     // Keep draining stdout so the child never blocks on a full pipe.
                     _ = DrainAsync(process);
                     s_processes[process.Id] = process;
+                    HookProcessExit();
                     string S(string name) => info[name]?.GetValue<string>() ?? string.Empty;
                     return new EmulatorInstance(S("endpoint"), S("thumbprint"), S("certificatePath"), S("tenantId"), S("subscriptionId"),
                         S("ownerClientId"), S("ownerClientSecret"), process.Id, dataDirectory);
@@ -127,6 +129,16 @@ internal static class EmulatorProcesses
     }
 
     public static IReadOnlyCollection<int> Running => s_processes.Keys.ToList();
+
+    // An emulator started from this session must not outlive it. Hooked on the first start rather than at import, so
+    // a session that never starts one does no emulator work at all, not even when it exits.
+    private static void HookProcessExit()
+    {
+        if (Interlocked.Exchange(ref s_exitHooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+        }
+    }
 
     public static void StopAll()
     {

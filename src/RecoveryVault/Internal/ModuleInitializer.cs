@@ -13,17 +13,14 @@ namespace RecoveryVault.Internal;
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
     internal const string EngineAssemblyName = "RecoveryVault.Engine";
-    private static readonly string s_dependencies =
-        Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "Dependencies");
-    private static readonly DependencyLoadContext s_context = new(s_dependencies);
 
     /// <inheritdoc />
     public void OnImport()
     {
+        // Every runspace that imports the module (ForEach-Object -Parallel, thread jobs) calls this in the same
+        // process; one handler is enough, and a stack of them would each be asked on every failed resolution.
+        AssemblyLoadContext.Default.Resolving -= ResolveEngine;
         AssemblyLoadContext.Default.Resolving += ResolveEngine;
-        // An emulator started from this session must not outlive it (re-imports must not stack handlers).
-        AppDomain.CurrentDomain.ProcessExit -= StopEmulators;
-        AppDomain.CurrentDomain.ProcessExit += StopEmulators;
     }
 
     /// <inheritdoc />
@@ -33,10 +30,15 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         EmulatorProcesses.StopAll();
     }
 
-    private static void StopEmulators(object? sender, EventArgs e) => EmulatorProcesses.StopAll();
-
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name == EngineAssemblyName ? s_context.LoadFromAssemblyName(name) : null;
+        name.Name == EngineAssemblyName ? Dependencies.Context.LoadFromAssemblyName(name) : null;
+
+    // A nested holder so the load context is made when the Engine is first asked for, not at import.
+    private static class Dependencies
+    {
+        public static readonly DependencyLoadContext Context =
+            new(Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "Dependencies"));
+    }
 }
 
 /// <summary>The module's private load context over <c>Dependencies/</c>.</summary>

@@ -211,6 +211,7 @@ public sealed class ConnectionContext
         AuthenticationKind = s.Request.Kind.ToString();
         IsEmulator = s.Request.Kind == Engine.Hosting.AuthKind.Emulator;
         UserAgent = s.UserAgent;
+        TokenExpiresOn = s.TokenExpiresOn;
     }
 
     /// <summary>Client id or credential kind.</summary>
@@ -236,6 +237,9 @@ public sealed class ConnectionContext
 
     /// <summary>User-Agent sent.</summary>
     public string UserAgent { get; }
+
+    /// <summary>When a -AccessToken connection stops working (its token cannot be renewed); null otherwise.</summary>
+    public DateTimeOffset? TokenExpiresOn { get; }
 }
 
 /// <summary>A running emulator started by Start-RecoveryVaultEmulator. Pipe it into Connect-RecoveryVault.</summary>
