@@ -49,6 +49,12 @@ public static class ArmErrors
 
     public static ArmException InvalidRequestContent(string message) => new(400, "InvalidRequestContent", message);
 
+    public static ArmException RequestContentTooLarge() =>
+        new(413, "RequestContentTooLarge", "The request content size exceeds the maximum size of 4 MB.");
+
+    public static ArmException UnsupportedMediaType(string mediaType) =>
+        new(415, "UnsupportedMediaType", $"The content media type '{mediaType}' is not supported. Only 'application/json' is supported.");
+
     public static ArmException MissingApiVersion() =>
         new(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
 

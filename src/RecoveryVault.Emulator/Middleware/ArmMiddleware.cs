@@ -304,10 +304,10 @@ internal sealed class ArmEndpointMiddleware(RequestDelegate next, EmulatorRuntim
         JsonNode? body = null;
         if (HttpMethods.IsPut(http.Request.Method) || HttpMethods.IsPatch(http.Request.Method) || HttpMethods.IsPost(http.Request.Method))
         {
-            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-            var text = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+            var text = await RequestBody.ReadAsync(http, RequestBody.ArmMaxBytes, () => ArmErrors.RequestContentTooLarge()).ConfigureAwait(false);
             if (!string.IsNullOrWhiteSpace(text))
             {
+                RequestBody.RequireJsonMediaType(http);
                 try
                 {
                     body = Json.Parse(text);
@@ -316,6 +316,8 @@ internal sealed class ArmEndpointMiddleware(RequestDelegate next, EmulatorRuntim
                 {
                     throw ArmErrors.InvalidRequestContent("The request content was invalid and could not be deserialized: " + ex.Message);
                 }
+
+                RequestBody.ValidateShape(body, HttpMethods.IsPut(http.Request.Method) || HttpMethods.IsPatch(http.Request.Method));
             }
         }
 
