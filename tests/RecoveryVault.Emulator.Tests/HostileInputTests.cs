@@ -150,4 +150,127 @@ public sealed class HostileInputTests(EmulatorFixture fx) : IClassFixture<Emulat
         Assert.Equal(HttpStatusCode.Created, r.Status);
         Assert.Equal(50, r.Body!["tags"]!.AsObject().Count);
     }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("-1")]
+    [InlineData("2147483647")]
+    public async Task SkipTokenOutsideTheList_Is400InvalidSkipToken(string offset)
+    {
+        using var arm = await Arm.ForOwnerAsync(Server);
+        var token = Uri.EscapeDataString(Convert.ToBase64String(Encoding.UTF8.GetBytes(offset)));
+        var r = await arm.SendAsync("GET", $"/subscriptions/{Server.SubscriptionId}/providers/Microsoft.RecoveryServices/vaults?api-version={Arm.VaultApi}&$skiptoken={token}");
+        Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+        Assert.Equal("InvalidSkipToken", r.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData("Basic !!!not-base64!!!")]
+    [InlineData("Basic bm9jb2xvbg==")]
+    [InlineData("Basic //79")]
+    public async Task TokenRequest_WithMalformedBasicAuth_Is401InvalidClient(string authorization)
+    {
+        // RFC 6749 §5.2: failed client authentication is 401 invalid_client.
+        using var arm = new Arm(Server);
+        using var req = new HttpRequestMessage(HttpMethod.Post, $"/{Server.TenantId}/oauth2/v2.0/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "https://management.azure.com/.default" }),
+        };
+        req.Headers.TryAddWithoutValidation("Authorization", authorization);
+        using var resp = await arm.Http.SendAsync(req);
+        Assert.Equal(HttpStatusCode.Unauthorized, resp.StatusCode);
+        Assert.Equal("invalid_client", JsonNode.Parse(await resp.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TokenRequest_With10MBForm_Is413()
+    {
+        using var arm = new Arm(Server);
+        using var content = new StringContent("grant_type=client_credentials&client_id=rv-owner&client_secret=" + new string('a', 10 * 1024 * 1024), Encoding.ASCII, "application/x-www-form-urlencoded");
+        using var resp = await arm.Http.PostAsync($"/{Server.TenantId}/oauth2/v2.0/token", content);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, resp.StatusCode);
+        Assert.Equal("invalid_request", JsonNode.Parse(await resp.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await arm.PostTokenAsync(Server.OwnerClientId, Server.OwnerClientSecret)).Status);
+    }
+
+    [Theory]
+    [InlineData("{\"days\":1e308}")]
+    [InlineData("{\"seconds\":1e308}")]
+    [InlineData("{\"days\":-1}")]
+    [InlineData("{\"days\":\"soon\"}")]
+    [InlineData("{\"days\":3651}")]
+    public async Task ClockAdvance_OutOfRange_Is400(string raw)
+    {
+        using var arm = new Arm(Server);
+        var before = await arm.AdminAsync("GET", "/_emulator/clock");
+        var r = await arm.SendRawAsync("POST", "/_emulator/clock/advance", raw, auth: false);
+        Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+        Assert.Matches("at most 3650 days|must be a number", r.ErrorMessage);
+        Assert.Equal(HttpStatusCode.OK, before.Status);
+    }
+
+    [Theory]
+    [InlineData("{\"rate\":-1}")]
+    [InlineData("{\"rate\":1e300}")]
+    [InlineData("{\"rate\":\"fast\"}")]
+    public async Task ClockRate_OutsideItsRange_Is400(string raw)
+    {
+        using var arm = new Arm(Server);
+        var r = await arm.SendRawAsync("PUT", "/_emulator/clock", raw, auth: false);
+        Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+        Assert.Contains("between 0 and 100000000", r.ErrorMessage);
+        var ok = await arm.SendRawAsync("PUT", "/_emulator/clock", "{\"rate\":100000000}", auth: false);
+        Assert.Equal(HttpStatusCode.OK, ok.Status);
+        Assert.Equal(HttpStatusCode.OK, (await arm.SendRawAsync("PUT", "/_emulator/clock", "{\"rate\":0}", auth: false)).Status);
+    }
+
+    [Theory]
+    [InlineData("{\"resourceGroup\":\"rg-seed\",\"name\":\"vm1\",\"disks\":\"data0\"}", "disks")]
+    [InlineData("{\"resourceGroup\":\"rg-seed\",\"name\":\"vm1\",\"disks\":[1,2]}", "disks")]
+    [InlineData("{\"resourceGroup\":\"rg-seed\",\"name\":\"vm/1\"}", "virtual machine name")]
+    [InlineData("{\"resourceGroup\":\"rg-seed\",\"name\":\"vm'1\"}", "virtual machine name")]
+    [InlineData("{\"resourceGroup\":\"rg-seed\",\"name\":\"vm1-\"}", "virtual machine name")]
+    public async Task SeedVm_Refuses_WhatAzureCouldNotHold(string raw, string expected)
+    {
+        using var arm = new Arm(Server);
+        await arm.CreateResourceGroupAsync("rg-seed");
+        var r = await arm.SendRawAsync("POST", "/_emulator/virtualMachines", raw, auth: false);
+        Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+        Assert.Contains(expected, r.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task SeedNames_FollowAzureNamingRules()
+    {
+        // learn.microsoft.com "Naming rules and restrictions for Azure resources": resource groups 1-90,
+        // virtual machines 1-64 (Linux), storage accounts 3-24 letters and digits, file shares up to 63.
+        using var arm = new Arm(Server);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/resourceGroups", new { name = new string('r', 91), location = "westus" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/resourceGroups", new { name = "rg/evil", location = "westus" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/resourceGroups", new { name = "rg'evil", location = "westus" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/resourceGroups", new { name = "rg.", location = "westus" })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await arm.AdminAsync("POST", "/_emulator/resourceGroups", new { name = new string('r', 90), location = "westus" })).Status);
+        await arm.CreateResourceGroupAsync("rg-names");
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/virtualMachines", new { resourceGroup = "rg-names", name = new string('v', 65) })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await arm.AdminAsync("POST", "/_emulator/virtualMachines", new { resourceGroup = "rg-names", name = new string('v', 64), osType = "Linux" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/storageAccounts", new { resourceGroup = "rg-names", name = "has-hyphen" })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/storageAccounts", new { resourceGroup = "rg-names", name = new string('s', 25) })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await arm.AdminAsync("POST", "/_emulator/storageAccounts", new { resourceGroup = "rg-names", name = "sanames", fileShares = new[] { "share/../x" } })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await arm.AdminAsync("POST", "/_emulator/storageAccounts", new { resourceGroup = "rg-names", name = "sanames", fileShares = new[] { "share-1" } })).Status);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bogus")]
+    [InlineData("/subscriptions/")]
+    [InlineData("/subscriptions/00000000-0000-0000-0000-000000000000")]
+    [InlineData("/subscriptions/5b3c2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e/resourceGroups/no-such-rg")]
+    [InlineData("/subscriptions/5b3c2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e/../x")]
+    public async Task SeedRoleAssignment_WithBadScope_Is400(string scope)
+    {
+        using var arm = new Arm(Server);
+        var r = await arm.AdminAsync("POST", "/_emulator/roleAssignments", new { principalId = Server.OwnerObjectId, roleName = "Reader", scope });
+        Assert.Equal(HttpStatusCode.BadRequest, r.Status);
+        Assert.Contains("scope", r.ErrorMessage);
+    }
 }

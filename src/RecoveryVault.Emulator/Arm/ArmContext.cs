@@ -101,6 +101,10 @@ public sealed class ArmContext
 
             snapshot = parts[0];
             keys = ListSnapshots.Get(snapshot) ?? throw ArmErrors.BadRequest("InvalidSkipToken", "The skip token has expired; list again from the first page.");
+            if (offset > keys.Count)
+            {
+                throw ArmErrors.BadRequest("InvalidSkipToken", $"The skip token '{token}' is invalid.");
+            }
         }
 
         var slice = keys.Skip(offset).Take(pageSize).ToList();
@@ -153,11 +157,8 @@ public sealed class ArmContext
         var token = Query("$skiptoken") ?? Query("$skipToken");
         if (!string.IsNullOrEmpty(token))
         {
-            try
-            {
-                offset = int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)), System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (FormatException)
+            // A token the emulator did not make (overflowing, negative, past the end) is refused, not clamped.
+            if (!int.TryParse(DecodeToken(token), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset > items.Count)
             {
                 throw ArmErrors.BadRequest("InvalidSkipToken", $"The skip token '{token}' is invalid.");
             }

@@ -43,12 +43,17 @@ internal static class Sources
     public static JsonObject SeedVm(IStoreSession s, JsonObject body)
     {
         var (sub, rg) = RequireGroup(s, body);
-        var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+        var name = SeedNames.VirtualMachine(Json.Str(body, "name"));
         var location = Json.Str(body, "location") ?? Json.Str(ResourceGroups.Get(s, sub, rg), "location") ?? "westus";
         var os = Json.Str(body, "osType") ?? "Windows";
         if (!BackupModel.Eq(os, "Windows") && !BackupModel.Eq(os, "Linux"))
         {
             throw new ArgumentException("osType must be Windows or Linux.");
+        }
+
+        if (body["disks"] is { } disksNode && (disksNode is not JsonArray || disksNode.AsArray().Any(d => d is not JsonObject)))
+        {
+            throw new ArgumentException("disks must be an array of objects such as {\"lun\":0,\"name\":\"data0\",\"sizeGB\":128}.");
         }
 
         var disks = new JsonArray();
@@ -92,10 +97,15 @@ internal static class Sources
     public static JsonObject SeedStorageAccount(IStoreSession s, JsonObject body)
     {
         var (sub, rg) = RequireGroup(s, body);
-        var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+        var name = SeedNames.StorageAccount(Json.Str(body, "name"));
         var location = Locations.Normalize(Json.Str(body, "location") ?? Json.Str(ResourceGroups.Get(s, sub, rg), "location") ?? "westus");
         var id = StorageId(sub, rg, name);
-        var shares = new JsonArray([.. (body["fileShares"] as JsonArray ?? []).Select(x => (JsonNode?)Json.Str(x))]);
+        if (body["fileShares"] is { } sharesNode && sharesNode is not JsonArray)
+        {
+            throw new ArgumentException("fileShares must be an array of share names.");
+        }
+
+        var shares = new JsonArray([.. (body["fileShares"] as JsonArray ?? []).Select(x => (JsonNode?)SeedNames.FileShare(Json.Str(x)))]);
         var sa = new BackupDoc(id, BackupDocKinds.StorageAccount, ResourceGroups.IdOf(sub, rg), new JsonObject
         {
             ["id"] = id,

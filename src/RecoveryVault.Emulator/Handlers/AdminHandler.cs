@@ -12,6 +12,13 @@ namespace RecoveryVault.Emulator.Handlers;
 /// <summary>The loopback-only <c>/_emulator/*</c> control surface (no token, no RBAC, no faults).</summary>
 internal static class AdminHandler
 {
+    private const double MaxClockRate = 100_000_000;
+
+    private const double MaxAdvanceDays = 3650;
+
+    /// <summary>Admin bodies are small seeds; anything near ARM's own 4 MB limit is a mistake or an attack.</summary>
+    private const int MaxAdminBodyBytes = 4 * 1024 * 1024;
+
     public static async Task HandleAsync(HttpContext http, EmulatorRuntime runtime)
     {
         var path = (http.Request.Path.Value ?? string.Empty).TrimEnd('/').ToLowerInvariant();
@@ -35,8 +42,7 @@ internal static class AdminHandler
             JsonObject? body = null;
             if (method is "POST" or "PUT" or "PATCH")
             {
-                using var reader = new StreamReader(http.Request.Body);
-                var text = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+                var text = await Middleware.RequestBody.ReadAsync(http, MaxAdminBodyBytes, () => new BodyTooLargeException()).ConfigureAwait(false);
                 body = string.IsNullOrWhiteSpace(text) ? Json.Object() : Json.Parse(text) as JsonObject ?? throw new ArgumentException("A JSON object body is expected.");
             }
 
@@ -48,7 +54,13 @@ internal static class AdminHandler
                 await http.Response.WriteAsync(Json.Serialize(result), http.RequestAborted).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException)
+        catch (BodyTooLargeException)
+        {
+            http.Response.StatusCode = 413;
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.WriteAsync(ArmErrors.Body("RequestContentTooLarge", $"The request content size exceeds the maximum size of {MaxAdminBodyBytes / (1024 * 1024)} MB.").ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or JsonException or FormatException or InvalidOperationException or OverflowException)
         {
             http.Response.StatusCode = 400;
             http.Response.ContentType = "application/json; charset=utf-8";
@@ -100,7 +112,7 @@ internal static class AdminHandler
             case ("POST", "/_emulator/resourcegroups"):
                 {
                     var sub = Json.Str(body, "subscriptionId") ?? EmulatorConstants.SubscriptionId;
-                    var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+                    var name = SeedNames.ResourceGroup(Json.Str(body, "name"));
                     var location = Json.Str(body, "location") ?? "westus";
                     var (existed, rg) = runtime.Store.Transaction(s =>
                     {
@@ -123,6 +135,7 @@ internal static class AdminHandler
                     var scope = Json.Str(body, "scope") ?? Subscriptions.IdOf(EmulatorConstants.SubscriptionId);
                     var assignment = runtime.Store.Transaction(s =>
                     {
+                        RequireAssignableScope(s, scope);
                         var p = Principals.ByObjectId(s, principalId) ?? Principals.ByClientId(s, principalId)
                             ?? throw new ArgumentException($"Unknown principal '{principalId}'.");
                         return RoleAssignments.Put(s, scope, Guid.NewGuid().ToString(), role, Json.Str(p, "objectId")!);
@@ -191,20 +204,35 @@ internal static class AdminHandler
             case ("GET", "/_emulator/clock"):
                 return (200, ClockBody(runtime, runtime.Store.Transaction(s => BackupEngine.CatchUp(s, runtime.Backup, runtime.Backup.Clock.Now))));
             case ("PUT", "/_emulator/clock"):
-                if (body["rate"] is JsonValue rateValue && rateValue.TryGetValue<double>(out var newRate))
+                if (body["rate"] is { } rateNode)
                 {
+                    // The same range as --clock-rate: beyond it a few real seconds overflow DateTimeOffset.
+                    if (rateNode is not JsonValue rateValue || !rateValue.TryGetValue<double>(out var newRate) || !double.IsFinite(newRate) || newRate is < 0 or > MaxClockRate)
+                    {
+                        throw new ArgumentException($"rate must be a number between 0 and {MaxClockRate} simulated seconds per real second.");
+                    }
+
                     runtime.Backup.Clock.SetRate(newRate);
                 }
 
                 return (200, ClockBody(runtime, null));
             case ("POST", "/_emulator/clock/advance"):
                 {
-                    double Part(string name) => body[name] is JsonValue jv && jv.TryGetValue<double>(out var d) ? d : 0;
-                    var span = TimeSpan.FromDays(Part("days")) + TimeSpan.FromHours(Part("hours")) + TimeSpan.FromMinutes(Part("minutes")) + TimeSpan.FromSeconds(Part("seconds"));
-                    if (span < TimeSpan.Zero || span > TimeSpan.FromDays(3650))
+                    double Part(string name) => body[name] switch
                     {
-                        throw new ArgumentException("The clock advances forward by at most 3650 days at a time.");
+                        null => 0,
+                        JsonValue jv when jv.TryGetValue<double>(out var d) && double.IsFinite(d) => d,
+                        _ => throw new ArgumentException($"{name} must be a number."),
+                    };
+
+                    // Summed in days before any TimeSpan exists: TimeSpan.FromDays(1e308) itself overflows.
+                    var days = Part("days") + (Part("hours") / 24) + (Part("minutes") / 1440) + (Part("seconds") / 86400);
+                    if (!double.IsFinite(days) || days < 0 || days > MaxAdvanceDays)
+                    {
+                        throw new ArgumentException($"The clock advances forward by at most {MaxAdvanceDays} days at a time.");
                     }
+
+                    var span = TimeSpan.FromDays(days);
 
                     var report = runtime.Store.Transaction(s =>
                     {
@@ -248,6 +276,27 @@ internal static class AdminHandler
         }
     }
 
+    /// <summary>Role assignments live at a scope ARM knows: the subscription (existing) or a path below it.</summary>
+    private static void RequireAssignableScope(Store.IStoreSession s, string scope)
+    {
+        var segs = scope.Split('/');
+        if (scope.Length == 0 || segs.Length < 3 || segs[0].Length != 0 || !segs[1].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+            || segs.Skip(1).Any(x => x.Length == 0 || x is "." or ".." || x.Contains('\\', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"The scope '{scope}' is not valid: use /subscriptions/{{id}}[/resourceGroups/{{name}}[/providers/...]].");
+        }
+
+        if (Subscriptions.Get(s, segs[2]) is null)
+        {
+            throw new ArgumentException($"The scope '{scope}' names subscription '{segs[2]}', which does not exist.");
+        }
+
+        if (segs.Length >= 5 && segs[3].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase) && ResourceGroups.Get(s, segs[2], segs[4]) is null)
+        {
+            throw new ArgumentException($"The scope '{scope}' names resource group '{segs[4]}', which does not exist.");
+        }
+    }
+
     private static JsonObject Describe(EmulatorRuntime runtime)
     {
         var d = runtime.Faults.Describe();
@@ -276,3 +325,6 @@ internal static class AdminHandler
         ["retryAfterSeconds"] = runtime.RetryAfterSeconds,
     };
 }
+
+/// <summary>An admin or token body over its limit, answered 413 by the branch that read it.</summary>
+internal sealed class BodyTooLargeException() : Exception("The request content is too large.");

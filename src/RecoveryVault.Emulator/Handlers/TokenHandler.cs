@@ -12,6 +12,9 @@ internal static class TokenHandler
 {
     public const int LifetimeSeconds = 3599;
 
+    /// <summary>A client credentials form is a few hundred bytes; 64 KB leaves room for long client assertions.</summary>
+    public const int MaxFormBytes = 64 * 1024;
+
     /// <summary>True for <c>/{tenant}/oauth2/v2.0/token</c>, <c>/{tenant}/oauth2/token</c> and the OIDC document.</summary>
     public static bool IsTokenPath(PathString path)
     {
@@ -65,16 +68,30 @@ internal static class TokenHandler
             return;
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
+        string text;
+        try
+        {
+            text = await Middleware.RequestBody.ReadAsync(http, MaxFormBytes, () => new BodyTooLargeException()).ConfigureAwait(false);
+        }
+        catch (BodyTooLargeException)
+        {
+            await Write(http, 413, OAuthError("invalid_request", $"AADSTS900144: The request body exceeds {MaxFormBytes} bytes; a client credentials form is a few hundred.")).ConfigureAwait(false);
+            return;
+        }
+
+        var form = new FormCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(text));
         var grant = form["grant_type"].ToString();
         var clientId = form["client_id"].ToString();
         var secret = form["client_secret"].ToString();
         var basic = http.Request.Headers.Authorization.ToString();
         if (basic.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(basic[6..].Trim())).Split(':', 2);
-            clientId = Uri.UnescapeDataString(pair[0]);
-            secret = pair.Length > 1 ? Uri.UnescapeDataString(pair[1]) : string.Empty;
+            // RFC 6749 §5.2: client authentication that cannot be read is invalid_client with 401, never a crash.
+            if (!TryReadBasic(basic[6..].Trim(), out clientId, out secret))
+            {
+                await Write(http, 401, OAuthError("invalid_client", "AADSTS7000218: The Authorization header's Basic credentials are not base64 of 'client_id:client_secret'.")).ConfigureAwait(false);
+                return;
+            }
         }
 
         if (!grant.Equals("client_credentials", StringComparison.Ordinal))
@@ -109,6 +126,37 @@ internal static class TokenHandler
             ["ext_expires_in"] = LifetimeSeconds,
             ["access_token"] = token,
         }).ConfigureAwait(false);
+    }
+
+    private static bool TryReadBasic(string encoded, out string clientId, out string secret)
+    {
+        clientId = secret = string.Empty;
+        var bytes = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var length))
+        {
+            return false;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return false;
+        }
+
+        // RFC 6749 §2.3.1: both halves are form-urlencoded before base64.
+        clientId = Uri.UnescapeDataString(decoded[..colon]);
+        secret = Uri.UnescapeDataString(decoded[(colon + 1)..]);
+        return true;
     }
 
     private static JsonObject OAuthError(string error, string description) => new()
