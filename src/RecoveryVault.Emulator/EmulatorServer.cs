@@ -155,6 +155,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ServiceDateMiddleware>();
+        app.UseMiddleware<DotSegmentMiddleware>();
         app.MapWhen(c => c.Request.Path.StartsWithSegments("/_emulator", StringComparison.OrdinalIgnoreCase),
             a => a.Run(c => AdminHandler.HandleAsync(c, runtime)));
         app.MapWhen(c => TokenHandler.IsTokenPath(c.Request.Path),

@@ -273,4 +273,43 @@ public sealed class HostileInputTests(EmulatorFixture fx) : IClassFixture<Emulat
         Assert.Equal(HttpStatusCode.BadRequest, r.Status);
         Assert.Contains("scope", r.ErrorMessage);
     }
+
+    /// <summary>Sends a request line byte for byte: HttpClient (System.Uri) would remove the dot segments itself.</summary>
+    private async Task<int> RawStatusAsync(string method, string target, string? bearer = null)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, Server.Endpoint.Port);
+        var thumbprint = Server.Thumbprint;
+        using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, cert, _, _) => cert is not null && string.Equals(new System.Security.Cryptography.X509Certificates.X509Certificate2(cert).Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase));
+        await tls.AuthenticateAsClientAsync("localhost");
+        var auth = bearer is null ? string.Empty : $"Authorization: Bearer {bearer}\r\n";
+        await tls.WriteAsync(Encoding.ASCII.GetBytes($"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(tls, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync() ?? string.Empty;
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData("/subscriptions/x/../../_emulator/reset")]
+    [InlineData("/subscriptions/x/%2e%2e/%2E%2E/_emulator/reset")]
+    [InlineData("/./_emulator/reset")]
+    public async Task DotSegments_NeverReachTheAdminSurface(string target)
+    {
+        using var arm = await Arm.ForOwnerAsync(Server);
+        await arm.CreateResourceGroupAsync("rg-survives-reset");
+        Assert.Equal(400, await RawStatusAsync("POST", target, arm.Token));
+        var rg = await arm.SendAsync("GET", $"/subscriptions/{Server.SubscriptionId}/resourcegroups/rg-survives-reset?api-version=2022-09-01");
+        Assert.Equal(HttpStatusCode.OK, rg.Status);
+    }
+
+    [Fact]
+    public async Task PercentEncodedSegments_AreDecodedOnce()
+    {
+        // Kestrel decodes the path once ("rg%252Dbi" arrives as "rg%2Dbi"); decoding it again would address "rg-bi".
+        using var arm = await Arm.ForOwnerAsync(Server);
+        await arm.CreateResourceGroupAsync("rg-bi");
+        Assert.Equal(200, await RawStatusAsync("GET", $"/subscriptions/{Server.SubscriptionId}/resourcegroups/rg%2Dbi?api-version=2022-09-01", arm.Token));
+        Assert.Equal(404, await RawStatusAsync("GET", $"/subscriptions/{Server.SubscriptionId}/resourcegroups/rg%252Dbi?api-version=2022-09-01", arm.Token));
+        Assert.Equal(404, await RawStatusAsync("GET", $"/subscriptions/{Server.SubscriptionId}/resourcegroups/rg%2Fbi?api-version=2022-09-01", arm.Token));
+    }
 }

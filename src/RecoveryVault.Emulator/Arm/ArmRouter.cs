@@ -107,7 +107,7 @@ public sealed class ArmRouter
         _routes.Add(new ArmRoute(method.ToUpperInvariant(), template, family, handler, skipRbac, resourceType));
 
     public static string[] SplitPath(string path) =>
-        path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+        path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Finds the route; <paramref name="pathKnown"/> tells a 405 (path exists for another method) from a 404.</summary>
     public ArmRouteMatch? Match(string method, string path, out bool pathKnown, out ArmRoute? anyRouteForPath)

@@ -43,6 +43,31 @@ internal static class ArmWriter
     public static Task WriteErrorAsync(HttpContext http, ArmException ex) => WriteAsync(http, ex.Status, ex.ToBody(), ex.Headers);
 }
 
+/// <summary>
+/// Refuses a request target that still carries dot segments (<c>.</c>, <c>..</c>, also percent-encoded). Kestrel
+/// removes them before routing (RFC 3986 §5.2.4), so <c>/subscriptions/x/../../_emulator/reset</c> would otherwise
+/// reach the admin surface; conforming clients remove them before sending, so such a target is hostile or broken.
+/// </summary>
+internal sealed class DotSegmentMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var pathPart = query >= 0 ? raw[..query] : raw;
+        foreach (var segment in pathPart.Split('/'))
+        {
+            var decoded = segment.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(segment) : segment;
+            if (decoded is "." or "..")
+            {
+                return ArmWriter.WriteErrorAsync(http, ArmErrors.BadRequest("InvalidRequestUri", "The request URI contains '.' or '..' path segments, which Azure Resource Manager does not resolve."));
+            }
+        }
+
+        return next(http);
+    }
+}
+
 /// <summary>x-ms-request-id / x-ms-correlation-request-id on every response; echoes x-ms-client-request-id.</summary>
 internal sealed class RequestIdMiddleware(RequestDelegate next)
 {
