@@ -86,6 +86,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         else
         {
             certDir = options.ResolveDataDir();
+            PrivateFiles.PrepareDirectory(certDir);
             cert = CertificateFactory.LoadOrCreate(certDir);
             store = new SqliteResourceStore(Path.Combine(certDir, "emulator.db"));
             key = TokenService.LoadOrCreateKey(certDir);
@@ -119,6 +120,11 @@ public sealed class EmulatorServer : IAsyncDisposable
         catch
         {
             store.Dispose();
+            if (tempDir is not null && Directory.Exists(tempDir))
+            {
+                Directory.Delete(tempDir, recursive: true);
+            }
+
             throw;
         }
 
@@ -241,9 +247,9 @@ public sealed class EmulatorServer : IAsyncDisposable
                 {
                     Directory.Delete(_tempDir, recursive: true);
                 }
-                catch (IOException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    // A leftover PEM in the temp folder is harmless.
+                    // Only the public PEM is ever written there (the key stays in memory), so a leftover is harmless.
                 }
             }
         }

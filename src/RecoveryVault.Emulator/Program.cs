@@ -18,7 +18,18 @@ catch (ArgumentException ex)
     return 2;
 }
 
-await using var server = await EmulatorServer.StartAsync(options).ConfigureAwait(false);
+EmulatorServer server;
+try
+{
+    server = await EmulatorServer.StartAsync(options).ConfigureAwait(false);
+}
+catch (RecoveryVault.Emulator.Hosting.DataDirectoryException ex)
+{
+    Console.Error.WriteLine("RecoveryVault emulator cannot start: " + ex.Message);
+    return 3;
+}
+
+await using var running = server;
 foreach (var line in server.StartLines())
 {
     Console.Out.WriteLine(line);

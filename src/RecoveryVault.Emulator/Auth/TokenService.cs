@@ -34,10 +34,11 @@ internal sealed class TokenService
             return RandomNumberGenerator.GetBytes(32);
         }
 
-        Directory.CreateDirectory(directory);
+        Hosting.PrivateFiles.PrepareDirectory(directory);
         var path = Path.Combine(directory, "signing.key");
         if (File.Exists(path))
         {
+            Hosting.PrivateFiles.EnsurePrivate(path);
             var existing = Convert.FromBase64String(File.ReadAllText(path).Trim());
             if (existing.Length >= 32)
             {
@@ -46,9 +47,7 @@ internal sealed class TokenService
         }
 
         var key = RandomNumberGenerator.GetBytes(32);
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, Convert.ToBase64String(key));
-        File.Move(tmp, path, overwrite: true);
+        Hosting.PrivateFiles.Write(path, System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
         return key;
     }
 

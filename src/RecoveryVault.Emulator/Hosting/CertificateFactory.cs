@@ -16,12 +16,13 @@ internal static class CertificateFactory
 
     public static X509Certificate2 LoadOrCreate(string directory)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFiles.PrepareDirectory(directory);
         var pfxPath = Path.Combine(directory, PfxName);
         var pemPath = Path.Combine(directory, PemName);
         X509Certificate2 cert;
         if (File.Exists(pfxPath))
         {
+            PrivateFiles.EnsurePrivate(pfxPath);
             cert = X509CertificateLoader.LoadPkcs12FromFile(pfxPath, null, X509KeyStorageFlags.Exportable);
             if (cert.NotAfter < DateTime.Now.AddDays(1))
             {
@@ -40,7 +41,7 @@ internal static class CertificateFactory
 
     public static X509Certificate2 InMemory(string pemDirectory)
     {
-        Directory.CreateDirectory(pemDirectory);
+        PrivateFiles.PrepareDirectory(pemDirectory);
         var cert = X509CertificateLoader.LoadPkcs12(SharedInMemoryPfx.Value, null, X509KeyStorageFlags.Exportable);
         WritePem(cert, Path.Combine(pemDirectory, PemName));
         return cert;
@@ -50,9 +51,7 @@ internal static class CertificateFactory
     {
         using var created = Create();
         var pfx = created.Export(X509ContentType.Pfx);
-        var tmp = pfxPath + ".tmp";
-        File.WriteAllBytes(tmp, pfx);
-        File.Move(tmp, pfxPath, overwrite: true);
+        PrivateFiles.Write(pfxPath, pfx);
         return X509CertificateLoader.LoadPkcs12(pfx, null, X509KeyStorageFlags.Exportable);
     }
 

@@ -17,6 +17,9 @@ public sealed class SqliteResourceStore : IResourceStore
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        // SQLite creates the file with the umask's mode (often 0644) and gives its -wal/-shm files the same mode,
+        // so the file is made owner-only before SQLite opens it.
+        Hosting.PrivateFiles.EnsurePrivate(databasePath);
         var csb = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
