@@ -46,6 +46,9 @@ public sealed record PolicyDefinition(WorkloadDescriptor Kind, PolicySchedule Sc
     /// <summary>SQL log retention, days.</summary>
     public int LogRetentionDays { get; init; } = 15;
 
+    /// <summary>The caller set the log interval or retention (rather than taking the defaults).</summary>
+    public bool LogSettingsGiven { get; init; }
+
     /// <summary>Instant restore days of a standard (V1) VM policy with a weekly schedule: Azure requires exactly 5.</summary>
     public const int WeeklyV1InstantRestoreDays = 5;
 
@@ -136,6 +139,12 @@ public sealed record PolicyDefinition(WorkloadDescriptor Kind, PolicySchedule Sc
         else if (InstantRestoreDays is not null)
         {
             throw Problem("UnsupportedForKind", "-InstantRestoreDays applies to AzureVM policies only.");
+        }
+        // Log backups exist only as the "Log" subProtectionPolicy of an AzureWorkload (SQL in Azure VM) policy in
+        // the Azure Backup spec; any other kind would silently ignore the settings.
+        if (LogSettingsGiven && Kind != WorkloadCatalogue.SqlDatabase)
+        {
+            throw Problem("UnsupportedForKind", $"-LogBackupIntervalMinutes and -LogRetentionDays apply to SqlDatabase policies only, not {Kind}.");
         }
     }
 

@@ -52,6 +52,9 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? Location { get; set; }
 
+    private string[] _subscriptions = [];
+    private List<string>? _locations;
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -65,11 +68,44 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
             {
                 if (RecoveryVaultResourceId.TryParse(text, out var id, out var error) && id.IsVault)
                 {
-                    ids.Add(id);
+                    if (CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text))
+                    {
+                        ids.Add(id);
+                    }
                 }
                 else
                 {
                     WriteError(InputError(id is null ? error : $"'{text}' is not a Recovery Services vault id.", ErrorIds.InvalidResourceId, text));
+                }
+            }
+        }
+        else
+        {
+            // Each subscription that breaks the rule is refused on its own; the others are still listed.
+            _subscriptions = SubscriptionId?.Where(s => CheckScope(s, null, s)).ToArray() ?? [Session.SubscriptionId!];
+            if (_subscriptions.Length == 0
+                || (ResourceGroupName is not null && !CheckScope(null, ResourceGroupName, ResourceGroupName))
+                || (ParameterSetName == ByNameSet && Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name) && !CheckVaultName(Name, Name)))
+            {
+                return;
+            }
+            if (Location is not null)
+            {
+                _locations = [];
+                foreach (var l in Location)
+                {
+                    if (InputRules.LocationProblem(l) is { } problem)
+                    {
+                        WriteError(InputError(problem, ErrorIds.InvalidLocation, l));
+                    }
+                    else
+                    {
+                        _locations.Add(l);
+                    }
+                }
+                if (_locations.Count == 0)
+                {
+                    return;
                 }
             }
         }
@@ -108,7 +144,7 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
 
     private async Task ListByName(CancellationToken ct)
     {
-        var subscriptions = SubscriptionId ?? [Session.SubscriptionId!];
+        var subscriptions = _subscriptions;
         bool wildcard = Name is null || WildcardPattern.ContainsWildcardCharacters(Name);
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
         foreach (var sub in subscriptions)
@@ -148,9 +184,17 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
     private async Task ListDeleted(CancellationToken ct)
     {
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-        foreach (var sub in SubscriptionId ?? [Session.SubscriptionId!])
+        foreach (var sub in _subscriptions)
         {
-            var locations = Location?.Select(RecoveryVaultClient.NormalizeLocation).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var locations = _locations?.Select(RecoveryVaultClient.NormalizeLocation).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            if (locations is not null && await RegionRules.TryListAsync(Session, sub, ct).ConfigureAwait(false) is { } regions)
+            {
+                foreach (var unknown in _locations!.Where(l => RegionRules.Message(regions, sub, l) is not null))
+                {
+                    EmitError(InputError(RegionRules.Message(regions, sub, unknown)!, ErrorIds.InvalidLocation, unknown));
+                    locations.Remove(RecoveryVaultClient.NormalizeLocation(unknown));
+                }
+            }
             if (locations is null)
             {
                 // ARM lists deleted vaults per region only, and a vault's region need not be any resource group's:

@@ -16,7 +16,7 @@ public sealed class NewRecoveryVaultCommand : RecoveryVaultCmdletBase
 {
     /// <summary>Vault name (2–50 letters, digits, hyphens; starts with a letter).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^[a-zA-Z][a-zA-Z0-9-]{1,49}$")]
+    [ValidatePattern(InputRules.VaultNamePattern)]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>Resource group (must exist).</summary>
@@ -86,6 +86,20 @@ public sealed class NewRecoveryVaultCommand : RecoveryVaultCmdletBase
             WriteError(InputError("Cross-region restore needs GeoRedundant storage.", ErrorIds.InvalidParameterCombination, Name));
             return;
         }
+        if (!CheckScope(SubscriptionId, ResourceGroupName, Name))
+        {
+            return;
+        }
+        if (InputRules.LocationProblem(Location) is { } location)
+        {
+            WriteError(InputError(location, ErrorIds.InvalidLocation, Location));
+            return;
+        }
+        if (Tag is not null && InputRules.TagsProblem(Tag) is { } tags)
+        {
+            WriteError(InputError(tags, ErrorIds.InvalidTag, Name));
+            return;
+        }
         var sub = SubscriptionId ?? Session.SubscriptionId!;
         var id = RecoveryVaultResourceId.ForVault(sub, ResourceGroupName, Name).ToString();
         Run(async ct =>
@@ -108,6 +122,11 @@ public sealed class NewRecoveryVaultCommand : RecoveryVaultCmdletBase
             catch (RecoveryVaultServiceException ex)
             {
                 EmitServiceError(ex, id);
+                return;
+            }
+            if (await RegionRules.UnknownRegionAsync(Session, sub, Location, ct).ConfigureAwait(false) is { } unknown)
+            {
+                EmitError(InputError(unknown, ErrorIds.InvalidLocation, Location));
                 return;
             }
             var body = VaultData.Create(Location);

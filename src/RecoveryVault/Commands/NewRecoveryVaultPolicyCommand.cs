@@ -74,6 +74,7 @@ public sealed class NewRecoveryVaultPolicyCommand : VaultScopedCmdletBase
                 InstantRestoreDays = InstantRestoreDays,
                 LogIntervalMinutes = LogBackupIntervalMinutes,
                 LogRetentionDays = LogRetentionDays,
+                LogSettingsGiven = MyInvocation.BoundParameters.ContainsKey(nameof(LogBackupIntervalMinutes)) || MyInvocation.BoundParameters.ContainsKey(nameof(LogRetentionDays)),
             }.ToBody();
         }
         catch (BackupRequestException ex)

@@ -52,6 +52,23 @@ public sealed class NewRecoveryVaultRetentionCommand : RecoveryVaultCmdletBase
         {
             ThrowTerminatingError(InputError("A retention needs at least one rule: -DailyDays, -WeeklyWeeks, -MonthlyMonths or -YearlyYears.", ErrorIds.InvalidRetention, null));
         }
+        // Azure Backup's LongTermRetentionPolicy: weeklySchedule/monthlySchedule/yearlySchedule each carry their
+        // retentionDuration; days, months or a week of the month given without it describe a rule Azure cannot keep,
+        // and silently dropping them would keep less than the caller asked for.
+        var bound = MyInvocation.BoundParameters;
+        // Monthly and yearly points are taken on -WeeklyDays too, so the days stand alone only without all three.
+        if (bound.ContainsKey(nameof(WeeklyDays)) && WeeklyWeeks is null && MonthlyMonths is null && YearlyYears is null)
+        {
+            ThrowTerminatingError(InputError("-WeeklyDays needs -WeeklyWeeks (or -MonthlyMonths / -YearlyYears, whose points fall on those days): a weekly retention keeps its points for a number of weeks.", ErrorIds.InvalidRetention, null));
+        }
+        if (bound.ContainsKey(nameof(YearlyMonths)) && YearlyYears is null)
+        {
+            ThrowTerminatingError(InputError("-YearlyMonths needs -YearlyYears: a yearly retention keeps its points for a number of years.", ErrorIds.InvalidRetention, null));
+        }
+        if (bound.ContainsKey(nameof(WeekOfMonth)) && MonthlyMonths is null && YearlyYears is null)
+        {
+            ThrowTerminatingError(InputError("-WeekOfMonth applies to monthly or yearly retention: add -MonthlyMonths or -YearlyYears.", ErrorIds.InvalidRetention, null));
+        }
         WriteObject(new BackupRetention(DailyDays, WeeklyWeeks, WeeklyDays.Distinct().ToArray(), MonthlyMonths, YearlyYears, YearlyMonths, WeekOfMonth));
     }
 }

@@ -105,6 +105,11 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         {
             return;
         }
+        if (Tag is not null && InputRules.TagsProblem(Tag) is { } tags)
+        {
+            WriteError(InputError(tags, ErrorIds.InvalidTag, id.ToString()));
+            return;
+        }
         var patch = BuildPatch();
         if (patch is null)
         {

@@ -63,9 +63,25 @@ public sealed class StartRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
     [ValidateRange(1, 600)]
     public int TimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Earliest -ClockStart. Not an Azure rule but the emulator's: its clock moves forward by up to 3650 days per
+    /// advance and retention reaches back up to 99 years, so dates near year 1 or 9999 leave DateTimeOffset's range.
+    /// </summary>
+    internal static readonly DateTimeOffset MinClockStart = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Latest -ClockStart (exclusive), for the same reason.</summary>
+    internal static readonly DateTimeOffset MaxClockStart = new(2101, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        // DateTime.ToUniversalTime clamps at the ends of its range where DateTimeOffset would throw.
+        if (ClockStart?.ToUniversalTime() is { } clockStart && (clockStart < MinClockStart.UtcDateTime || clockStart >= MaxClockStart.UtcDateTime))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-ClockStart {clockStart:yyyy-MM-dd'T'HH:mm:ss'Z'} is out of range: the emulator's clock starts between 2000-01-01 and 2100-12-31 (UTC)."),
+                ErrorIds.EmulatorStartFailed, ErrorCategory.InvalidArgument, ClockStart));
+        }
         var path = Path is null ? EmulatorProcesses.DefaultEmulatorPath : GetUnresolvedProviderPathFromPSPath(Path);
         var dataDir = InMemory ? null : DataDirectory is null
             ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "recoveryvault-emulator-" + Guid.NewGuid().ToString("N")[..8])

@@ -76,6 +76,16 @@ internal static class EmulatorProcesses
                 var line = await process.StandardOutput.ReadLineAsync(timeoutCts.Token).ConfigureAwait(false);
                 if (line is null)
                 {
+                    // stderr is read on its own; only after exit is it known to be complete, and its last line is
+                    // usually the reason (e.g. exit 3 for a data directory it cannot write).
+                    try
+                    {
+                        await process.WaitForExitAsync(timeoutCts.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        // Closed stdout but still running: report what there is.
+                    }
                     string err;
                     lock (stderr)
                     {

@@ -96,6 +96,15 @@ public static class ErrorIds
     /// <summary>Azure no longer exposes classic Backup vaults (retired; upgrade them in the portal or by support).</summary>
     public const string ClassicVaultsRetired = "ClassicVaultsRetired";
 
+    /// <summary>A resource group or vault name that breaks Azure's naming rules (refused before any request).</summary>
+    public const string InvalidName = "InvalidName";
+
+    /// <summary>A -Location that is not an Azure region name, or not one of the subscription's regions.</summary>
+    public const string InvalidLocation = "InvalidLocation";
+
+    /// <summary>Tags beyond ARM's tag limits (count, name or value length, characters, $null values).</summary>
+    public const string InvalidTag = "InvalidTag";
+
     /// <summary>The error id of a request the Engine refused to build, chosen by its reason code, never by its message.</summary>
     public static string ForRequestProblem(string code) => code switch
     {

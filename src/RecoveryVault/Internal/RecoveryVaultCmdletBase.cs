@@ -334,6 +334,39 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     protected static ErrorRecord InputError(string message, string id, object? target) =>
         new(new ArgumentException(message), id, ErrorCategory.InvalidArgument, target);
 
+    /// <summary>
+    /// Checks a subscription id and resource group name the caller gave (null: not given) against Azure's rules before
+    /// they become part of a request path; writes one non-terminating error and answers false on the first problem.
+    /// With <paramref name="fromId"/> the values came out of that resource id, so the id is what is invalid.
+    /// </summary>
+    protected bool CheckScope(string? subscriptionId, string? resourceGroupName, object? target, string? fromId = null)
+    {
+        var problem = subscriptionId is null ? null : InputRules.SubscriptionIdProblem(subscriptionId);
+        var id = ErrorIds.InvalidResourceId;
+        if (problem is null && resourceGroupName is not null && InputRules.ResourceGroupNameProblem(resourceGroupName) is { } group)
+        {
+            problem = group;
+            id = fromId is null ? ErrorIds.InvalidName : ErrorIds.InvalidResourceId;
+        }
+        if (problem is null)
+        {
+            return true;
+        }
+        WriteError(InputError(fromId is null ? problem : $"The resource id '{fromId}' is not valid. {problem}", id, target ?? fromId));
+        return false;
+    }
+
+    /// <summary>Checks a vault name against the Recovery Services naming rule; writes a non-terminating InvalidName error when it breaks it.</summary>
+    protected bool CheckVaultName(string name, object? target)
+    {
+        if (InputRules.VaultNameProblem(name) is not { } problem)
+        {
+            return true;
+        }
+        WriteError(InputError(problem, ErrorIds.InvalidName, target ?? name));
+        return false;
+    }
+
     private static string? RecommendedAction(string id) => id switch
     {
         ErrorIds.PermissionDenied => "Ask an Owner of the scope for a role that grants the action (Grant-RecoveryVaultAccess), then reconnect.",

@@ -39,6 +39,10 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
         var text = Vault?.Id ?? VaultId;
         if (text is null && VaultName is not null && ResourceGroupName is not null)
         {
+            if (!CheckScope(null, ResourceGroupName, VaultName) || !CheckVaultName(VaultName, VaultName))
+            {
+                return null;
+            }
             return RecoveryVaultResourceId.ForVault(Session.SubscriptionId!, ResourceGroupName, VaultName);
         }
         if (text is null)
@@ -51,6 +55,6 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
             WriteError(InputError(id is null ? error : $"'{text}' is not in a Recovery Services vault.", ErrorIds.InvalidResourceId, text));
             return null;
         }
-        return id.GetVaultId();
+        return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text) ? id.GetVaultId() : null;
     }
 }

@@ -57,6 +57,10 @@ public abstract class VaultTargetCmdletBase : RecoveryVaultCmdletBase
         };
         if (text is null)
         {
+            if (!CheckScope(SubscriptionId, ResourceGroupName, Name) || !CheckVaultName(Name, Name))
+            {
+                return null;
+            }
             return RecoveryVaultResourceId.ForVault(SubscriptionId ?? Session.SubscriptionId ?? string.Empty, ResourceGroupName, Name);
         }
         if (!RecoveryVaultResourceId.TryParse(text, out var id, out var error) || !id.IsVault)
@@ -65,6 +69,6 @@ public abstract class VaultTargetCmdletBase : RecoveryVaultCmdletBase
                 ErrorIds.InvalidResourceId, text));
             return null;
         }
-        return id;
+        return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text) ? id : null;
     }
 }
