@@ -102,6 +102,21 @@ Describe 'Subscription ids and resource group names' {
         $r.Requests | Should -BeNullOrEmpty
     }
 
+    It 'refuses a vault id whose vault segment is <Segment> (the URI would resolve it onto another resource)' -ForEach @(
+        @{ Segment = '..' }, @{ Segment = '%2e%2e' }, @{ Segment = 'a_b' }
+    ) {
+        $id = "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/vaults/$Segment"
+        $r = Invoke-Captured { Get-RecoveryVault -ResourceId $id }
+        $r.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.GetRecoveryVaultCommand'
+        $r.Requests | Should -BeNullOrEmpty
+        $r = Invoke-Captured { Set-RecoveryVault -ResourceId $id -Tag @{ a = 'b' } }
+        $r.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.SetRecoveryVaultCommand'
+        $r.Requests | Should -BeNullOrEmpty
+        $r = Invoke-Captured { Get-RecoveryVaultPolicy -VaultId $id }
+        $r.Errors[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.GetRecoveryVaultPolicyCommand'
+        $r.Requests | Should -BeNullOrEmpty
+    }
+
     It 'Set- and Remove-RecoveryVault check names in the shared vault-target base' {
         $r = Invoke-Captured {
             Set-RecoveryVault -Name vault-h -ResourceGroupName '../rg' -Tag @{ a = 'b' } }

@@ -68,7 +68,7 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
             {
                 if (RecoveryVaultResourceId.TryParse(text, out var id, out var error) && id.IsVault)
                 {
-                    if (CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text))
+                    if (CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text, id.Name))
                     {
                         ids.Add(id);
                     }

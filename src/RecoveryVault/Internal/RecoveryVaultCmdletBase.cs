@@ -339,13 +339,20 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     /// they become part of a request path; writes one non-terminating error and answers false on the first problem.
     /// With <paramref name="fromId"/> the values came out of that resource id, so the id is what is invalid.
     /// </summary>
-    protected bool CheckScope(string? subscriptionId, string? resourceGroupName, object? target, string? fromId = null)
+    protected bool CheckScope(string? subscriptionId, string? resourceGroupName, object? target, string? fromId = null, string? vaultName = null)
     {
         var problem = subscriptionId is null ? null : InputRules.SubscriptionIdProblem(subscriptionId);
         var id = ErrorIds.InvalidResourceId;
         if (problem is null && resourceGroupName is not null && InputRules.ResourceGroupNameProblem(resourceGroupName) is { } group)
         {
             problem = group;
+            id = fromId is null ? ErrorIds.InvalidName : ErrorIds.InvalidResourceId;
+        }
+        // A vault segment of '..' (or '%2e%2e', which parsing decodes) would be resolved away by the URI and send the
+        // request to another resource.
+        if (problem is null && vaultName is not null && InputRules.VaultNameProblem(vaultName) is { } vault)
+        {
+            problem = vault;
             id = fromId is null ? ErrorIds.InvalidName : ErrorIds.InvalidResourceId;
         }
         if (problem is null)

@@ -55,6 +55,6 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
             WriteError(InputError(id is null ? error : $"'{text}' is not in a Recovery Services vault.", ErrorIds.InvalidResourceId, text));
             return null;
         }
-        return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text) ? id.GetVaultId() : null;
+        return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text, id.VaultName) ? id.GetVaultId() : null;
     }
 }

@@ -69,6 +69,6 @@ public abstract class VaultTargetCmdletBase : RecoveryVaultCmdletBase
                 ErrorIds.InvalidResourceId, text));
             return null;
         }
-        return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text) ? id : null;
+        return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text, id.Name) ? id : null;
     }
 }
