@@ -189,10 +189,13 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
             var locations = _locations?.Select(RecoveryVaultClient.NormalizeLocation).ToHashSet(StringComparer.OrdinalIgnoreCase);
             if (locations is not null && await RegionRules.TryListAsync(Session, sub, ct).ConfigureAwait(false) is { } regions)
             {
-                foreach (var unknown in _locations!.Where(l => RegionRules.Message(regions, sub, l) is not null))
+                foreach (var l in _locations!)
                 {
-                    EmitError(InputError(RegionRules.Message(regions, sub, unknown)!, ErrorIds.InvalidLocation, unknown));
-                    locations.Remove(RecoveryVaultClient.NormalizeLocation(unknown));
+                    if (RegionRules.Message(regions, sub, l) is { } message)
+                    {
+                        EmitError(InputError(message, ErrorIds.InvalidLocation, l));
+                        locations.Remove(RecoveryVaultClient.NormalizeLocation(l));
+                    }
                 }
             }
             if (locations is null)

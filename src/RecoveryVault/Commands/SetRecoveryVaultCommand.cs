@@ -79,11 +79,12 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
 
     /// <summary>
     /// Whether PowerShell would ask for a ConfirmImpact.High change: irreversible settings prompt by default, like a
-    /// High-impact cmdlet, unless -Force or -Confirm:$false says not to.
+    /// High-impact cmdlet, unless -Force or -Confirm:$false says not to. (-WhatIf never gets this far: ShouldProcess
+    /// answers no first.)
     /// </summary>
     private bool MustAskIrreversible()
     {
-        if (Force || MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && ((SwitchParameter)w).IsPresent)
+        if (Force)
         {
             return false;
         }

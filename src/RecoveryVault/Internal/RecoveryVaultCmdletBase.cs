@@ -364,15 +364,7 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     }
 
     /// <summary>Checks a vault name against the Recovery Services naming rule; writes a non-terminating InvalidName error when it breaks it.</summary>
-    protected bool CheckVaultName(string name, object? target)
-    {
-        if (InputRules.VaultNameProblem(name) is not { } problem)
-        {
-            return true;
-        }
-        WriteError(InputError(problem, ErrorIds.InvalidName, target ?? name));
-        return false;
-    }
+    protected bool CheckVaultName(string name, object? target) => CheckScope(null, null, target ?? name, vaultName: name);
 
     private static string? RecommendedAction(string id) => id switch
     {
