@@ -440,6 +440,147 @@ public sealed class AzureStrictnessTests(AzureStrictnessTests.Fixture fx) : ICla
     }
 
     /// <summary>Frozen simulated clock at midday, LROs short.</summary>
+    // ------------------------------------------------------------------ immutable vaults (issue 9)
+
+    private static JsonObject Immutable(string state) =>
+        new() { ["securitySettings"] = new JsonObject { ["immutabilitySettings"] = new JsonObject { ["state"] = state } } };
+
+    /// <summary>Vault PATCH; an accepted one (202, vaults spec) is waited for and reported as 200.</summary>
+    private static async Task<int> PatchVaultAsync(Arm arm, string vault, JsonObject properties)
+    {
+        var r = await arm.SendAsync("PATCH", vault + "?api-version=" + Arm.VaultApi, new JsonObject { ["properties"] = properties });
+        if (r.Code != 202)
+        {
+            return r.Code == 200 ? 200 : throw new Xunit.Sdk.XunitException($"{r.Code} {r.ErrorCode}");
+        }
+
+        Assert.Equal("Succeeded", (await arm.WaitAsync(r.Header("Azure-AsyncOperation")!))["status"]!.GetValue<string>());
+        return 200;
+    }
+
+    private static async Task<Reply> PatchVaultRefusedAsync(Arm arm, string vault, JsonObject properties)
+    {
+        var r = await arm.SendAsync("PATCH", vault + "?api-version=" + Arm.VaultApi, new JsonObject { ["properties"] = properties });
+        Assert.Equal(400, r.Code);
+        return r;
+    }
+
+    /// <summary>
+    /// Source: Azure Backup "immutable vault" concept page (stop protection with delete data is not allowed) and the
+    /// code Azure answers, UserErrorOperationDeniedOnImmutableItem (Azure/azure-rest-api-specs#32688,
+    /// Azure/azure-powershell#24298). Once immutability is Disabled again (allowed from Unlocked), the delete goes through.
+    /// </summary>
+    [Fact]
+    public async Task ImmutableVault_RefusesStopProtectionWithDelete()
+    {
+        var (arm, vault) = await NewVaultAsync("imm-del", Immutable("Unlocked"));
+        await SeedVmAsync(arm, "imm-del", "vm1");
+        var item = await ProtectVmAsync(arm, vault, "imm-del", "vm1");
+
+        var denied = await arm.SendAsync("DELETE", item + Api);
+        Assert.Equal(400, denied.Code);
+        Assert.Equal("UserErrorOperationDeniedOnImmutableItem", denied.ErrorCode);
+        var still = await arm.SendAsync("GET", item + Api);
+        Assert.Equal(200, still.Code);
+        Assert.NotEqual("ProtectionStopped", still.Body!["properties"]!["protectionState"]!.GetValue<string>());
+
+        Assert.Equal(200, await PatchVaultAsync(arm, vault, Immutable("Disabled")));
+        var deleted = await arm.SendAsync("DELETE", item + Api);
+        Assert.True(deleted.Code is 200 or 202 or 204, $"{deleted.Code} {deleted.Body}");
+    }
+
+    /// <summary>
+    /// Source: immutable vault concept page, "Modify backup policy to reduce retention" and "Change backup policy to a
+    /// policy with lower retention" are denied; increasing retention is allowed. Code as above.
+    /// </summary>
+    [Fact]
+    public async Task ImmutableVault_RefusesRetentionReduction_AllowsIncrease()
+    {
+        var (arm, vault) = await NewVaultAsync("imm-ret", Immutable("Locked"));
+        Assert.Equal(200, (await arm.SendAsync("PUT", vault + "/backupPolicies/daily" + Api, VmPolicy("Daily", 2))).Code);
+
+        var shorter = VmPolicy("Daily", 2);
+        shorter["properties"]!["retentionPolicy"]!["dailySchedule"]!["retentionDuration"]!["count"] = 10;
+        var denied = await arm.SendAsync("PUT", vault + "/backupPolicies/daily" + Api, shorter);
+        Assert.Equal(400, denied.Code);
+        Assert.Equal("UserErrorOperationDeniedOnImmutableItem", denied.ErrorCode);
+        var kept = await arm.SendAsync("GET", vault + "/backupPolicies/daily" + Api);
+        Assert.Equal(30, kept.Body!["properties"]!["retentionPolicy"]!["dailySchedule"]!["retentionDuration"]!["count"]!.GetValue<int>());
+
+        var longer = VmPolicy("Daily", 2);
+        longer["properties"]!["retentionPolicy"]!["dailySchedule"]!["retentionDuration"]!["count"] = 60;
+        Assert.Equal(200, (await arm.SendAsync("PUT", vault + "/backupPolicies/daily" + Api, longer)).Code);
+
+        // Moving an item to a policy that keeps points for less time is a reduction too.
+        await SeedVmAsync(arm, "imm-ret", "vm1");
+        var item = await ProtectVmAsync(arm, vault, "imm-ret", "vm1");
+        Assert.Equal(200, (await arm.SendAsync("PUT", vault + "/backupPolicies/short" + Api, shorter)).Code);
+        var move = await arm.SendAsync("PUT", item + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject { ["protectedItemType"] = "Microsoft.Compute/virtualMachines", ["policyId"] = vault + "/backupPolicies/short" },
+        });
+        Assert.Equal(400, move.Code);
+        Assert.Equal("UserErrorOperationDeniedOnImmutableItem", move.ErrorCode);
+        var get = await arm.SendAsync("GET", item + Api);
+        Assert.EndsWith("/backupPolicies/DefaultPolicy", get.Body!["properties"]!["policyId"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Source: Azure/azure-cli#27785: a Locked vault answers UserErrorUnsupportedVaultImmutabilityStateChange to any
+    /// attempt to make it mutable; Azure/azure-cli#32383: always-on soft delete answers
+    /// BMSUserErrorDisablingSoftDeleteStateNotAllowed, through the vault and through backupconfig alike.
+    /// </summary>
+    [Fact]
+    public async Task LockedImmutability_And_AlwaysOnSoftDelete_CannotBeUndone()
+    {
+        var (arm, vault) = await NewVaultAsync("imm-lock", Immutable("Locked"));
+        foreach (var state in new[] { "Unlocked", "Disabled" })
+        {
+            var r = await PatchVaultRefusedAsync(arm, vault, Immutable(state));
+            Assert.Equal("UserErrorUnsupportedVaultImmutabilityStateChange", r.ErrorCode);
+        }
+
+        var on = new JsonObject { ["securitySettings"] = new JsonObject { ["softDeleteSettings"] = new JsonObject { ["softDeleteState"] = "AlwaysON" } } };
+        Assert.Equal(200, await PatchVaultAsync(arm, vault, on));
+        var off = new JsonObject { ["securitySettings"] = new JsonObject { ["softDeleteSettings"] = new JsonObject { ["softDeleteState"] = "Disabled" } } };
+        var viaVault = await PatchVaultRefusedAsync(arm, vault, off);
+        Assert.Equal("BMSUserErrorDisablingSoftDeleteStateNotAllowed", viaVault.ErrorCode);
+        var viaConfig = await arm.SendAsync("PATCH", vault + "/backupconfig/vaultconfig" + Api, new JsonObject { ["properties"] = new JsonObject { ["softDeleteFeatureState"] = "Disabled" } });
+        Assert.Equal(400, viaConfig.Code);
+        Assert.Equal("BMSUserErrorDisablingSoftDeleteStateNotAllowed", viaConfig.ErrorCode);
+
+        var after = await arm.SendAsync("GET", vault + "?api-version=" + Arm.VaultApi);
+        Assert.Equal("Locked", after.Body!["properties"]!["securitySettings"]!["immutabilitySettings"]!["state"]!.GetValue<string>());
+        Assert.Equal("AlwaysON", after.Body!["properties"]!["securitySettings"]!["softDeleteSettings"]!["softDeleteState"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// Source: Disable-AzRecoveryServicesBackupProtection -RetainRecoveryPointsAsPerPolicy ("backups can't be suspended
+    /// until immutability is enabled on the vault") and the code Azure answers otherwise (Azure/azure-rest-api-specs#32688).
+    /// Suspended items keep their policy (points expire as it says) and take no backups.
+    /// </summary>
+    [Fact]
+    public async Task BackupsSuspended_OnlyOnImmutableVault_KeepsPolicy()
+    {
+        var (arm, vault) = await NewVaultAsync("imm-susp");
+        await SeedVmAsync(arm, "imm-susp", "vm1");
+        var item = await ProtectVmAsync(arm, vault, "imm-susp", "vm1");
+        var suspend = new JsonObject { ["properties"] = new JsonObject { ["protectedItemType"] = "Microsoft.Compute/virtualMachines", ["protectionState"] = "BackupsSuspended" } };
+
+        var mutable = await arm.SendAsync("PUT", item + Api, suspend);
+        Assert.Equal(400, mutable.Code);
+        Assert.Equal("UserErrorOperationDeniedOnImmutableItem", mutable.ErrorCode);
+
+        Assert.Equal(200, await PatchVaultAsync(arm, vault, Immutable("Unlocked")));
+        await DoneAsync(arm, await arm.SendAsync("PUT", item + Api, suspend));
+        var got = (await arm.SendAsync("GET", item + Api)).Body!["properties"]!;
+        Assert.Equal("BackupsSuspended", got["protectionState"]!.GetValue<string>());
+        Assert.EndsWith("/backupPolicies/DefaultPolicy", got["policyId"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        var backup = await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } });
+        Assert.Equal(400, backup.Code);
+        Assert.Equal("UserErrorBackupNotAllowedProtectionStopped", backup.ErrorCode);
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };

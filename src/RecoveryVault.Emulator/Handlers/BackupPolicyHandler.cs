@@ -82,6 +82,11 @@ internal static class BackupPolicyHandler
                 throw ArmErrors.BadRequest("BMSUserErrorPolicyTypeChangeNotAllowed", $"Policy '{name}' is an Enhanced policy and cannot be changed to a Standard one.");
             }
 
+            if (existing is not null)
+            {
+                Immutability.RequireNoRetentionReduction(v, existing.Props, props, $"the change to policy '{Json.Str(existing.Body, "name")}'");
+            }
+
             var saved = PolicyStore.Save(s, v.Id, Json.Str(existing?.Body, "name") ?? name, props);
             var policyId = Json.Str(saved.Body, "id")!;
             var users = BackupDoc.List(s, DocumentKinds.ProtectedItem, v.Id).Where(i => BackupModel.Eq(Json.Str(i.Props, "policyId"), policyId)).ToList();

@@ -180,10 +180,30 @@ internal static class ProtectedItemHandler
                 return ItemAccepted(ctx, s, v, item, BackupEngine.NewJob(s, rt, v.Id, item, "DisableBackup", now, null));
             }
 
+            if (BackupModel.Eq(state, "BackupsSuspended"))
+            {
+                // "Stop backup and retain as per policy": Azure offers it only on immutable vaults and refuses it
+                // elsewhere with the immutability code (Azure/azure-rest-api-specs#32688).
+                if (!Immutability.IsImmutable(v))
+                {
+                    throw ArmErrors.BadRequest(Immutability.DeniedCode,
+                        $"Suspending backups of '{Json.Str(item.Props, "friendlyName")}' (retain data as per policy) needs an immutable vault; enable immutability first, or stop protection and retain data.");
+                }
+
+                item.Props["protectionState"] = "BackupsSuspended";
+                item.Save(s);
+                return ItemAccepted(ctx, s, v, item, BackupEngine.NewJob(s, rt, v.Id, item, "DisableBackup", now, null));
+            }
+
             if (Json.Str(props, "policyId") is { Length: > 0 } policyId)
             {
                 var policy = RequirePolicy(s, v, policyId, Json.Str(item.Props, "backupManagementType")!);
-                var wasStopped = Json.Str(item.Props, "protectionState") == "ProtectionStopped";
+                if (PolicyStore.ByPolicyId(s, v.Id, Json.Str(item.Props, "policyId")) is { } current && !BackupModel.Eq(Json.Str(current.Body, "id"), Json.Str(policy.Body, "id")))
+                {
+                    Immutability.RequireNoRetentionReduction(v, current.Props, policy.Props, $"moving '{Json.Str(item.Props, "friendlyName")}' to policy '{Json.Str(policy.Body, "name")}'");
+                }
+
+                var wasStopped = Json.Str(item.Props, "protectionState") is "ProtectionStopped" or "BackupsSuspended";
                 item.Props["policyId"] = Json.Str(policy.Body, "id");
                 item.Props["policyName"] = Json.Str(policy.Body, "name");
                 if (wasStopped)
@@ -452,6 +472,11 @@ internal static class ProtectedItemHandler
                 $"The item '{Json.Str(item.Props, "friendlyName")}' is already soft-deleted; it will be purged at {Json.Str(item.Meta, "purgeAt")}.");
         }
 
+        if (Immutability.IsImmutable(v))
+        {
+            throw Immutability.Denied(v, $"stopping protection of '{Json.Str(item.Props, "friendlyName")}' with deletion of its backup data");
+        }
+
         var now = ctx.SimNow();
         var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "DeleteBackupData", now, null);
         var soft = BackupModel.SoftDeleteState(v) is "Enabled" or "AlwaysON";
@@ -490,7 +515,7 @@ internal static class ProtectedItemHandler
             var now = ctx.SimNow();
             var bmt = Json.Str(item.Props, "backupManagementType");
             var state = Json.Str(item.Props, "protectionState");
-            if (item.Meta["purgeAt"] is not null || state == "ProtectionStopped")
+            if (item.Meta["purgeAt"] is not null || state is "ProtectionStopped" or "BackupsSuspended")
             {
                 throw ArmErrors.BadRequest("UserErrorBackupNotAllowedProtectionStopped", $"Protection of '{Json.Str(item.Props, "friendlyName")}' is stopped; resume protection before taking a backup.");
             }

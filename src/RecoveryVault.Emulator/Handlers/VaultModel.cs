@@ -249,20 +249,22 @@ internal static partial class VaultModel
         var prevImmutability = Json.Str(prevSecurity?["immutabilitySettings"] as JsonObject, "state");
         if (prevImmutability == "Locked" && Json.Str(immutability, "state") != "Locked")
         {
-            throw ArmErrors.BadRequest("BMSUserErrorImmutabilityStateTransitionNotAllowed",
-                "Immutability is Locked on this vault and cannot be changed to Unlocked or Disabled.", "properties.securitySettings.immutabilitySettings.state");
+            // Code as Azure answers it (Azure/azure-cli#27785): a Locked vault can never become mutable again.
+            throw ArmErrors.BadRequest("UserErrorUnsupportedVaultImmutabilityStateChange",
+                "The immutable vault property for this vault is locked, hence, this setting cannot be disabled. A Locked vault cannot be changed to Unlocked or Disabled.", "properties.securitySettings.immutabilitySettings.state");
         }
 
         var prevSoftDelete = prevSecurity?["softDeleteSettings"] as JsonObject;
         if (Json.Str(prevSoftDelete, "softDeleteState") == "AlwaysON" && Json.Str(softDelete, "softDeleteState") != "AlwaysON")
         {
-            throw ArmErrors.BadRequest("BMSUserErrorSoftDeleteStateTransitionNotAllowed",
+            // Code as Azure answers it (Azure/azure-cli#32383).
+            throw ArmErrors.BadRequest("BMSUserErrorDisablingSoftDeleteStateNotAllowed",
                 "Soft delete is always-on for this vault and cannot be disabled.", "properties.securitySettings.softDeleteSettings.softDeleteState");
         }
 
         if (Json.Str(prevSoftDelete, "enhancedSecurityState") == "AlwaysON" && Json.Str(softDelete, "enhancedSecurityState") != "AlwaysON")
         {
-            throw ArmErrors.BadRequest("BMSUserErrorEnhancedSecurityStateTransitionNotAllowed",
+            throw ArmErrors.BadRequest("BMSUserErrorDisablingSoftDeleteStateNotAllowed",
                 "Enhanced security is always-on for this vault and cannot be disabled.", "properties.securitySettings.softDeleteSettings.enhancedSecurityState");
         }
 
