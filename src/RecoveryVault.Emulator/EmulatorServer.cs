@@ -108,6 +108,11 @@ public sealed class EmulatorServer : IAsyncDisposable
         ProtectedItemHandler.Register(runtime.Router);
         BackupJobHandler.Register(runtime.Router);
         ClassicVaultHandler.Register(runtime.Router);
+        BackupEngineHandler.Register(runtime.Router);
+        RegisteredIdentityHandler.Register(runtime.Router);
+        BackupSecurityPinHandler.Register(runtime.Router);
+        BackupUsageSummaryHandler.Register(runtime.Router);
+        BackupStatusHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

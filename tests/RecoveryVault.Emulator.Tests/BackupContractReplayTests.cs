@@ -77,6 +77,12 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["AzureIaasVm/TriggerRestore_RestoreDisks_IaasVMRestoreWithRehydrationRequest.json"] = ("POST", RP + "/restore"),
         ["AzureIaasVm/V2Policy/v2-List-Policies.json"] = ("GET", V + "/backupPolicies"),
         ["AzureStorage/ProtectionContainers_Inquire_Result.json"] = ("GET", C + "/operationResults/{operationId}"),
+        ["AzureIaasVm/GetBackupStatus.json"] = ("POST", L + "/backupStatus"),
+        ["Common/BackupProtectedItem_UsageSummary_Get.json"] = ("GET", V + "/backupUsageSummaries"),
+        ["Common/BackupProtectionContainers_UsageSummary_Get.json"] = ("GET", V + "/backupUsageSummaries"),
+        ["Common/BackupSecurityPin_Get.json"] = ("POST", V + "/backupSecurityPIN"),
+        ["Dpm/BackupEngines_Get.json"] = ("GET", V + "/backupEngines/{backupEngineName}"),
+        ["Dpm/BackupEngines_List.json"] = ("GET", V + "/backupEngines"),
         ["Common/ListJobsWithStartTimeAndEndTimeFilters.json"] = ("GET", V + "/backupJobs"),
         ["ListOperations.json"] = ("GET", "/providers/Microsoft.RecoveryServices/operations"),
     };
@@ -88,7 +94,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
     /// </summary>
     private static readonly Dictionary<string, (string Method, string Path, string Reason)> Unimplemented = new(StringComparer.Ordinal)
     {
-        ["AzureIaasVm/GetBackupStatus.json"] = ("POST", L + "/backupStatus", "backupStatus (B4) is not modelled: no subscription-level 'is this VM protected' lookup."),
         ["AzureIaasVm/ProtectionIntent_CreateOrUpdate.json"] = ("PUT", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
         ["AzureIaasVm/ProtectionIntent_Validate.json"] = ("POST", L + "/backupPreValidateProtection", "Pre-validation of protection (B4) is not modelled."),
         ["AzureIaasVm/RecoveryPointsRecommendedForMove_List.json"] = ("POST", I + "/recoveryPointsRecommendedForMove", "Tier moves (archive tier) are not modelled."),
@@ -96,9 +101,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["AzureWorkload/BackupProtectionIntent_Delete.json"] = ("DELETE", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
         ["AzureWorkload/BackupProtectionIntent_Get.json"] = ("GET", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
         ["BackupDataMove/PrepareDataMove_Post.json"] = ("POST", V + "/backupstorageconfig/vaultstorageconfig/prepareDataMove", "Cross-region data move (B10) is not modelled."),
-        ["Common/BackupProtectedItem_UsageSummary_Get.json"] = ("GET", V + "/backupUsageSummaries", "Usage summaries (B9) are not implemented."),
-        ["Common/BackupProtectionContainers_UsageSummary_Get.json"] = ("GET", V + "/backupUsageSummaries", "Usage summaries (B9) are not implemented."),
-        ["Common/BackupSecurityPin_Get.json"] = ("POST", V + "/backupSecurityPIN", "The security PIN (B9) is not implemented."),
         ["Common/ExportJobsOperationResult.json"] = ("GET", V + "/backupJobs/operationResults/{operationId}", "Jobs export (B7) is not modelled, so neither is its result."),
         ["Common/TriggerExportJobs.json"] = ("POST", V + "/backupJobsExport", "Jobs export (B7) is not modelled."),
         ["ResourceGuardProxyCRUD/DeleteResourceGuardProxy.json"] = ("DELETE", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
@@ -118,8 +120,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["BackupDataMove/TriggerDataMove_Post.json"] = ("POST", V + "/backupstorageconfig/vaultstorageconfig/triggerDataMove", "Cross-region data move (B10) is not modelled."),
         ["BackupResourceEncryptionConfig_Get.json"] = ("GET", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig", "Customer-managed keys are not reproduced (docs/ARCHITECTURE.md)."),
         ["BackupResourceEncryptionConfig_Put.json"] = ("PUT", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig", "Customer-managed keys are not reproduced (docs/ARCHITECTURE.md)."),
-        ["Dpm/BackupEngines_Get.json"] = ("GET", V + "/backupEngines/{backupEngineName}", "DPM / Azure Backup Server engines are not modelled."),
-        ["Dpm/BackupEngines_List.json"] = ("GET", V + "/backupEngines", "DPM / Azure Backup Server engines are not modelled."),
         ["PrivateEndpointConnection/DeletePrivateEndpointConnection.json"] = ("DELETE", V + "/privateEndpointConnections/{privateEndpointConnectionName}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
         ["PrivateEndpointConnection/GetPrivateEndpointConnection.json"] = ("GET", V + "/privateEndpointConnections/{privateEndpointConnectionName}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
         ["PrivateEndpointConnection/GetPrivateEndpointConnectionOperationStatus.json"] = ("GET", V + "/privateEndpointConnections/{privateEndpointConnectionName}/operationsStatus/{operationId}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
@@ -213,6 +213,11 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
             Verify = VerifyOriginalJobFilterAsync,
         },
         ["AzureIaasVm/V2Policy/v2-List-Policies.json"] = new(SevenDayMinimum) { SeedAdjusted = true },
+        ["AzureIaasVm/GetBackupStatus.json"] = new(
+            "The example's answer for a protected VM carries errorCode 'Success' with a placeholder errorMessage; the emulator sends no errorMessage when there is no error.")
+        {
+            Missing = ["errorMessage:string"],
+        },
         ["Common/ListJobsWithAllSupportedFilters.json"] = new(
             "The example's window (2016-01-01 .. 2017-11-29) lies before the simulated clock, which starts at the real now: the seed step rewrites "
             + "startTime/endTime (same 'yyyy-MM-dd hh:mm:ss tt' format) around the simulated now; the original filter must answer an empty list.")
@@ -254,8 +259,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         // The real counts of the vendored files (src/RecoveryVault.Emulator/Contract/PROVENANCE.md).
         Assert.Equal(104, all.Count);
         Assert.Equal(6, elsewhere.Count);
-        Assert.Equal(53, Replayed.Count);
-        Assert.Equal(43, Unimplemented.Count);
+        Assert.Equal(59, Replayed.Count);
+        Assert.Equal(37, Unimplemented.Count);
         Assert.Equal(2, Unseedable.Count);
         var lists = new[] { Replayed.Keys, Unimplemented.Keys, Unseedable.Keys, (IEnumerable<string>)elsewhere };
         Assert.Equal(all.Count, lists.Sum(l => l.Count()));
@@ -408,6 +413,40 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                     var props = sc.OkBody!["value"]![1]!["properties"]!.DeepClone().AsObject();
                     props.Remove("protectedItemsCount");
                     await sc.PutPolicyAsync("testPolicy1", props);
+                    return;
+                }
+
+            case "AzureIaasVm/GetBackupStatus.json":
+                {
+                    // The example's VM testVm in testRg, protected by testVault with myPolicy, all in the example's region.
+                    sc.Values["resourceGroupName"] = "testRg";
+                    sc.Values["vaultName"] = "testVault";
+                    await sc.VaultAsync();
+                    var policy = await sc.Arm.SendAsync("GET", $"{sc.Vault}/backupPolicies/DefaultPolicy{Api}");
+                    await sc.PutPolicyAsync("myPolicy", policy.Body!["properties"]!.DeepClone().AsObject());
+                    await sc.ProtectVmAsync("iaasvmcontainer;iaasvmcontainerv2;testRg;testVm", "vm;iaasvmcontainerv2;testRg;testVm", "myPolicy");
+                    return;
+                }
+
+            case "Common/BackupProtectedItem_UsageSummary_Get.json":
+            case "Common/BackupProtectionContainers_UsageSummary_Get.json":
+                {
+                    // One registered MARS server with one protected folder: one container and one item to count.
+                    var mars = await sc.Arm.AdminAsync("POST", "/_emulator/marsServers", new { vaultId = sc.Vault, name = "server1.contoso.com", items = new[] { "C:\\data" } });
+                    Assert.True(mars.Code == 201, $"seed MARS: {mars.Code} {mars.Body}");
+                    return;
+                }
+
+            case "Dpm/BackupEngines_Get.json":
+            case "Dpm/BackupEngines_List.json":
+                {
+                    var name = sc.Values.GetValueOrDefault("backupEngineName") ?? "testServer1";
+                    var engine = await sc.Arm.AdminAsync("POST", "/_emulator/backupServers", new
+                    {
+                        vaultId = sc.Vault, name, type = "DPM", version = "5.1.348.0",
+                        servers = new[] { new { name = "sql01.contoso.com", items = new[] { new { name = "sql01\\db1", workloadType = "SQLDB" } } } },
+                    });
+                    Assert.True(engine.Code == 201, $"seed backup server: {engine.Code} {engine.Body}");
                     return;
                 }
 
@@ -616,6 +655,10 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                     sc.Values["operationId"] = OperationIdOf(refresh.Header("Location"));
                     return;
                 }
+
+            case "Common/BackupSecurityPin_Get.json":
+                // The vault alone: a PIN is asked of the vault.
+                return;
 
             default:
                 throw new InvalidOperationException($"No seed step for {file}.");
@@ -833,7 +876,7 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
             OkBody = example["responses"]!["200"]?["body"];
 
             // The restore examples restore into southeastasia (their 'region'); everything else lives in westus.
-            Location = file.Contains("TriggerRestore", StringComparison.Ordinal) ? "southeastasia" : "westus";
+            Location = file.Contains("TriggerRestore", StringComparison.Ordinal) || file.Contains("GetBackupStatus", StringComparison.Ordinal) ? "southeastasia" : "westus";
         }
 
         public Arm Arm { get; }

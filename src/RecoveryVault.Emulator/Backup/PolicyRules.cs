@@ -128,9 +128,9 @@ internal static class PolicyRules
             ?? throw Invalid("The policy has no 'properties'.", "InvalidRequestContent");
         props.Remove("protectedItemsCount");
         var bmt = Json.Str(props, "backupManagementType")
-            ?? throw Invalid($"properties.backupManagementType is required ({WorkloadCatalogue.ManagementTypes(WorkloadCatalogue.All, " or ")}).");
-        var kind = WorkloadCatalogue.ByManagementType(bmt)
-            ?? throw Invalid($"The backupManagementType '{bmt}' is not supported for policies by this emulator. Supported: {WorkloadCatalogue.ManagementTypes(WorkloadCatalogue.All, ", ")}.");
+            ?? throw Invalid($"properties.backupManagementType is required ({WorkloadCatalogue.ManagementTypes(WorkloadCatalogue.WithArmPolicies, " or ")}).");
+        var kind = WorkloadCatalogue.WithArmPolicies.FirstOrDefault(d => d.Is(bmt))
+            ?? throw Invalid($"The backupManagementType '{bmt}' is not supported for policies by this emulator. Supported: {WorkloadCatalogue.ManagementTypes(WorkloadCatalogue.WithArmPolicies, ", ")}.");
         props["backupManagementType"] = kind.ManagementType;
         kind.ValidatePolicy(props);
 

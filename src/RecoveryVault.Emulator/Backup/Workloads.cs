@@ -12,6 +12,8 @@ internal enum WorkloadKind
     AzureFileShare,
     SqlDatabase,
     MarsServer,
+    AzureBackupServer,
+    DpmServer,
 }
 
 /// <summary>Whether a kind's policies may schedule hourly backups.</summary>
@@ -151,6 +153,9 @@ internal sealed class WorkloadDescriptor
     public bool UnregisterWithItems { get; init; }
 
     public required RetentionLimits Retention { get; init; }
+
+    /// <summary>Policies of the kind are ARM backupPolicies; false for backup servers, whose policies live on the server.</summary>
+    public bool ArmPolicies { get; init; } = true;
 
     public HourlySupport HourlySchedules { get; init; }
 
@@ -313,7 +318,45 @@ internal static class WorkloadCatalogue
         ValidatePolicy = PolicyRules.ValidateMars,
     };
 
-    public static IReadOnlyList<WorkloadDescriptor> All { get; } = [AzureVM, AzureFileShare, SqlDatabase, MarsServer];
+    public static readonly WorkloadDescriptor AzureBackupServer = BackupServerKind(WorkloadKind.AzureBackupServer, "AzureBackupServer", "AzureBackupServerContainer");
+
+    public static readonly WorkloadDescriptor DpmServer = BackupServerKind(WorkloadKind.DpmServer, "DPM", "DPMContainer");
+
+    public static IReadOnlyList<WorkloadDescriptor> All { get; } = [AzureVM, AzureFileShare, SqlDatabase, MarsServer, AzureBackupServer, DpmServer];
+
+    /// <summary>Kinds whose policies are ARM backupPolicies.</summary>
+    public static IEnumerable<WorkloadDescriptor> WithArmPolicies => All.Where(d => d.ArmPolicies);
+
+    /// <summary>
+    /// Azure Backup Server (MABS) and System Center DPM: the servers they protect are their containers (spec
+    /// AzureBackupServerContainer / DPMContainer) and the data sources DPMProtectedItem. Backups, policies and restores are
+    /// driven on the server, so ARM only reads them: nothing here is protected, scheduled or restored through ARM.
+    /// </summary>
+    private static WorkloadDescriptor BackupServerKind(WorkloadKind kind, string managementType, string containerType) => new()
+    {
+        Kind = kind,
+        ManagementType = managementType,
+        WorkloadType = "GenericDataSource",
+        ContainerType = containerType,
+        ContainerNamePrefix = string.Empty,
+        ItemNamePrefix = string.Empty,
+        ProtectedItemType = "DPMProtectedItem",
+        JobType = "DpmJob",
+        AddJobFields = j =>
+        {
+            j.Properties["dpmServerName"] = Json.Str(j.Item?.Props, "backupEngineName");
+            j.Properties["containerName"] = Json.Str(j.Item?.Props, "containerName");
+            j.Properties["containerType"] = containerType;
+            j.Properties["workloadType"] = Json.Str(j.Item?.Props, "workloadType");
+        },
+        RecoveryPointObjectType = "GenericRecoveryPoint",
+        RenderRecoveryPoint = c => RecoveryPoints.GenericPoint(Json.Str(c.Item.Props, "friendlyName") ?? string.Empty, c.Time),
+        ScheduledByEngine = false,
+        UnregisterWithItems = true,
+        ArmPolicies = false,
+        Retention = LongRetention,
+        ValidatePolicy = _ => { },
+    };
 
     public static WorkloadDescriptor? ByManagementType(string? managementType) =>
         managementType is null ? null : All.FirstOrDefault(d => d.Is(managementType));

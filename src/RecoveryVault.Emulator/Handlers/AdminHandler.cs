@@ -271,6 +271,8 @@ internal static class AdminHandler
                 return (201, runtime.Store.Transaction(s => Classic.ClassicVaults.Seed(s, runtime.Backup, body)));
             case ("POST", "/_emulator/marsservers"):
                 return (201, runtime.Store.Transaction(s => Sources.SeedMars(s, body, runtime.Backup)));
+            case ("POST", "/_emulator/backupservers"):
+                return (201, runtime.Store.Transaction(s => BackupServers.Seed(s, body, runtime.Backup)));
             default:
                 return (404, ArmErrors.Body("NotFound", $"No emulator admin call '{method} {path}'."));
         }

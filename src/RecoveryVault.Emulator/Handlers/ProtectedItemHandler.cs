@@ -169,6 +169,14 @@ internal static class ProtectedItemHandler
                 return ItemAccepted(ctx, s, v, item, BackupEngine.NewJob(s, rt, v.Id, item, "Undelete", now, null));
             }
 
+            // Item names carry resource group and VM name but not the subscription: a VM of another subscription with
+            // the same names addresses this item by name, and must not take it over (issue 14).
+            if (Json.Str(props, "sourceResourceId") is { Length: > 0 } claimed && Json.Str(item.Props, "sourceResourceId") is { } owned && !BackupModel.Eq(claimed, owned))
+            {
+                throw ArmErrors.BadRequest("BMSUserErrorInvalidInput",
+                    $"The protected item '{Json.Str(item.Body, "name")}' backs up '{owned}', not '{claimed}'. Item names do not carry the subscription, so a source of another subscription with the same resource group and name cannot be protected in this vault.");
+            }
+
             item.Props.Remove("isRehydrate");
             var state = Json.Str(props, "protectionState");
             if (BackupModel.Eq(state, "ProtectionStopped"))

@@ -341,7 +341,8 @@ internal static partial class VaultModel
     public static void CheckEmpty(IStoreSession s, string vaultId, string name)
     {
         var items = ProtectedItemCount(s, vaultId);
-        var containers = s.ListByKind("backupContainer", vaultId).Count(c => !c.Meta?.Contains("\"implicit\":true", StringComparison.Ordinal) ?? true);
+        var containers = s.ListByKind("backupContainer", vaultId).Count(c => !c.Meta?.Contains("\"implicit\":true", StringComparison.Ordinal) ?? true)
+            + Backup.BackupServers.Count(s, vaultId);
         if (items > 0 || containers > 0)
         {
             var parts = new List<string>();
@@ -352,7 +353,7 @@ internal static partial class VaultModel
 
             if (containers > 0)
             {
-                parts.Add($"{containers} registered server(s)/storage account(s)");
+                parts.Add($"{containers} registered server(s)/backup server(s)/storage account(s)");
             }
 
             throw ArmErrors.Conflict("ServiceResourceNotEmpty",

@@ -1,0 +1,164 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Handlers;
+using RecoveryVault.Emulator.Store;
+
+namespace RecoveryVault.Emulator.Backup;
+
+/// <summary>
+/// Azure Backup Server (MABS) and DPM servers registered with a vault: the vault's <c>backupEngines</c> (spec
+/// BackupEngineBaseResource, example Dpm/BackupEngines_Get.json), the production servers they protect as containers and
+/// those servers' data sources as DPMProtectedItem. They are made by seeding, as a server's own registration would.
+/// </summary>
+internal static class BackupServers
+{
+    public const string EngineKind = "backupEngine";
+    public const string EngineType = "Microsoft.RecoveryServices/vaults/backupEngines";
+
+    public static string EngineId(string vaultId, string name) => $"{vaultId}/backupEngines/{name}";
+
+    public static WorkloadDescriptor KindOf(string? type) =>
+        WorkloadCatalogue.DpmServer.Is(type) ? WorkloadCatalogue.DpmServer
+        : WorkloadCatalogue.AzureBackupServer.Is(type) || type is null ? WorkloadCatalogue.AzureBackupServer
+        : throw new ArgumentException($"type '{type}' is not AzureBackupServer or DPM.");
+
+    /// <summary>Seeds a registered server: {vaultId, name, type: AzureBackupServer|DPM, version?, servers: [{name, items: [{name, workloadType?}]}]}.</summary>
+    public static JsonObject Seed(IStoreSession s, JsonObject body, BackupRuntime rt)
+    {
+        var vaultId = Json.Str(body, "vaultId") ?? throw new ArgumentException("vaultId is required.");
+        var segs = vaultId.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segs.Length != 8)
+        {
+            throw new ArgumentException($"vaultId '{vaultId}' is not a vault id.");
+        }
+
+        var vault = VaultModel.Load(s, VaultModel.IdOf(segs[1], segs[3], segs[7]), DateTimeOffset.UtcNow) ?? throw new ArgumentException($"Vault '{vaultId}' does not exist.");
+        var name = Json.Str(body, "name") ?? throw new ArgumentException("name is required.");
+        var kind = KindOf(Json.Str(body, "type"));
+        var now = rt.Clock.Now;
+        BackupModel.EnsureVaultSeeded(s, vault, now);
+        if (s.Get(EngineId(vault.Id, name)) is not null)
+        {
+            throw new ArgumentException($"A backup server '{name}' is already registered with the vault.");
+        }
+
+        var servers = body["servers"] as JsonArray ?? [];
+        var itemCount = 0;
+        foreach (var server in servers.OfType<JsonObject>())
+        {
+            var serverName = Json.Str(server, "name") ?? throw new ArgumentException("servers[].name is required.");
+            var containerId = BackupModel.ContainerId(vault.Id, serverName);
+            var items = (server["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            new BackupDoc(containerId, BackupDocKinds.Container, vault.Id, new JsonObject
+            {
+                ["id"] = containerId,
+                ["name"] = serverName,
+                ["type"] = BackupModel.ContainerType,
+                ["properties"] = new JsonObject
+                {
+                    ["friendlyName"] = serverName,
+                    ["backupManagementType"] = kind.ManagementType,
+                    ["registrationStatus"] = "Registered",
+                    ["healthStatus"] = "Healthy",
+                    ["containerType"] = kind.ContainerType,
+                    ["canReRegister"] = true,
+                    ["containerId"] = BackupEngine.Next(s),
+                    ["protectedItemCount"] = items.Count,
+                    ["dpmAgentVersion"] = Json.Str(body, "version") ?? "14.0.30.0",
+                    ["dpmServers"] = new JsonArray(name),
+                    ["upgradeAvailable"] = false,
+                    ["protectionStatus"] = "Healthy",
+                    ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(now) },
+                },
+            }, new JsonObject { ["vaultId"] = vault.Id, ["backupEngine"] = name }).Save(s);
+            foreach (var item in items)
+            {
+                var itemName = Json.Str(item, "name") ?? throw new ArgumentException("servers[].items[].name is required.");
+                var id = BackupModel.ItemId(containerId, itemName);
+                new BackupDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
+                {
+                    ["id"] = id,
+                    ["name"] = itemName,
+                    ["type"] = BackupModel.ItemType,
+                    ["properties"] = new JsonObject
+                    {
+                        ["protectedItemType"] = kind.ProtectedItemType,
+                        ["friendlyName"] = itemName,
+                        ["backupEngineName"] = name,
+                        ["backupManagementType"] = kind.ManagementType,
+                        ["workloadType"] = Json.Str(item, "workloadType") ?? "FileFolder",
+                        ["containerName"] = serverName,
+                        ["protectionState"] = "Protected",
+                        ["isScheduledForDeferredDelete"] = false,
+                        ["extendedInfo"] = new JsonObject
+                        {
+                            ["protected"] = true,
+                            ["isPresentOnCloud"] = true,
+                            ["lastBackupStatus"] = "Completed",
+                            ["lastRefreshedAt"] = Json.Timestamp(now),
+                            ["recoveryPointCount"] = 0,
+                        },
+                    },
+                }, new JsonObject { ["vaultId"] = vault.Id, ["sourceKey"] = $"dpm:{name}:{serverName}:{itemName}".ToLowerInvariant() }).Save(s);
+                itemCount++;
+            }
+        }
+
+        var engine = new BackupDoc(EngineId(vault.Id, name), EngineKind, vault.Id, new JsonObject
+        {
+            ["id"] = EngineId(vault.Id, name),
+            ["name"] = name,
+            ["type"] = EngineType,
+            ["properties"] = new JsonObject
+            {
+                ["friendlyName"] = name,
+                ["backupManagementType"] = kind.ManagementType,
+                ["backupEngineType"] = kind == WorkloadCatalogue.DpmServer ? "DpmBackupEngine" : "AzureBackupServerEngine",
+                ["registrationStatus"] = "Registered",
+                ["backupEngineState"] = "Active",
+                ["healthStatus"] = "Healthy",
+                ["canReRegister"] = true,
+                ["backupEngineId"] = BackupEngine.Next(s),
+                ["dpmVersion"] = Json.Str(body, "version") ?? "14.0.30.0",
+                ["azureBackupAgentVersion"] = Json.Str(body, "agentVersion") ?? "2.0.9250.0",
+                ["isAzureBackupAgentUpgradeAvailable"] = false,
+                ["isDpmUpgradeAvailable"] = false,
+                ["extendedInfo"] = new JsonObject
+                {
+                    ["protectedItemsCount"] = itemCount,
+                    ["protectedServersCount"] = servers.Count,
+                    ["diskCount"] = 1,
+                    ["usedDiskSpace"] = 0.0,
+                    ["availableDiskSpace"] = 1024.0,
+                    ["refreshedAt"] = Json.Timestamp(now),
+                    ["azureProtectedInstances"] = servers.Count,
+                },
+            },
+        }, new JsonObject { ["vaultId"] = vault.Id, ["lastContact"] = Json.Timestamp(now) });
+        engine.Save(s);
+        return (JsonObject)engine.Body.DeepClone();
+    }
+
+    public static List<BackupDoc> Engines(IStoreSession s, string vaultId) => BackupDoc.List(s, EngineKind, vaultId + "/backupEngines");
+
+    public static BackupDoc? Engine(IStoreSession s, string vaultId, string name) => BackupDoc.Load(s, EngineId(vaultId, name), EngineKind);
+
+    /// <summary>Unregisters a server: the engine, the servers it protects and their items (their data is on the server's side of the story).</summary>
+    public static void Unregister(IStoreSession s, string vaultId, BackupDoc engine)
+    {
+        var name = Json.Str(engine.Body, "name");
+        foreach (var c in BackupDoc.List(s, BackupDocKinds.Container, vaultId + "/backupFabrics").Where(c => BackupModel.Eq(Json.Str(c.Meta, "backupEngine"), name)))
+        {
+            s.DeleteTree(c.Id);
+        }
+
+        s.Delete(engine.Id);
+    }
+
+    /// <summary>Registered backup servers count as vault content: a vault with one cannot be deleted.</summary>
+    public static int Count(IStoreSession s, string vaultId) => s.ListByKind(EngineKind, vaultId + "/backupEngines").Count;
+
+    public static ArmException NotFound(string name) =>
+        ArmErrors.NotFound("BMSUserErrorObjectNotFound", $"The backup engine '{name}' is not registered with this vault.");
+}

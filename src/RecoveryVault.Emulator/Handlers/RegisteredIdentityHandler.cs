@@ -1,0 +1,40 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Backup;
+
+namespace RecoveryVault.Emulator.Handlers;
+
+/// <summary>
+/// RegisteredIdentities_Delete (vaults spec 2026-07-01): unregisters a server that registered itself with vault
+/// credentials, a MARS agent's server or an Azure Backup Server / DPM server, by name; 204 as the spec lists.
+/// </summary>
+internal static class RegisteredIdentityHandler
+{
+    public static void Register(ArmRouter router) =>
+        router.Map("DELETE", VaultHandler.VaultPath + "/registeredIdentities/{identityName}", ApiFamily.Vaults, "Microsoft.RecoveryServices/vaults/registeredIdentities", Delete);
+
+    private static ArmResponse Delete(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        var name = ctx.Value("identityName");
+        string? bmt;
+        if (BackupServers.Engine(s, v.Id, name) is { } engine)
+        {
+            bmt = Json.Str(engine.Props, "backupManagementType");
+            BackupServers.Unregister(s, v.Id, engine);
+        }
+        else if (BackupDoc.Load(s, BackupModel.ContainerId(v.Id, name), BackupDocKinds.Container) is { } c && WorkloadCatalogue.Of(c) == WorkloadCatalogue.MarsServer)
+        {
+            bmt = Json.Str(c.Props, "backupManagementType");
+            s.DeleteTree(c.Id);
+        }
+        else
+        {
+            // ARM deletes are idempotent: nothing registered under the name is already the requested end state.
+            return ArmResponse.NoContent();
+        }
+
+        BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, null, "UnRegister", ctx.SimNow(), null, entityName: name, bmt: bmt);
+        return ArmResponse.NoContent();
+    });
+}

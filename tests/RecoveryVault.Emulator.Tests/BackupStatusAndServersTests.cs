@@ -1,0 +1,171 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Text.Json.Nodes;
+
+namespace RecoveryVault.Emulator.Tests;
+
+/// <summary>
+/// Issue 9, "every operation answered": backupStatus, backupUsageSummaries, backupSecurityPIN, backupEngines and
+/// registeredIdentities, beyond the shape replay of their official examples: what they answer must follow the vault's state.
+/// </summary>
+public sealed class BackupStatusAndServersTests(BackupStatusAndServersTests.Fixture fx) : IClassFixture<BackupStatusAndServersTests.Fixture>
+{
+    private const string Api = "?api-version=2023-06-01";
+
+    private async Task<(Arm Arm, string Vault)> VaultAsync(string rg)
+    {
+        var arm = await Arm.ForOwnerAsync(fx.Server);
+        await arm.CreateResourceGroupAsync(rg);
+        Assert.Equal(201, (await arm.CreateVaultAsync(rg, "rsv")).Code);
+        return (arm, arm.VaultPath(rg, "rsv"));
+    }
+
+    private async Task<string> ProtectedVmAsync(Arm arm, string vault, string rg, string vm)
+    {
+        var seeded = await arm.AdminAsync("POST", "/_emulator/virtualMachines", new { resourceGroup = rg, name = vm, location = "westus", osType = "Linux", disks = Array.Empty<object>() });
+        Assert.Equal(201, seeded.Code);
+        await arm.RefreshContainersAsync(vault);
+        var item = $"{vault}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;{rg};{vm}/protectedItems/VM;iaasvmcontainerv2;{rg};{vm}";
+        var put = await arm.SendAsync("PUT", item + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject
+            {
+                ["protectedItemType"] = "Microsoft.Compute/virtualMachines",
+                ["sourceResourceId"] = seeded.Body!["id"]!.GetValue<string>(),
+                ["policyId"] = vault + "/backupPolicies/DefaultPolicy",
+            },
+        });
+        Assert.True(put.Code is 200 or 202, $"{put.Code} {put.Body}");
+        return seeded.Body!["id"]!.GetValue<string>();
+    }
+
+    private Task<Reply> StatusAsync(Arm arm, string region, object body) =>
+        arm.SendAsync("POST", $"/subscriptions/{fx.Server.SubscriptionId}/providers/Microsoft.RecoveryServices/locations/{region}/backupStatus{Api}", body);
+
+    /// <summary>Source: AzureIaasVm/GetBackupStatus.json (the protected answer names vault, container, item and policy) and BackupStatusResponse's enum.</summary>
+    [Fact]
+    public async Task BackupStatus_NamesTheVault_OnlyForProtectedSources()
+    {
+        var (arm, vault) = await VaultAsync("bs-rg");
+        var vmId = await ProtectedVmAsync(arm, vault, "bs-rg", "web01");
+
+        var yes = await StatusAsync(arm, "westus", new { resourceType = "VM", resourceId = vmId.ToUpperInvariant().Replace("/SUBSCRIPTIONS/", "/subscriptions/", StringComparison.Ordinal) });
+        Assert.Equal(200, yes.Code);
+        Assert.Equal("Protected", yes.Body!["protectionStatus"]!.GetValue<string>());
+        Assert.Equal(vault, yes.Body!["vaultId"]!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal("DefaultPolicy", yes.Body!["policyName"]!.GetValue<string>());
+        Assert.Equal("VM;iaasvmcontainerv2;bs-rg;web01", yes.Body!["protectedItemName"]!.GetValue<string>(), ignoreCase: true);
+
+        var other = await StatusAsync(arm, "westus", new { resourceType = "VM", resourceId = vmId.Replace("web01", "web02", StringComparison.Ordinal) });
+        Assert.Equal("NotProtected", other.Body!["protectionStatus"]!.GetValue<string>());
+        Assert.Null(other.Body!["vaultId"]);
+
+        // The lookup is per region: the VM's region, where its vault must be.
+        Assert.Equal("NotProtected", (await StatusAsync(arm, "eastus", new { resourceType = "VM", resourceId = vmId })).Body!["protectionStatus"]!.GetValue<string>());
+
+        var bad = await StatusAsync(arm, "westus", new { resourceType = "VM", resourceId = "web01" });
+        Assert.Equal(400, bad.Code);
+        Assert.Equal("BMSUserErrorInvalidInput", bad.ErrorCode);
+    }
+
+    /// <summary>Source: Common/BackupProtectedItem_UsageSummary_Get.json and …Containers_UsageSummary_Get.json (counts per management type, limit -1).</summary>
+    [Fact]
+    public async Task UsageSummaries_CountItemsAndRegisteredServers()
+    {
+        var (arm, vault) = await VaultAsync("us-rg");
+        await ProtectedVmAsync(arm, vault, "us-rg", "vm1");
+        await ProtectedVmAsync(arm, vault, "us-rg", "vm2");
+        Assert.Equal(201, (await arm.AdminAsync("POST", "/_emulator/marsServers", new { vaultId = vault, name = "fs01", items = new[] { "C:\\a", "D:\\b", "E:\\c" } })).Code);
+
+        var items = await arm.SendAsync("GET", vault + "/backupUsageSummaries" + Api + "&$filter=" + Uri.EscapeDataString("type eq 'BackupProtectedItemCountSummary'"));
+        Assert.Equal(200, items.Code);
+        var counts = items.Body!["value"]!.AsArray().ToDictionary(u => u!["name"]!["value"]!.GetValue<string>(), u => u!["currentValue"]!.GetValue<long>());
+        Assert.Equal(new Dictionary<string, long> { ["AzureIaasVM"] = 2, ["MAB"] = 3 }, counts);
+        Assert.All(items.Body!["value"]!.AsArray(), u => Assert.Equal(-1, u!["limit"]!.GetValue<long>()));
+
+        var containers = await arm.SendAsync("GET", vault + "/backupUsageSummaries" + Api + "&$filter=" + Uri.EscapeDataString("type eq 'BackupProtectionContainerCountSummary'"));
+        var c = containers.Body!["value"]!.AsArray().Single();
+        Assert.Equal("MAB", c!["name"]!["value"]!.GetValue<string>());
+        Assert.Equal(1, c["currentValue"]!.GetValue<long>());
+
+        var wrong = await arm.SendAsync("GET", vault + "/backupUsageSummaries" + Api + "&$filter=" + Uri.EscapeDataString("type eq 'Storage'"));
+        Assert.Equal(400, wrong.Code);
+    }
+
+    /// <summary>Source: Common/BackupSecurityPin_Get.json (token = securityPIN, expiry in UTC ticks) and the hybrid security docs (valid 5 minutes).</summary>
+    [Fact]
+    public async Task SecurityPin_IsNewEachTime_AndExpiresInFiveMinutes()
+    {
+        var (arm, vault) = await VaultAsync("pin-rg");
+        var before = DateTimeOffset.UtcNow;
+        var a = await arm.SendAsync("POST", vault + "/backupSecurityPIN" + Api);
+        Assert.Equal(200, a.Code);
+        var pin = a.Body!["securityPIN"]!.GetValue<string>();
+        Assert.Matches("^[0-9]{6}$", pin);
+        Assert.Equal(pin, a.Body!["token"]!.GetValue<string>());
+        var expiry = new DateTimeOffset(a.Body!["expiryTimeInUtcTicks"]!.GetValue<long>(), TimeSpan.Zero);
+        Assert.InRange(expiry, before.AddMinutes(5).AddSeconds(-5), DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(5));
+    }
+
+    /// <summary>
+    /// Source: Dpm/BackupEngines_List.json / _Get.json; Azure refuses to delete a vault with registered servers
+    /// (ServiceResourceNotEmpty); RegisteredIdentities_Delete (vaults spec) unregisters one, 204.
+    /// </summary>
+    [Fact]
+    public async Task BackupServer_IsListed_BlocksVaultDelete_UntilUnregistered()
+    {
+        var (arm, vault) = await VaultAsync("mabs-rg");
+        var seeded = await arm.AdminAsync("POST", "/_emulator/backupServers", new
+        {
+            vaultId = vault, name = "mabs01.contoso.com", type = "AzureBackupServer",
+            servers = new[] { new { name = "sql01.contoso.com", items = new[] { new { name = "sql01\\db1", workloadType = "SQLDB" }, new { name = "sql01\\db2", workloadType = "SQLDB" } } } },
+        });
+        Assert.Equal(201, seeded.Code);
+
+        var engines = await arm.SendAsync("GET", vault + "/backupEngines" + Api);
+        var engine = engines.Body!["value"]!.AsArray().Single()!;
+        Assert.Equal("AzureBackupServerEngine", engine["properties"]!["backupEngineType"]!.GetValue<string>());
+        Assert.Equal(2, engine["properties"]!["extendedInfo"]!["protectedItemsCount"]!.GetValue<int>());
+        Assert.Empty((await arm.SendAsync("GET", vault + "/backupEngines" + Api + "&$filter=" + Uri.EscapeDataString("backupManagementType eq 'DPM'"))).Body!["value"]!.AsArray());
+        Assert.Equal(404, (await arm.SendAsync("GET", vault + "/backupEngines/nosuch" + Api)).Code);
+
+        var items = await arm.SendAsync("GET", vault + "/backupProtectedItems" + Api + "&$filter=" + Uri.EscapeDataString("backupManagementType eq 'AzureBackupServer'"));
+        Assert.Equal(2, items.Body!["value"]!.AsArray().Count);
+        Assert.All(items.Body!["value"]!.AsArray(), i => Assert.Equal("DPMProtectedItem", i!["properties"]!["protectedItemType"]!.GetValue<string>()));
+
+        var delete = await arm.SendAsync("DELETE", vault + "?api-version=" + Arm.VaultApi);
+        Assert.Equal(409, delete.Code);
+        Assert.Equal("ServiceResourceNotEmpty", delete.ErrorCode);
+
+        Assert.Equal(204, (await arm.SendAsync("DELETE", vault + "/registeredIdentities/mabs01.contoso.com?api-version=" + Arm.VaultApi)).Code);
+        Assert.Empty((await arm.SendAsync("GET", vault + "/backupEngines" + Api)).Body!["value"]!.AsArray());
+        var gone = await arm.SendAsync("DELETE", vault + "?api-version=" + Arm.VaultApi);
+        Assert.True(gone.Code is 200 or 202 or 204, $"{gone.Code} {gone.Body}");
+    }
+
+    /// <summary>
+    /// Issue 14: item names carry resource group and VM name but no subscription, so a same-named VM of another
+    /// subscription must not take over the local VM's item (and its policy).
+    /// </summary>
+    [Fact]
+    public async Task SameNamedVm_OfAnotherSubscription_CannotTakeOverTheItem()
+    {
+        var (arm, vault) = await VaultAsync("xs-rg");
+        var vmId = await ProtectedVmAsync(arm, vault, "xs-rg", "app01");
+        var foreign = vmId.Replace(fx.Server.SubscriptionId, "11111111-2222-3333-4444-555555555555", StringComparison.OrdinalIgnoreCase);
+        var item = $"{vault}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;xs-rg;app01/protectedItems/VM;iaasvmcontainerv2;xs-rg;app01";
+        var put = await arm.SendAsync("PUT", item + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject { ["protectedItemType"] = "Microsoft.Compute/virtualMachines", ["sourceResourceId"] = foreign, ["policyId"] = vault + "/backupPolicies/EnhancedPolicy" },
+        });
+        Assert.Equal(400, put.Code);
+        Assert.Equal("BMSUserErrorInvalidInput", put.ErrorCode);
+        var got = await arm.SendAsync("GET", item + Api);
+        Assert.Equal(vmId, got.Body!["properties"]!["sourceResourceId"]!.GetValue<string>(), ignoreCase: true);
+        Assert.EndsWith("/DefaultPolicy", got.Body!["properties"]!["policyId"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    public sealed class Fixture : EmulatorFixture
+    {
+        protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };
+    }
+}
