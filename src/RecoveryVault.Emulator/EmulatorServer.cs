@@ -113,6 +113,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         BackupSecurityPinHandler.Register(runtime.Router);
         BackupUsageSummaryHandler.Register(runtime.Router);
         BackupStatusHandler.Register(runtime.Router);
+        JobsExportHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

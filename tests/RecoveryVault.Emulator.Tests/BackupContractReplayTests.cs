@@ -83,6 +83,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["Common/BackupSecurityPin_Get.json"] = ("POST", V + "/backupSecurityPIN"),
         ["Dpm/BackupEngines_Get.json"] = ("GET", V + "/backupEngines/{backupEngineName}"),
         ["Dpm/BackupEngines_List.json"] = ("GET", V + "/backupEngines"),
+        ["Common/TriggerExportJobs.json"] = ("POST", V + "/backupJobsExport"),
+        ["Common/ExportJobsOperationResult.json"] = ("GET", V + "/backupJobs/operationResults/{operationId}"),
         ["Common/ListJobsWithStartTimeAndEndTimeFilters.json"] = ("GET", V + "/backupJobs"),
         ["ListOperations.json"] = ("GET", "/providers/Microsoft.RecoveryServices/operations"),
     };
@@ -101,8 +103,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["AzureWorkload/BackupProtectionIntent_Delete.json"] = ("DELETE", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
         ["AzureWorkload/BackupProtectionIntent_Get.json"] = ("GET", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
         ["BackupDataMove/PrepareDataMove_Post.json"] = ("POST", V + "/backupstorageconfig/vaultstorageconfig/prepareDataMove", "Cross-region data move (B10) is not modelled."),
-        ["Common/ExportJobsOperationResult.json"] = ("GET", V + "/backupJobs/operationResults/{operationId}", "Jobs export (B7) is not modelled, so neither is its result."),
-        ["Common/TriggerExportJobs.json"] = ("POST", V + "/backupJobsExport", "Jobs export (B7) is not modelled."),
         ["ResourceGuardProxyCRUD/DeleteResourceGuardProxy.json"] = ("DELETE", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
         ["ResourceGuardProxyCRUD/GetResourceGuardProxy.json"] = ("GET", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
         ["ResourceGuardProxyCRUD/PutResourceGuardProxy.json"] = ("PUT", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
@@ -259,8 +259,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         // The real counts of the vendored files (src/RecoveryVault.Emulator/Contract/PROVENANCE.md).
         Assert.Equal(104, all.Count);
         Assert.Equal(6, elsewhere.Count);
-        Assert.Equal(59, Replayed.Count);
-        Assert.Equal(37, Unimplemented.Count);
+        Assert.Equal(61, Replayed.Count);
+        Assert.Equal(35, Unimplemented.Count);
         Assert.Equal(2, Unseedable.Count);
         var lists = new[] { Replayed.Keys, Unimplemented.Keys, Unseedable.Keys, (IEnumerable<string>)elsewhere };
         Assert.Equal(all.Count, lists.Sum(l => l.Count()));
@@ -271,7 +271,7 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         Assert.All(Unimplemented.Values, u => Assert.False(string.IsNullOrWhiteSpace(u.Reason)));
         Assert.All(Unseedable.Values, u => Assert.False(string.IsNullOrWhiteSpace(u.Reason)));
         Assert.Equal(
-            ["AzureIaasVm/ProtectedItemOperationResults.json", "AzureStorage/ProtectionContainers_Inquire_Result.json", "Common/CancelJobOperationResult.json", "Common/ProtectedItem_Delete_OperationResult.json", "Common/RefreshContainers_OperationResults.json"],
+            ["AzureIaasVm/ProtectedItemOperationResults.json", "AzureStorage/ProtectionContainers_Inquire_Result.json", "Common/CancelJobOperationResult.json", "Common/ExportJobsOperationResult.json", "Common/ProtectedItem_Delete_OperationResult.json", "Common/RefreshContainers_OperationResults.json"],
             ((IEnumerable<object?[]>)RunningMonitorExamples()).Select(row => (string)row[0]!));
     }
 
@@ -653,6 +653,15 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                 {
                     var refresh = await sc.MonitoredAsync(() => sc.Arm.SendAsync("POST", $"{sc.Vault}/backupFabrics/Azure/refreshContainers{Api}"));
                     sc.Values["operationId"] = OperationIdOf(refresh.Header("Location"));
+                    return;
+                }
+
+            case "Common/TriggerExportJobs.json":
+                return;
+            case "Common/ExportJobsOperationResult.json":
+                {
+                    var export = await sc.MonitoredAsync(() => sc.Arm.SendAsync("POST", $"{sc.Vault}/backupJobsExport{Api}"));
+                    sc.Values["operationId"] = OperationIdOf(export.Header("Location"));
                     return;
                 }
 

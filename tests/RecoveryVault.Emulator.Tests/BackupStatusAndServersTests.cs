@@ -164,6 +164,37 @@ public sealed class BackupStatusAndServersTests(BackupStatusAndServersTests.Fixt
         Assert.EndsWith("/DefaultPolicy", got.Body!["properties"]!["policyId"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Source: Common/TriggerExportJobs.json (202 + Location) and Common/ExportJobsOperationResult.json (blobUrl + blobSasKey);
+    /// the blob holds the jobs the export's $filter selected and is readable with its SAS key only.
+    /// </summary>
+    [Fact]
+    public async Task JobsExport_WritesTheFilteredJobsToADownloadableBlob()
+    {
+        var (arm, vault) = await VaultAsync("exp-rg");
+        await ProtectedVmAsync(arm, vault, "exp-rg", "vm1");
+        var filter = "&$filter=" + Uri.EscapeDataString("operation eq 'ConfigureBackup'");
+        var accepted = await arm.SendAsync("POST", vault + "/backupJobsExport" + Api + filter);
+        Assert.Equal(202, accepted.Code);
+        Reply result;
+        do
+        {
+            result = await arm.SendAsync("GET", accepted.Header("Location")!);
+        }
+        while (result.Code == 202);
+
+        Assert.Equal(200, result.Code);
+        var info = result.Body!["operation"]!;
+        Assert.Equal("ExportJobsOperationResultInfo", info["objectType"]!.GetValue<string>());
+        var blobUrl = info["blobUrl"]!.GetValue<string>();
+        var blob = await arm.Http.GetAsync(blobUrl + info["blobSasKey"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.OK, blob.StatusCode);
+        var jobs = JsonNode.Parse(await blob.Content.ReadAsStringAsync())!.AsArray();
+        Assert.Single(jobs);
+        Assert.Equal("ConfigureBackup", jobs[0]!["properties"]!["operation"]!.GetValue<string>());
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await arm.Http.GetAsync(blobUrl + "?sig=0000")).StatusCode);
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };

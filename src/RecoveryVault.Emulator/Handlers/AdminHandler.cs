@@ -39,6 +39,20 @@ internal static class AdminHandler
                 return;
             }
 
+            if (method == "GET" && path.StartsWith(JobsExportHandler.BlobPrefix, StringComparison.Ordinal))
+            {
+                // The blob a jobs export names: readable with its SAS signature only, as a storage blob would be.
+                var content = runtime.Store.Transaction(s => JobsExportHandler.Download(s, path, http.Request.Query["sig"].ToString()));
+                http.Response.StatusCode = content is null ? 403 : 200;
+                if (content is not null)
+                {
+                    http.Response.ContentType = "application/json; charset=utf-8";
+                    await http.Response.WriteAsync(content, http.RequestAborted).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             JsonObject? body = null;
             if (method is "POST" or "PUT" or "PATCH")
             {

@@ -48,23 +48,25 @@ internal static class BackupJobHandler
     private static ArmResponse List(ArmContext ctx)
     {
         var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
+        var list = ctx.Store.Transaction(s => Query(ctx, s, BackupRequest.Begin(ctx, s), filter).Select(j => (JsonNode)Render(j, ctx.SimNow(), withExtendedInfo: false)).ToList());
+        return ctx.Page(list);
+    }
+
+    /// <summary>The vault's jobs a job list $filter selects (status, operation, startTime/endTime, backupManagementType, jobId), newest first.</summary>
+    public static List<BackupDoc> Query(ArmContext ctx, IStoreSession s, VaultRecord v, Dictionary<string, string> filter)
+    {
         DateTimeOffset? from = filter.TryGetValue("startTime", out var st) ? BackupModel.ParseFilterTime(st, "startTime") : null;
         DateTimeOffset? to = filter.TryGetValue("endTime", out var et) ? BackupModel.ParseFilterTime(et, "endTime") : null;
-        var list = ctx.Store.Transaction(s =>
-        {
-            var v = BackupRequest.Begin(ctx, s);
-            var now = ctx.SimNow();
-            return BackupDoc.List(s, BackupDocKinds.Job, v.Id + "/backupJobs")
-                .Select(j => (j, t: Json.ParseTime(Json.Str(j.Props, "startTime")) ?? now))
-                .Where(x => (from is null || x.t >= from) && (to is null || x.t <= to))
-                .Where(x => !filter.TryGetValue("status", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "status"), f))
-                .Where(x => !filter.TryGetValue("operation", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "operation"), f))
-                .Where(x => !filter.TryGetValue("backupManagementType", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "backupManagementType"), f))
-                .Where(x => !filter.TryGetValue("jobId", out var f) || BackupModel.Eq(Json.Str(x.j.Body, "name"), f))
-                .OrderByDescending(x => x.t).ThenByDescending(x => Json.Str(x.j.Body, "name"))
-                .Select(x => (JsonNode)Render(x.j, now, withExtendedInfo: false)).ToList();
-        });
-        return ctx.Page(list);
+        var now = ctx.SimNow();
+        return BackupDoc.List(s, BackupDocKinds.Job, v.Id + "/backupJobs")
+            .Select(j => (j, t: Json.ParseTime(Json.Str(j.Props, "startTime")) ?? now))
+            .Where(x => (from is null || x.t >= from) && (to is null || x.t <= to))
+            .Where(x => !filter.TryGetValue("status", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "status"), f))
+            .Where(x => !filter.TryGetValue("operation", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "operation"), f))
+            .Where(x => !filter.TryGetValue("backupManagementType", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "backupManagementType"), f))
+            .Where(x => !filter.TryGetValue("jobId", out var f) || BackupModel.Eq(Json.Str(x.j.Body, "name"), f))
+            .OrderByDescending(x => x.t).ThenByDescending(x => Json.Str(x.j.Body, "name"))
+            .Select(x => x.j).ToList();
     }
 
     private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>
