@@ -114,6 +114,8 @@ public sealed class EmulatorServer : IAsyncDisposable
         BackupUsageSummaryHandler.Register(runtime.Router);
         BackupStatusHandler.Register(runtime.Router);
         JobsExportHandler.Register(runtime.Router);
+        ValidateOperationHandler.Register(runtime.Router);
+        FeatureSupportHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

@@ -85,6 +85,12 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["Dpm/BackupEngines_List.json"] = ("GET", V + "/backupEngines"),
         ["Common/TriggerExportJobs.json"] = ("POST", V + "/backupJobsExport"),
         ["Common/ExportJobsOperationResult.json"] = ("GET", V + "/backupJobs/operationResults/{operationId}"),
+        ["AzureIaasVm/BackupFeature_Validate.json"] = ("POST", L + "/backupValidateFeatures"),
+        ["AzureIaasVm/TriggerValidateOperation_RestoreDisk.json"] = ("POST", V + "/backupTriggerValidateOperation"),
+        ["AzureIaasVm/ValidateOperationResults.json"] = ("GET", V + "/backupValidateOperationResults/{operationId}"),
+        ["AzureIaasVm/ValidateOperationStatus.json"] = ("GET", V + "/backupValidateOperationsStatuses/{operationId}"),
+        ["AzureIaasVm/ValidateOperation_RestoreDisk.json"] = ("POST", V + "/backupValidateOperation"),
+        ["AzureIaasVm/ValidateOperation_RestoreDisk_IdentityBasedRestoreDetails.json"] = ("POST", V + "/backupValidateOperation"),
         ["Common/ListJobsWithStartTimeAndEndTimeFilters.json"] = ("GET", V + "/backupJobs"),
         ["ListOperations.json"] = ("GET", "/providers/Microsoft.RecoveryServices/operations"),
     };
@@ -108,12 +114,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["ResourceGuardProxyCRUD/PutResourceGuardProxy.json"] = ("PUT", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
         ["ResourceGuardProxyCRUD/UnlockDeleteResourceGuardProxy.json"] = ("POST", V + "/backupResourceGuardProxies/{resourceGuardProxyName}/unlockDelete", "Resource guard proxies (MUA, B9) are not modelled."),
         ["TriggerRecoveryPointMove_Post.json"] = ("POST", RP + "/move", "Moving recovery points across tiers (archive) is not modelled."),
-        ["AzureIaasVm/BackupFeature_Validate.json"] = ("POST", L + "/backupValidateFeatures", "Feature support validation (B4) is not modelled."),
-        ["AzureIaasVm/TriggerValidateOperation_RestoreDisk.json"] = ("POST", V + "/backupTriggerValidateOperation", "Restore pre-validation (validate operation) is not modelled."),
-        ["AzureIaasVm/ValidateOperationResults.json"] = ("GET", V + "/backupValidateOperationResults/{operationId}", "Restore pre-validation (validate operation) is not modelled, so neither is its result."),
-        ["AzureIaasVm/ValidateOperationStatus.json"] = ("GET", V + "/backupValidateOperationsStatuses/{operationId}", "Restore pre-validation (validate operation) is not modelled, so neither is its status."),
-        ["AzureIaasVm/ValidateOperation_RestoreDisk.json"] = ("POST", V + "/backupValidateOperation", "Restore pre-validation (validate operation) is not modelled."),
-        ["AzureIaasVm/ValidateOperation_RestoreDisk_IdentityBasedRestoreDetails.json"] = ("POST", V + "/backupValidateOperation", "Restore pre-validation (validate operation) is not modelled."),
         ["AzureWorkload/BackupProtectionIntent_List.json"] = ("GET", V + "/backupProtectionIntents", "Protection intents (auto-protection, B4) are not modelled."),
         ["BackupDataMove/BackupDataMoveOperationStatus_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationStatus/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its status."),
         ["BackupDataMove/PrepareDataMoveOperationResult_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationResults/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its result."),
@@ -259,8 +259,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         // The real counts of the vendored files (src/RecoveryVault.Emulator/Contract/PROVENANCE.md).
         Assert.Equal(104, all.Count);
         Assert.Equal(6, elsewhere.Count);
-        Assert.Equal(61, Replayed.Count);
-        Assert.Equal(35, Unimplemented.Count);
+        Assert.Equal(67, Replayed.Count);
+        Assert.Equal(29, Unimplemented.Count);
         Assert.Equal(2, Unseedable.Count);
         var lists = new[] { Replayed.Keys, Unimplemented.Keys, Unseedable.Keys, (IEnumerable<string>)elsewhere };
         Assert.Equal(all.Count, lists.Sum(l => l.Count()));
@@ -271,7 +271,7 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         Assert.All(Unimplemented.Values, u => Assert.False(string.IsNullOrWhiteSpace(u.Reason)));
         Assert.All(Unseedable.Values, u => Assert.False(string.IsNullOrWhiteSpace(u.Reason)));
         Assert.Equal(
-            ["AzureIaasVm/ProtectedItemOperationResults.json", "AzureStorage/ProtectionContainers_Inquire_Result.json", "Common/CancelJobOperationResult.json", "Common/ExportJobsOperationResult.json", "Common/ProtectedItem_Delete_OperationResult.json", "Common/RefreshContainers_OperationResults.json"],
+            ["AzureIaasVm/ProtectedItemOperationResults.json", "AzureIaasVm/ValidateOperationResults.json", "AzureStorage/ProtectionContainers_Inquire_Result.json", "Common/CancelJobOperationResult.json", "Common/ExportJobsOperationResult.json", "Common/ProtectedItem_Delete_OperationResult.json", "Common/RefreshContainers_OperationResults.json"],
             ((IEnumerable<object?[]>)RunningMonitorExamples()).Select(row => (string)row[0]!));
     }
 
@@ -653,6 +653,42 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                 {
                     var refresh = await sc.MonitoredAsync(() => sc.Arm.SendAsync("POST", $"{sc.Vault}/backupFabrics/Azure/refreshContainers{Api}"));
                     sc.Values["operationId"] = OperationIdOf(refresh.Header("Location"));
+                    return;
+                }
+
+            case "AzureIaasVm/BackupFeature_Validate.json":
+                return;
+            case "AzureIaasVm/TriggerValidateOperation_RestoreDisk.json":
+            case "AzureIaasVm/ValidateOperation_RestoreDisk.json":
+            case "AzureIaasVm/ValidateOperation_RestoreDisk_IdentityBasedRestoreDetails.json":
+                {
+                    // The example's point is the newest backup of its item; its id (path and body) becomes the emulator's.
+                    // The example's restore request names a staging account that does not exist, which the check reports.
+                    var item = await sc.ProtectExampleItemAsync();
+                    await sc.BackupAsync(item);
+                    var rp = await sc.UseLatestPointAsync(item);
+                    sc.Body!["id"] = $"{Uri.UnescapeDataString(item)}/recoveryPoints/{rp}";
+                    sc.Body["properties"]!["restoreRequest"]!["recoveryPointId"] = rp;
+                    return;
+                }
+
+            case "AzureIaasVm/ValidateOperationResults.json":
+            case "AzureIaasVm/ValidateOperationStatus.json":
+                {
+                    var item = await sc.ProtectVmAsync(VmContainer("testRG", "testvmName"), VmItem("testRG", "testvmName"));
+                    await sc.BackupAsync(item);
+                    var points = await sc.Arm.SendAsync("GET", item + "/recoveryPoints" + Api);
+                    var rp = points.Body!["value"]![0]!["name"]!.GetValue<string>();
+                    var trigger = await sc.MonitoredAsync(() => sc.Arm.SendAsync("POST", $"{sc.Vault}/backupTriggerValidateOperation{Api}", new JsonObject
+                    {
+                        ["id"] = $"{Uri.UnescapeDataString(item)}/recoveryPoints/{rp}",
+                        ["properties"] = new JsonObject
+                        {
+                            ["objectType"] = "ValidateIaasVMRestoreOperationRequest",
+                            ["restoreRequest"] = new JsonObject { ["objectType"] = "IaasVMRestoreRequest", ["recoveryType"] = "RestoreDisks", ["recoveryPointId"] = rp, ["region"] = sc.Location, ["storageAccountId"] = $"/subscriptions/{sc.Sub}/resourceGroups/testRG/providers/Microsoft.Storage/storageAccounts/missing" },
+                        },
+                    }));
+                    sc.Values["operationId"] = OperationIdOf(trigger.Header("Location"));
                     return;
                 }
 

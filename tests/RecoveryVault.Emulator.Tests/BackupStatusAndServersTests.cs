@@ -195,6 +195,50 @@ public sealed class BackupStatusAndServersTests(BackupStatusAndServersTests.Fixt
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await arm.Http.GetAsync(blobUrl + "?sig=0000")).StatusCode);
     }
 
+    /// <summary>
+    /// Source: AzureIaasVm/ValidateOperation_RestoreDisk.json (refusals come back as validationResults with code and
+    /// message, 200): the restore's own checks run, and nothing is restored (no Restore job).
+    /// </summary>
+    [Fact]
+    public async Task ValidateOperation_ReportsWhatARestoreWouldRefuse_WithoutRestoring()
+    {
+        var (arm, vault) = await VaultAsync("val-rg");
+        await ProtectedVmAsync(arm, vault, "val-rg", "vm1");
+        var item = $"{vault}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;val-rg;vm1/protectedItems/VM;iaasvmcontainerv2;val-rg;vm1";
+        Assert.Equal(202, (await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } })).Code);
+        Assert.Equal(200, (await arm.AdminAsync("POST", "/_emulator/clock/advance", new { minutes = 11 })).Code);
+        var rp = (await arm.SendAsync("GET", item + "/recoveryPoints" + Api)).Body!["value"]![0]!["name"]!.GetValue<string>();
+        var staging = await arm.AdminAsync("POST", "/_emulator/storageAccounts", new { resourceGroup = "val-rg", name = "stagingsa", location = "westus", fileShares = Array.Empty<string>() });
+        Assert.Equal(201, staging.Code);
+
+        JsonObject Request(string region) => new()
+        {
+            ["id"] = $"{item}/recoveryPoints/{rp}",
+            ["properties"] = new JsonObject
+            {
+                ["objectType"] = "ValidateIaasVMRestoreOperationRequest",
+                ["restoreRequest"] = new JsonObject
+                {
+                    ["objectType"] = "IaasVMRestoreRequest", ["recoveryType"] = "RestoreDisks", ["recoveryPointId"] = rp, ["region"] = region,
+                    ["storageAccountId"] = staging.Body!["id"]!.GetValue<string>(),
+                },
+            },
+        };
+
+        var ok = await arm.SendAsync("POST", vault + "/backupValidateOperation" + Api, Request("westus"));
+        Assert.Equal(200, ok.Code);
+        Assert.Empty(ok.Body!["validateOperationResponse"]!["validationResults"]!.AsArray());
+
+        var wrong = await arm.SendAsync("POST", vault + "/backupValidateOperation" + Api, Request("eastus"));
+        Assert.Equal(200, wrong.Code);
+        var result = wrong.Body!["validateOperationResponse"]!["validationResults"]!.AsArray().Single()!;
+        Assert.Equal("BMSUserErrorInvalidInput", result["code"]!.GetValue<string>());
+        Assert.Contains("region", result["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var restores = await arm.SendAsync("GET", vault + "/backupJobs" + Api + "&$filter=" + Uri.EscapeDataString("operation eq 'Restore'"));
+        Assert.Empty(restores.Body!["value"]!.AsArray());
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };
