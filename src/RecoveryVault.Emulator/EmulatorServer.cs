@@ -116,6 +116,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         JobsExportHandler.Register(runtime.Router);
         ValidateOperationHandler.Register(runtime.Router);
         FeatureSupportHandler.Register(runtime.Router);
+        BackupEncryptionConfigHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

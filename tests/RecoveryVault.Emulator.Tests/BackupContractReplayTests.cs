@@ -85,6 +85,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["Dpm/BackupEngines_List.json"] = ("GET", V + "/backupEngines"),
         ["Common/TriggerExportJobs.json"] = ("POST", V + "/backupJobsExport"),
         ["Common/ExportJobsOperationResult.json"] = ("GET", V + "/backupJobs/operationResults/{operationId}"),
+        ["BackupResourceEncryptionConfig_Get.json"] = ("GET", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig"),
+        ["BackupResourceEncryptionConfig_Put.json"] = ("PUT", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig"),
         ["AzureIaasVm/BackupFeature_Validate.json"] = ("POST", L + "/backupValidateFeatures"),
         ["AzureIaasVm/TriggerValidateOperation_RestoreDisk.json"] = ("POST", V + "/backupTriggerValidateOperation"),
         ["AzureIaasVm/ValidateOperationResults.json"] = ("GET", V + "/backupValidateOperationResults/{operationId}"),
@@ -118,8 +120,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["BackupDataMove/BackupDataMoveOperationStatus_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationStatus/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its status."),
         ["BackupDataMove/PrepareDataMoveOperationResult_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationResults/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its result."),
         ["BackupDataMove/TriggerDataMove_Post.json"] = ("POST", V + "/backupstorageconfig/vaultstorageconfig/triggerDataMove", "Cross-region data move (B10) is not modelled."),
-        ["BackupResourceEncryptionConfig_Get.json"] = ("GET", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig", "Customer-managed keys are not reproduced (docs/ARCHITECTURE.md)."),
-        ["BackupResourceEncryptionConfig_Put.json"] = ("PUT", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig", "Customer-managed keys are not reproduced (docs/ARCHITECTURE.md)."),
         ["PrivateEndpointConnection/DeletePrivateEndpointConnection.json"] = ("DELETE", V + "/privateEndpointConnections/{privateEndpointConnectionName}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
         ["PrivateEndpointConnection/GetPrivateEndpointConnection.json"] = ("GET", V + "/privateEndpointConnections/{privateEndpointConnectionName}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
         ["PrivateEndpointConnection/GetPrivateEndpointConnectionOperationStatus.json"] = ("GET", V + "/privateEndpointConnections/{privateEndpointConnectionName}/operationsStatus/{operationId}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
@@ -259,8 +259,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         // The real counts of the vendored files (src/RecoveryVault.Emulator/Contract/PROVENANCE.md).
         Assert.Equal(104, all.Count);
         Assert.Equal(6, elsewhere.Count);
-        Assert.Equal(67, Replayed.Count);
-        Assert.Equal(29, Unimplemented.Count);
+        Assert.Equal(69, Replayed.Count);
+        Assert.Equal(27, Unimplemented.Count);
         Assert.Equal(2, Unseedable.Count);
         var lists = new[] { Replayed.Keys, Unimplemented.Keys, Unseedable.Keys, (IEnumerable<string>)elsewhere };
         Assert.Equal(all.Count, lists.Sum(l => l.Count()));
@@ -692,6 +692,27 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                     return;
                 }
 
+            case "BackupResourceEncryptionConfig_Put.json":
+                // A customer-managed key is reached through a managed identity of the vault: give it its system-assigned one.
+                await sc.IdentityAsync(new JsonObject { ["type"] = "SystemAssigned" });
+                return;
+            case "BackupResourceEncryptionConfig_Get.json":
+                {
+                    var props = sc.OkBody!["properties"]!.AsObject();
+                    var uai = props["userAssignedIdentity"]!.GetValue<string>();
+                    await sc.IdentityAsync(new JsonObject { ["type"] = "UserAssigned", ["userAssignedIdentities"] = new JsonObject { [uai] = new JsonObject() } });
+                    var put = await sc.Arm.SendAsync("PUT", $"{sc.Vault}/backupEncryptionConfigs/backupResourceEncryptionConfig{Api}", new JsonObject
+                    {
+                        ["properties"] = new JsonObject
+                        {
+                            ["encryptionAtRestType"] = "CustomerManaged", ["keyUri"] = props["keyUri"]!.DeepClone(), ["subscriptionId"] = props["subscriptionId"]!.DeepClone(),
+                            ["userAssignedIdentity"] = uai, ["useSystemAssignedIdentity"] = false, ["infrastructureEncryptionState"] = "Disabled",
+                        },
+                    });
+                    Assert.True(put.Code == 200, $"seed encryption: {put.Code} {put.Body}");
+                    return;
+                }
+
             case "Common/TriggerExportJobs.json":
                 return;
             case "Common/ExportJobsOperationResult.json":
@@ -961,6 +982,17 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                 ["properties"] = new JsonObject(),
             });
             Assert.True(r.Code == 201, $"seed vault: {r.Code} {r.Body}");
+        }
+
+        /// <summary>Sets the vault's managed identity (a vault PATCH, waited for).</summary>
+        public async Task IdentityAsync(JsonObject identity)
+        {
+            var r = await Arm.SendAsync("PATCH", Vault + "?api-version=" + Arm.VaultApi, new JsonObject { ["identity"] = identity });
+            Assert.True(r.Code is 200 or 202, $"seed identity: {r.Code} {r.Body}");
+            if (r.Code == 202)
+            {
+                Assert.Equal("Succeeded", (await Arm.WaitAsync(r.Header("Azure-AsyncOperation")!))["status"]!.GetValue<string>());
+            }
         }
 
         public async Task<string> VmAsync(string rg, string name)
