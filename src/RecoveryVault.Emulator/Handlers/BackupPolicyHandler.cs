@@ -36,7 +36,7 @@ internal static class BackupPolicyHandler
         router.Map("GET", P + "/{policyName}", ApiFamily.Backup, T, Get);
         router.Map("PUT", P + "/{policyName}", ApiFamily.Backup, T, Put);
         router.Map("DELETE", P + "/{policyName}", ApiFamily.Backup, T, Delete);
-        router.Map("GET", P + "/{policyName}/operationResults/{operationId}", ApiFamily.Backup, T + "/operationResults", BackupMonitorHandler.Result);
+        router.Map("GET", P + "/{policyName}/operationResults/{operationId}", ApiFamily.Backup, T + "/operationResults", OperationResult);
         router.Map("GET", P + "/{policyName}/operations/{operationId}", ApiFamily.Backup, T + "/operations", BackupMonitorHandler.Status);
     }
 
@@ -125,15 +125,30 @@ internal static class BackupPolicyHandler
                 $"The backup policy '{Json.Str(p.Body, "name")}' cannot be deleted because {used} backup item(s) are protected with it. Stop protection or move the items to another policy first.");
         }
 
+        // bms.json ProtectionPolicies_Delete and its example list 200 and 204 only: the policy is gone at once, so
+        // the answer is 200 (204 when there was none), not a 202 the spec does not declare.
         s.Delete(p.Id);
-        if (ctx.Sync())
+        return ArmResponse.Ok(null);
+    });
+
+    /// <summary>
+    /// ProtectionPolicyOperationResults_Get declares 200 + ProtectionPolicyResource only (no 202, no 204): a policy
+    /// update is written when it is accepted, so its result is the stored policy while the per-item ConfigureBackup
+    /// jobs still run; the status monitor (…/operations/{id}) is where progress shows.
+    /// </summary>
+    private static ArmResponse OperationResult(ArmContext ctx) => ctx.Store.Transaction(s =>
+    {
+        var v = BackupRequest.Begin(ctx, s);
+        var id = ctx.Value("operationId");
+        var p = PolicyStore.Load(s, v.Id, ctx.Value("policyName"))
+            ?? throw ArmErrors.NotFound("BMSUserErrorPolicyNotFound", $"The backup policy '{ctx.Value("policyName")}' was not found in vault '{Json.Str(v.Body, "name")}'.");
+        var op = BackupOps.Get(s, v.Id, id);
+        if (op is null || !BackupModel.Eq(Json.Str(op, "resourceId"), Json.Str(p.Body, "id")))
         {
-            return ArmResponse.Ok(null);
+            throw ArmErrors.NotFound("BMSUserErrorOperationNotFound", $"The operation '{id}' was not found.");
         }
 
-        var op = BackupOps.Create(s, ctx, v.Id, policyId, "none", null, BackupEngine.Next(s));
-        var opId = Json.Str(op, "name")!;
-        return BackupOps.Accepted(ctx, $"{policyId}/operationResults/{opId}", $"{policyId}/operations/{opId}");
+        return ArmResponse.Ok(PolicyStore.Render(s, p));
     });
 }
 

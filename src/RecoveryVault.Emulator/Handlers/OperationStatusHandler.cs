@@ -4,7 +4,7 @@ using RecoveryVault.Emulator.Hosting;
 
 namespace RecoveryVault.Emulator.Handlers;
 
-/// <summary>Vault LRO monitors: operationStatus (OperationResource) and operationResults (202 → 200 vault / 204).</summary>
+/// <summary>Vault LRO monitors: operationStatus (OperationResource) and operationResults (202 → 200 vault, or 200 without a body once deleted).</summary>
 internal static class OperationStatusHandler
 {
     public static void Register(ArmRouter router)
@@ -33,13 +33,15 @@ internal static class OperationStatusHandler
             return running;
         }
 
+        // The vaults spec (GetOperationResult) answers 200 or 202 only: a finished delete is a 200 without a body,
+        // never 204, which the official SDKs (e.g. @azure/arm-recoveryservices getOperationResult) reject.
         if (Json.Str(op, "action") == "Delete")
         {
-            return ArmResponse.NoContent();
+            return ArmResponse.Ok(null);
         }
 
         var vault = VaultModel.Load(s, Json.Str(op, "resourceId") ?? vaultId, ctx.Now);
-        return vault is null ? ArmResponse.NoContent() : ArmResponse.Ok(VaultModel.Render(vault, ctx.Now));
+        return ArmResponse.Ok(vault is null ? null : VaultModel.Render(vault, ctx.Now));
     });
 
     private static ArmException NotFound(string opId) =>
