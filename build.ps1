@@ -7,7 +7,8 @@
       Build  assembles out/RecoveryVault: manifest, RecoveryVault.dll, Dependencies/ (Engine + Azure libraries, loaded
              into the module's own AssemblyLoadContext), Emulator/, format file and en-US/ MAML help from docs/en-US.
       Test   Build and Package, then every xunit project and the Pester suite (against the built module and a real emulator
-             process). Ends with one line "N passed, N failed"; exits 1 when anything failed.
+             process; npm ci --prefix tests/js first, for the official Azure SDK for JavaScript tests, so node >= 20 and
+             npm are required). Ends with one line "N passed, N failed"; exits 1 when anything failed.
       Demo   Build, then a scripted session against a freshly started emulator.
       Package
              Build, then Publish-PSResource of out/RecoveryVault to a local file repository, out/packages, giving
@@ -150,6 +151,16 @@ function Invoke-Test {
     $xunit = Get-TrxCount (Join-Path $results 'xunit')
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
     if ($xunit.Passed + $xunit.Failed -eq 0) { $problems += 'xunit ran no test' }
+
+    Write-Host '== npm ci (tests/js)' -ForegroundColor Cyan
+    # The official Azure SDK for JavaScript that tests/Pester/JsSdk.Tests.ps1 drives, exactly as tests/js/package-lock.json
+    # pins it. No npm is a failure, never a skip: those tests are the independent check of the emulator's wire shapes.
+    $npm = Get-Command npm -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $npm) { $problems += 'npm is not on PATH: tests/js (the official Azure SDK for JavaScript) cannot be installed' }
+    else {
+        & $npm.Source ci --prefix (Join-Path $root 'tests/js') --no-audit --no-fund --loglevel=error
+        if ($LASTEXITCODE -ne 0) { $problems += "npm ci --prefix tests/js exited with $LASTEXITCODE" }
+    }
 
     Write-Host '== Pester' -ForegroundColor Cyan
     $pesterJson = Join-Path $results 'pester.json'
