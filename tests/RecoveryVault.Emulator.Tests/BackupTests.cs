@@ -102,7 +102,9 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
         Assert.Equal(200, ok.Code);
         Assert.Equal(0, ok.Body!["properties"]!["protectedItemsCount"]!.GetValue<int>());
         Assert.Equal("V1", ok.Body!["properties"]!["policyType"]!.GetValue<string>());
-        Assert.Equal(200, (await arm.SendAsync("DELETE", vault + "/backupPolicies/p1" + Api)).Code is 200 or 202 ? 200 : 0);
+        // bms.json ProtectionPolicies_Delete (and its example) list 200 and 204 only, whatever the LRO duration.
+        Assert.Equal(200, (await arm.SendAsync("DELETE", vault + "/backupPolicies/p1" + Api)).Code);
+        Assert.Equal(204, (await arm.SendAsync("DELETE", vault + "/backupPolicies/p1" + Api)).Code);
     }
 
     [Fact]
@@ -198,6 +200,18 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
         Assert.Equal(409, vaultDelete.Code);
         Assert.Equal("ServiceResourceNotEmpty", vaultDelete.ErrorCode);
         Assert.Equal("UserErrorPolicyInUse", (await arm.SendAsync("DELETE", vault + "/backupPolicies/DefaultPolicy" + Api)).ErrorCode);
+
+        // Updating a policy in use is asynchronous (a ConfigureBackup job per item), but its operationResults is 200 +
+        // the policy at any time: ProtectionPolicyOperationResults_Get lists no other code (no 202, no 204).
+        var policy = (await arm.SendAsync("GET", vault + "/backupPolicies/DefaultPolicy" + Api)).Body!;
+        var update = await arm.SendAsync("PUT", vault + "/backupPolicies/DefaultPolicy" + Api, new JsonObject { ["properties"] = policy["properties"]!.DeepClone() });
+        Assert.Equal(202, update.Code);
+        Assert.Contains("/backupPolicies/DefaultPolicy/operations/", update.Header("Azure-AsyncOperation"));
+        var early = await arm.SendAsync("GET", update.Header("Location")!);
+        Assert.Equal(200, early.Code);
+        Assert.Equal("DefaultPolicy", early.Body!["name"]!.GetValue<string>());
+        Assert.Single((await arm.WaitAsync(update.Header("Azure-AsyncOperation")!))["properties"]!["jobIds"]!.AsArray());
+        Assert.Equal(200, (await arm.SendAsync("GET", update.Header("Location")!)).Code);
 
         // Stop protection + delete data → soft-deleted 14 days; undelete brings it back; resume.
         var del = await arm.SendAsync("DELETE", item + Api);
