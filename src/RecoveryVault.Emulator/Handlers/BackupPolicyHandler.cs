@@ -153,8 +153,9 @@ internal static class BackupPolicyHandler
 }
 
 /// <summary>
-/// Every backup monitor URL (policy, container, item, fabric, job, vault-wide) resolves to one operation record;
-/// operationResults answers 202 (+Location) while it runs, then 200 + the resource or 204.
+/// Every backup monitor URL (container, item, fabric, job, vault-wide; policies have their own result, see
+/// BackupPolicyHandler) resolves to one operation record; operationResults answers 202 (+Location) while it runs,
+/// then 200 + the resource or 204.
 /// </summary>
 internal static class BackupMonitorHandler
 {
@@ -205,7 +206,6 @@ internal static class BackupMonitorHandler
         var status = segs.Length < 2 ? null : segs[^2].ToUpperInvariant() switch
         {
             "PROTECTEDITEMS" or "PROTECTIONCONTAINERS" => "/operationsStatus/",
-            "BACKUPPOLICIES" => "/operations/",
             _ => null,
         };
         return status is null ? null : owner + status + path[(i + Results.Length)..];
@@ -232,7 +232,7 @@ internal static class BackupMonitorHandler
         var resourceId = Json.Str(op, "resourceId") ?? string.Empty;
         switch (Json.Str(op, "result"))
         {
-            case "policy":
+            case "policy": // a policy update's operation read through the vault-wide backupOperationResults
                 return BackupDoc.Load(s, resourceId, BackupDocKinds.Policy) is { } p ? ArmResponse.Ok(PolicyStore.Render(s, p)) : ArmResponse.NoContent();
             case "item":
                 return BackupDoc.Load(s, resourceId, DocumentKinds.ProtectedItem) is { } i ? ArmResponse.Ok(ProtectedItemHandler.Render(s, i, ctx.SimNow())) : ArmResponse.NoContent();
