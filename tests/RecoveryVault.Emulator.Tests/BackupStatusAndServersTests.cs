@@ -239,6 +239,42 @@ public sealed class BackupStatusAndServersTests(BackupStatusAndServersTests.Fixt
         Assert.Empty(restores.Body!["value"]!.AsArray());
     }
 
+    /// <summary>
+    /// Source: BackupResourceEncryptionConfig_Put/_Get.json and Azure Backup "encryption using customer-managed keys":
+    /// the key is reached through a managed identity of the vault, and a vault on a customer-managed key cannot be moved
+    /// back to platform-managed keys. The vault's own properties.encryption shows the same key.
+    /// </summary>
+    [Fact]
+    public async Task EncryptionConfig_NeedsAnIdentity_AndIsOneWay()
+    {
+        var (arm, vault) = await VaultAsync("cmk-rg");
+        const string Path = "/backupEncryptionConfigs/backupResourceEncryptionConfig";
+        var cmk = new JsonObject { ["properties"] = new JsonObject { ["encryptionAtRestType"] = "CustomerManaged", ["keyUri"] = "https://kv1.vault.azure.net/keys/backup/0123456789abcdef" } };
+
+        Assert.Equal("MicrosoftManaged", (await arm.SendAsync("GET", vault + Path + Api)).Body!["properties"]!["encryptionAtRestType"]!.GetValue<string>());
+        var noIdentity = await arm.SendAsync("PUT", vault + Path + Api, cmk.DeepClone());
+        Assert.Equal(400, noIdentity.Code);
+        Assert.Contains("managed identity", noIdentity.ErrorMessage, StringComparison.Ordinal);
+
+        var patch = await arm.SendAsync("PATCH", vault + "?api-version=" + Arm.VaultApi, new JsonObject { ["identity"] = new JsonObject { ["type"] = "SystemAssigned" } });
+        Assert.True(patch.Code is 200 or 202);
+        if (patch.Code == 202)
+        {
+            await arm.WaitAsync(patch.Header("Azure-AsyncOperation")!);
+        }
+
+        Assert.Equal(200, (await arm.SendAsync("PUT", vault + Path + Api, cmk.DeepClone())).Code);
+        var got = (await arm.SendAsync("GET", vault + Path + Api)).Body!["properties"]!;
+        Assert.Equal("CustomerManaged", got["encryptionAtRestType"]!.GetValue<string>());
+        Assert.True(got["useSystemAssignedIdentity"]!.GetValue<bool>());
+        var vaultBody = (await arm.SendAsync("GET", vault + "?api-version=" + Arm.VaultApi)).Body!;
+        Assert.Equal("https://kv1.vault.azure.net/keys/backup/0123456789abcdef", vaultBody["properties"]!["encryption"]!["keyVaultProperties"]!["keyUri"]!.GetValue<string>());
+
+        var back = await arm.SendAsync("PUT", vault + Path + Api, new JsonObject { ["properties"] = new JsonObject { ["encryptionAtRestType"] = "MicrosoftManaged" } });
+        Assert.Equal(400, back.Code);
+        Assert.Equal("CustomerManaged", (await arm.SendAsync("GET", vault + Path + Api)).Body!["properties"]!["encryptionAtRestType"]!.GetValue<string>());
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };
