@@ -117,6 +117,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         ValidateOperationHandler.Register(runtime.Router);
         FeatureSupportHandler.Register(runtime.Router);
         BackupEncryptionConfigHandler.Register(runtime.Router);
+        ProtectionIntentHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

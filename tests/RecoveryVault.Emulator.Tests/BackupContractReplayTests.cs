@@ -85,6 +85,11 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["Dpm/BackupEngines_List.json"] = ("GET", V + "/backupEngines"),
         ["Common/TriggerExportJobs.json"] = ("POST", V + "/backupJobsExport"),
         ["Common/ExportJobsOperationResult.json"] = ("GET", V + "/backupJobs/operationResults/{operationId}"),
+        ["AzureIaasVm/ProtectionIntent_CreateOrUpdate.json"] = ("PUT", F + "/backupProtectionIntent/{intentObjectName}"),
+        ["AzureIaasVm/ProtectionIntent_Validate.json"] = ("POST", L + "/backupPreValidateProtection"),
+        ["AzureWorkload/BackupProtectionIntent_Delete.json"] = ("DELETE", F + "/backupProtectionIntent/{intentObjectName}"),
+        ["AzureWorkload/BackupProtectionIntent_Get.json"] = ("GET", F + "/backupProtectionIntent/{intentObjectName}"),
+        ["AzureWorkload/BackupProtectionIntent_List.json"] = ("GET", V + "/backupProtectionIntents"),
         ["BackupResourceEncryptionConfig_Get.json"] = ("GET", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig"),
         ["BackupResourceEncryptionConfig_Put.json"] = ("PUT", V + "/backupEncryptionConfigs/backupResourceEncryptionConfig"),
         ["AzureIaasVm/BackupFeature_Validate.json"] = ("POST", L + "/backupValidateFeatures"),
@@ -104,19 +109,14 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
     /// </summary>
     private static readonly Dictionary<string, (string Method, string Path, string Reason)> Unimplemented = new(StringComparer.Ordinal)
     {
-        ["AzureIaasVm/ProtectionIntent_CreateOrUpdate.json"] = ("PUT", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
-        ["AzureIaasVm/ProtectionIntent_Validate.json"] = ("POST", L + "/backupPreValidateProtection", "Pre-validation of protection (B4) is not modelled."),
         ["AzureIaasVm/RecoveryPointsRecommendedForMove_List.json"] = ("POST", I + "/recoveryPointsRecommendedForMove", "Tier moves (archive tier) are not modelled."),
         ["AzureStorage/SoftDeletedContainers_List.json"] = ("GET", V + "/backupDeletedProtectionContainers", "The deleted (soft-deleted) containers list is not modelled."),
-        ["AzureWorkload/BackupProtectionIntent_Delete.json"] = ("DELETE", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
-        ["AzureWorkload/BackupProtectionIntent_Get.json"] = ("GET", F + "/backupProtectionIntent/{intentObjectName}", "Protection intents (auto-protection, B4) are not modelled."),
         ["BackupDataMove/PrepareDataMove_Post.json"] = ("POST", V + "/backupstorageconfig/vaultstorageconfig/prepareDataMove", "Cross-region data move (B10) is not modelled."),
         ["ResourceGuardProxyCRUD/DeleteResourceGuardProxy.json"] = ("DELETE", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
         ["ResourceGuardProxyCRUD/GetResourceGuardProxy.json"] = ("GET", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
         ["ResourceGuardProxyCRUD/PutResourceGuardProxy.json"] = ("PUT", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
         ["ResourceGuardProxyCRUD/UnlockDeleteResourceGuardProxy.json"] = ("POST", V + "/backupResourceGuardProxies/{resourceGuardProxyName}/unlockDelete", "Resource guard proxies (MUA, B9) are not modelled."),
         ["TriggerRecoveryPointMove_Post.json"] = ("POST", RP + "/move", "Moving recovery points across tiers (archive) is not modelled."),
-        ["AzureWorkload/BackupProtectionIntent_List.json"] = ("GET", V + "/backupProtectionIntents", "Protection intents (auto-protection, B4) are not modelled."),
         ["BackupDataMove/BackupDataMoveOperationStatus_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationStatus/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its status."),
         ["BackupDataMove/PrepareDataMoveOperationResult_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationResults/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its result."),
         ["BackupDataMove/TriggerDataMove_Post.json"] = ("POST", V + "/backupstorageconfig/vaultstorageconfig/triggerDataMove", "Cross-region data move (B10) is not modelled."),
@@ -259,8 +259,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         // The real counts of the vendored files (src/RecoveryVault.Emulator/Contract/PROVENANCE.md).
         Assert.Equal(104, all.Count);
         Assert.Equal(6, elsewhere.Count);
-        Assert.Equal(69, Replayed.Count);
-        Assert.Equal(27, Unimplemented.Count);
+        Assert.Equal(74, Replayed.Count);
+        Assert.Equal(22, Unimplemented.Count);
         Assert.Equal(2, Unseedable.Count);
         var lists = new[] { Replayed.Keys, Unimplemented.Keys, Unseedable.Keys, (IEnumerable<string>)elsewhere };
         Assert.Equal(all.Count, lists.Sum(l => l.Count()));
@@ -713,6 +713,48 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
                     return;
                 }
 
+            case "AzureIaasVm/ProtectionIntent_CreateOrUpdate.json":
+                {
+                    // The example's VM (chamscandel in chamsrgtest) and policy (myPolicy, a copy of DefaultPolicy).
+                    var vm = sc.Body!["properties"]!["sourceResourceId"]!.GetValue<string>().Split('/');
+                    await sc.VmAsync(vm[4], vm[8]);
+                    var policy = await sc.Arm.SendAsync("GET", $"{sc.Vault}/backupPolicies/DefaultPolicy{Api}");
+                    await sc.PutPolicyAsync(sc.Body["properties"]!["policyId"]!.GetValue<string>().Split('/')[^1], policy.Body!["properties"]!.DeepClone().AsObject());
+                    return;
+                }
+
+            case "AzureIaasVm/ProtectionIntent_Validate.json":
+                {
+                    // The example's answer: upgrade1 (in arunaupgrade) is already protected, by the example's vault myRG/myVault.
+                    sc.Values["resourceGroupName"] = "myRG";
+                    sc.Values["vaultName"] = "myVault";
+                    await sc.VaultAsync();
+                    await sc.ProtectVmAsync(VmContainer("arunaupgrade", "upgrade1"), VmItem("arunaupgrade", "upgrade1"));
+                    return;
+                }
+
+            case "AzureWorkload/BackupProtectionIntent_Delete.json":
+            case "AzureWorkload/BackupProtectionIntent_Get.json":
+            case "AzureWorkload/BackupProtectionIntent_List.json":
+                {
+                    // The example's intent: auto-protection of the MSSQLSERVER instance of testVmName, under the emulator's
+                    // container name for it, with the vault's SQL policy.
+                    const string Container = "VMAppContainer;Compute;testRG;testVmName";
+                    await sc.RegisterSqlAsync(Container, "testRG", "testVmName");
+                    await sc.MonitoredAsync(() => sc.Arm.SendAsync("POST", $"{sc.Container(Container)}/inquire{Api}"));
+                    var put = await sc.Arm.SendAsync("PUT", $"{sc.Vault}/backupFabrics/Azure/backupProtectionIntent/249D9B07-D2EF-4202-AA64-65F35418564E{Api}", new JsonObject
+                    {
+                        ["properties"] = new JsonObject
+                        {
+                            ["protectionIntentItemType"] = "AzureWorkloadContainerAutoProtectionIntent",
+                            ["itemId"] = $"{sc.Vault}/backupFabrics/Azure/protectionContainers/{Container}/protectableItems/SQLInstance;MSSQLSERVER",
+                            ["policyId"] = $"{sc.Vault}/backupPolicies/HourlyLogBackup",
+                        },
+                    });
+                    Assert.True(put.Code == 200, $"seed intent: {put.Code} {put.Body}");
+                    return;
+                }
+
             case "Common/TriggerExportJobs.json":
                 return;
             case "Common/ExportJobsOperationResult.json":
@@ -942,7 +984,8 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
             OkBody = example["responses"]!["200"]?["body"];
 
             // The restore examples restore into southeastasia (their 'region'); everything else lives in westus.
-            Location = file.Contains("TriggerRestore", StringComparison.Ordinal) || file.Contains("GetBackupStatus", StringComparison.Ordinal) ? "southeastasia" : "westus";
+            Location = file.Contains("TriggerRestore", StringComparison.Ordinal) || file.Contains("GetBackupStatus", StringComparison.Ordinal)
+                || file.Contains("ProtectionIntent_Validate", StringComparison.Ordinal) ? "southeastasia" : "westus";
         }
 
         public Arm Arm { get; }

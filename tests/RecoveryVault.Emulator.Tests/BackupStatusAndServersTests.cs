@@ -275,6 +275,64 @@ public sealed class BackupStatusAndServersTests(BackupStatusAndServersTests.Fixt
         Assert.Equal("CustomerManaged", (await arm.SendAsync("GET", vault + Path + Api)).Body!["properties"]!["encryptionAtRestType"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Source: AzureWorkload/BackupProtectionIntent_*.json and Azure Backup "SQL Server auto-protection": an auto-protection
+    /// intent on an instance protects its databases now and the ones a later discovery finds; deleting the intent stops
+    /// that, and leaves protected databases protected.
+    /// </summary>
+    [Fact]
+    public async Task SqlAutoProtection_ProtectsExistingAndNewDatabases_UntilDeleted()
+    {
+        var (arm, vault) = await VaultAsync("ap-rg");
+        var vm = await arm.AdminAsync("POST", "/_emulator/virtualMachines", new { resourceGroup = "ap-rg", name = "sql01", location = "westus", osType = "Windows", disks = Array.Empty<object>() });
+        Assert.Equal(201, vm.Code);
+        async Task Databases(params string[] names) =>
+            Assert.Equal(201, (await arm.AdminAsync("POST", "/_emulator/sqlServers", new { resourceGroup = "ap-rg", vmName = "sql01", instance = "MSSQLSERVER", databases = names })).Code);
+        await Databases("db1", "db2");
+        await arm.RefreshContainersAsync(vault, "AzureWorkload");
+        const string ContainerName = "VMAppContainer;Compute;ap-rg;sql01";
+        var container = $"{vault}/backupFabrics/Azure/protectionContainers/{ContainerName}";
+        var register = await arm.SendAsync("PUT", container + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject { ["containerType"] = "VMAppContainer", ["backupManagementType"] = "AzureWorkload", ["sourceResourceId"] = vm.Body!["id"]!.GetValue<string>() },
+        });
+        Assert.True(register.Code is 200 or 202, $"{register.Code} {register.Body}");
+
+        async Task Inquire()
+        {
+            var r = await arm.SendAsync("POST", container + "/inquire" + Api);
+            Assert.Equal(202, r.Code);
+        }
+
+        async Task<string[]> ProtectedDatabases() =>
+            (await arm.SendAsync("GET", vault + "/backupProtectedItems" + Api + "&$filter=" + Uri.EscapeDataString("backupManagementType eq 'AzureWorkload'"))).Body!["value"]!.AsArray()
+                .Select(i => i!["properties"]!["friendlyName"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+
+        await Inquire();
+        var intent = $"{vault}/backupFabrics/Azure/backupProtectionIntent/auto-sql01";
+        var put = await arm.SendAsync("PUT", intent + Api, new JsonObject
+        {
+            ["properties"] = new JsonObject
+            {
+                ["protectionIntentItemType"] = "AzureWorkloadSQLAutoProtectionIntent",
+                ["itemId"] = $"{container}/protectableItems/SQLInstance;MSSQLSERVER",
+                ["policyId"] = vault + "/backupPolicies/HourlyLogBackup",
+            },
+        });
+        Assert.Equal(200, put.Code);
+        Assert.Equal(["db1", "db2"], await ProtectedDatabases());
+
+        await Databases("db1", "db2", "db3");
+        await Inquire();
+        Assert.Equal(["db1", "db2", "db3"], await ProtectedDatabases());
+
+        Assert.Equal(204, (await arm.SendAsync("DELETE", intent + Api)).Code);
+        Assert.Equal(404, (await arm.SendAsync("GET", intent + Api)).Code);
+        await Databases("db1", "db2", "db3", "db4");
+        await Inquire();
+        Assert.Equal(["db1", "db2", "db3"], await ProtectedDatabases());
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };

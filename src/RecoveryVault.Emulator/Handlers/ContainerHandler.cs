@@ -272,6 +272,7 @@ internal static class ContainerHandler
         }
 
         discovery.Save(s);
+        ProtectionIntentHandler.ApplyAutoProtection(ctx, s, v, c);
 
         var op = BackupOps.Create(s, ctx, v.Id, c.Id, "none", null, BackupEngine.Next(s));
         var opId = Json.Str(op, "name")!;

@@ -149,7 +149,7 @@ internal static class ProtectedItemHandler
                     throw ArmErrors.NotFound("BMSUserErrorItemNotFound", $"There is no soft-deleted item '{ctx.Value("protectedItemName")}' to undelete.");
                 }
 
-                item = Enable(ctx, s, v, props, now);
+                item = Enable(ctx, s, v, props, now, ctx.Value("containerName"), ctx.Value("protectedItemName"));
                 var job = BackupEngine.NewJob(s, rt, v.Id, item, "ConfigureBackup", now, null);
                 return ItemAccepted(ctx, s, v, item, job);
             }
@@ -407,10 +407,9 @@ internal static class ProtectedItemHandler
         return new ProtectedItemSource(p, sourceKey, container);
     }
 
-    private static BackupDoc Enable(ArmContext ctx, IStoreSession s, VaultRecord v, JsonObject props, DateTimeOffset now)
+    /// <summary>Enables protection of <paramref name="itemName"/> in <paramref name="containerName"/> (a PUT of a new item, or a protection intent acting on one).</summary>
+    internal static BackupDoc Enable(ArmContext ctx, IStoreSession s, VaultRecord v, JsonObject props, DateTimeOffset now, string containerName, string itemName)
     {
-        var containerName = ctx.Value("containerName");
-        var itemName = ctx.Value("protectedItemName");
         var policyId = Json.Str(props, "policyId");
         if (string.IsNullOrEmpty(policyId))
         {

@@ -64,7 +64,7 @@ internal static class RequestBody
     }
 
     /// <summary>
-    /// Checks the envelope every ARM resource shares: a JSON object whose <c>properties</c> is an object and whose
+    /// Checks the envelope every ARM resource shares: a JSON object; on a write, <c>properties</c> is an object and
     /// <c>tags</c> keep ARM's tag limits (count, name and value length, reserved name characters).
     /// </summary>
     public static void ValidateShape(JsonNode? body, bool isWrite)
@@ -74,7 +74,9 @@ internal static class RequestBody
             throw ArmErrors.InvalidRequestContent("The request content was invalid and could not be deserialized: the body must be a JSON object.");
         }
 
-        if (obj["properties"] is { } props && props is not JsonObject)
+        // The resource envelope (PUT/PATCH) carries properties as an object; an action's body is the action's own
+        // shape (PreValidateEnableBackupRequest.properties is a string, for one), which spec validation checks.
+        if (isWrite && obj["properties"] is { } props && props is not JsonObject)
         {
             throw ArmErrors.InvalidRequestContent("The request content was invalid and could not be deserialized: 'properties' must be a JSON object.");
         }
