@@ -118,6 +118,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         FeatureSupportHandler.Register(runtime.Router);
         BackupEncryptionConfigHandler.Register(runtime.Router);
         ProtectionIntentHandler.Register(runtime.Router);
+        VaultCertificateHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

@@ -333,6 +333,41 @@ public sealed class BackupStatusAndServersTests(BackupStatusAndServersTests.Fixt
         Assert.Equal(["db1", "db2", "db3"], await ProtectedDatabases());
     }
 
+    /// <summary>
+    /// Source: PUTVaultCred.json (VaultCertificates_Create): the answer describes the uploaded certificate (thumbprint,
+    /// subject, validity) and the AAD identity agents of this vault register as; a private key is never accepted.
+    /// </summary>
+    [Fact]
+    public async Task VaultCertificate_DescribesTheUploadedCertificate()
+    {
+        var (arm, vault) = await VaultAsync("cert-rg");
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=rsv-cert-rg", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(2));
+        var wire = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(cert.RawData)));
+
+        var put = await arm.SendAsync("PUT", vault + "/certificates/rsv-cert-rg-vaultcredentials?api-version=" + Arm.VaultApi,
+            new JsonObject { ["properties"] = new JsonObject { ["authType"] = "AAD", ["certificate"] = wire } });
+        Assert.Equal(200, put.Code);
+        var p = put.Body!["properties"]!;
+        Assert.Equal(cert.Thumbprint, p["thumbprint"]!.GetValue<string>());
+        Assert.Equal("CN=rsv-cert-rg", p["subject"]!.GetValue<string>());
+        Assert.Equal("AzureActiveDirectory", p["authType"]!.GetValue<string>());
+        Assert.True(Guid.TryParse(p["servicePrincipalClientId"]!.GetValue<string>(), out _));
+
+        // The same vault keeps one agent identity across uploads.
+        var again = await arm.SendAsync("PUT", vault + "/certificates/second?api-version=" + Arm.VaultApi,
+            new JsonObject { ["properties"] = new JsonObject { ["authType"] = "AAD", ["certificate"] = Convert.ToBase64String(cert.RawData) } });
+        Assert.Equal(p["servicePrincipalClientId"]!.GetValue<string>(), again.Body!["properties"]!["servicePrincipalClientId"]!.GetValue<string>());
+
+        var withKey = await arm.SendAsync("PUT", vault + "/certificates/third?api-version=" + Arm.VaultApi,
+            new JsonObject { ["properties"] = new JsonObject { ["authType"] = "AAD", ["certificate"] = Convert.ToBase64String(cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx)) } });
+        Assert.Equal(400, withKey.Code);
+        var junk = await arm.SendAsync("PUT", vault + "/certificates/fourth?api-version=" + Arm.VaultApi,
+            new JsonObject { ["properties"] = new JsonObject { ["authType"] = "AAD", ["certificate"] = "bm90IGEgY2VydA==" } });
+        Assert.Equal(400, junk.Code);
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 1, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };
