@@ -62,8 +62,7 @@ Describe 'Grant / Get / Revoke vault access' {
     }
 
     It 'a principal without any role cannot even connect to the subscription' {
-        $secret = ConvertTo-SecureString $p.ClientSecret -AsPlainText -Force
-        { $emu | Connect-RecoveryVault -Credential ([pscredential]::new($p.ClientId, $secret)) -ErrorAction Stop } |
+        { $emu | Connect-RecoveryVault -Credential $p.Credential -ErrorAction Stop } |
             Should -Throw -ErrorId 'SubscriptionNotFound,RecoveryVault.Commands.ConnectRecoveryVaultCommand'
     }
 

@@ -26,8 +26,7 @@ function Initialize-TestState {
 
 function Connect-AsPrincipal {
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] $Principal)
-    $secret = ConvertTo-SecureString $Principal.ClientSecret -AsPlainText -Force
-    $Emulator | Connect-RecoveryVault -Credential ([pscredential]::new($Principal.ClientId, $secret)) | Out-Null
+    $Emulator | Connect-RecoveryVault -Credential $Principal.Credential | Out-Null
 }
 
 function Invoke-Curl {

@@ -34,6 +34,42 @@ public sealed class SecretsTests
         Directory.Delete(root, recursive: true);
     }
 
+    /// <summary>
+    /// Issue 14: principals' secrets were stored and listed in plaintext. Now the database holds a salted hash, the admin
+    /// list shows neither secret nor hash, and the secret appears once, in the answer that creates the principal.
+    /// </summary>
+    [Fact]
+    public async Task PrincipalSecrets_AreHashed_AndShownOnlyAtCreation()
+    {
+        var root = Paths.NewTempDir();
+        var dataDir = Path.Combine(root, "data");
+        string secret;
+        await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dataDir, Port = 0 }))
+        {
+            using var arm = new Arm(server);
+            var created = await arm.AdminAsync("POST", "/_emulator/principals", new { displayName = "ops" });
+            Assert.Equal(201, created.Code);
+            secret = created.Body!["clientSecret"]!.GetValue<string>();
+            var clientId = created.Body!["clientId"]!.GetValue<string>();
+            Assert.False(string.IsNullOrEmpty(await arm.GetTokenAsync(clientId, secret)));
+            Assert.Equal(401, (await arm.PostTokenAsync(clientId, secret + "x")).Code);
+
+            var listed = await arm.AdminAsync("GET", "/_emulator/principals");
+            var text = listed.Body!.ToJsonString();
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            Assert.DoesNotContain("clientSecret", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("secretHash", text, StringComparison.Ordinal);
+        }
+
+        // Nothing on disk carries the secret (the SQLite file and its WAL were checkpointed on stop).
+        foreach (var file in Directory.GetFiles(dataDir))
+        {
+            Assert.DoesNotContain(secret, System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
+        }
+
+        Directory.Delete(root, recursive: true);
+    }
+
     [Fact]
     public async Task ExistingSecrets_FromAnOlderEmulator_AreNarrowedOnStart()
     {

@@ -107,7 +107,7 @@ internal static class TokenHandler
             return;
         }
 
-        if (!string.Equals(Json.Str(principal, "clientSecret"), secret, StringComparison.Ordinal))
+        if (!runtime.Store.Transaction(s => Principals.SecretMatches(s, clientId, secret)))
         {
             await Write(http, 401, OAuthError("invalid_client", $"AADSTS7000215: Invalid client secret provided for application '{clientId}'.")).ConfigureAwait(false);
             return;

@@ -333,7 +333,14 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
                 if (ParameterSetName == PrincipalSet && result is not null)
                 {
                     string S(string n) => result[n]?.GetValue<string>() ?? string.Empty;
-                    Emit(new EmulatorPrincipal(S("displayName"), S("clientId"), S("clientSecret"), S("objectId")));
+                    var secret = new System.Security.SecureString();
+                    foreach (var c in S("clientSecret"))
+                    {
+                        secret.AppendChar(c);
+                    }
+
+                    secret.MakeReadOnly();
+                    Emit(new EmulatorPrincipal(S("displayName"), S("clientId"), secret, S("objectId")));
                 }
                 else if (result is JsonObject o)
                 {

@@ -287,15 +287,19 @@ public sealed class EmulatorInstance
     public string? DataDirectory { get; }
 }
 
-/// <summary>A principal created in the emulator.</summary>
+/// <summary>
+/// A principal created in the emulator. Its secret is shown once (the emulator keeps only a hash), so it is kept here as
+/// a SecureString and never printed by the default views; <see cref="Credential"/> signs in with it.
+/// </summary>
 public sealed class EmulatorPrincipal
 {
-    internal EmulatorPrincipal(string displayName, string clientId, string clientSecret, string objectId)
+    internal EmulatorPrincipal(string displayName, string clientId, System.Security.SecureString clientSecret, string objectId)
     {
         DisplayName = displayName;
         ClientId = clientId;
         ClientSecret = clientSecret;
         ObjectId = objectId;
+        Credential = new System.Management.Automation.PSCredential(clientId, clientSecret);
     }
 
     /// <summary>Display name.</summary>
@@ -304,8 +308,11 @@ public sealed class EmulatorPrincipal
     /// <summary>Client id (use with Connect-RecoveryVault -Emulator -ClientId).</summary>
     public string ClientId { get; }
 
-    /// <summary>Secret.</summary>
-    public string ClientSecret { get; }
+    /// <summary>Secret, as a SecureString: the emulator shows it once, at creation.</summary>
+    public System.Security.SecureString ClientSecret { get; }
+
+    /// <summary>Client id and secret, ready for Connect-RecoveryVault -Credential.</summary>
+    public System.Management.Automation.PSCredential Credential { get; }
 
     /// <summary>Object id (for Grant-RecoveryVaultAccess -PrincipalId).</summary>
     public string ObjectId { get; }
