@@ -119,6 +119,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         BackupEncryptionConfigHandler.Register(runtime.Router);
         ProtectionIntentHandler.Register(runtime.Router);
         VaultCertificateHandler.Register(runtime.Router);
+        PermissionsHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
 

@@ -45,6 +45,93 @@ public sealed class DurabilityTests
         }
     }
 
+    /// <summary>
+    /// Issue 14, durability: an emulator restarted while a backup runs resumes it. The job finishes on the restarted
+    /// emulator, its operation monitor (Azure-AsyncOperation, same path) answers Succeeded, and the point exists.
+    /// </summary>
+    [Fact]
+    public async Task Sqlite_RestartDuringLro_ResumesIt()
+    {
+        var dir = Paths.NewTempDir();
+        try
+        {
+            string token;
+            string item;
+            string statusPath;
+            string jobId;
+            await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
+            {
+                using var arm = await Arm.ForOwnerAsync(server);
+                await arm.CreateResourceGroupAsync("rg-lro");
+                var created = await arm.CreateVaultAsync("rg-lro", "lrovault");
+                Assert.True(created.Code is 200 or 201 or 202, $"{created.Code} {created.Body}");
+                var vault = arm.VaultPath("rg-lro", "lrovault");
+                await WaitVaultAsync(arm, vault);
+                var vm = await arm.AdminAsync("POST", "/_emulator/virtualMachines", new { resourceGroup = "rg-lro", name = "vm1", location = "westus", osType = "Linux", disks = Array.Empty<object>() });
+                Assert.Equal(201, vm.Code);
+                await arm.RefreshContainersAsync(vault);
+                item = $"{vault}/backupFabrics/Azure/protectionContainers/IaasVMContainer;iaasvmcontainerv2;rg-lro;vm1/protectedItems/VM;iaasvmcontainerv2;rg-lro;vm1";
+                var protect = await arm.SendAsync("PUT", item + "?api-version=2023-06-01", new JsonObject
+                {
+                    ["properties"] = new JsonObject { ["protectedItemType"] = "Microsoft.Compute/virtualMachines", ["sourceResourceId"] = vm.Body!["id"]!.GetValue<string>(), ["policyId"] = vault + "/backupPolicies/DefaultPolicy" },
+                });
+                Assert.Equal(202, protect.Code);
+                Assert.Equal("Succeeded", (await arm.WaitAsync(protect.Header("Azure-AsyncOperation")!, 20_000))["status"]!.GetValue<string>());
+
+                var backup = await arm.SendAsync("POST", item + "/backup?api-version=2023-06-01", new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } });
+                Assert.Equal(202, backup.Code);
+                statusPath = new Uri(backup.Header("Azure-AsyncOperation")!).PathAndQuery;
+                var running = await arm.SendAsync("GET", statusPath);
+                Assert.Equal("InProgress", running.Body!["status"]!.GetValue<string>());
+                jobId = running.Body!["properties"]?["jobId"]?.GetValue<string>() ?? throw new Xunit.Sdk.XunitException($"no job id in {running.Body}");
+                token = arm.Token!;
+            }
+
+            await using (var again = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
+            {
+                using var arm = new Arm(again, token);
+                var done = await arm.WaitAsync(statusPath, 30_000);
+                Assert.Equal("Succeeded", done["status"]!.GetValue<string>());
+                var vault = arm.VaultPath("rg-lro", "lrovault");
+                JsonNode? job = null;
+                for (var i = 0; i < 300; i++)
+                {
+                    job = (await arm.SendAsync("GET", $"{vault}/backupJobs/{jobId}?api-version=2023-06-01")).Body;
+                    if (job?["properties"]?["status"]?.GetValue<string>() != "InProgress")
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(100);
+                }
+
+                Assert.Equal("Completed", job!["properties"]!["status"]!.GetValue<string>());
+                var points = await arm.SendAsync("GET", item + "/recoveryPoints?api-version=2023-06-01");
+                Assert.NotEmpty(points.Body!["value"]!.AsArray());
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WaitVaultAsync(Arm arm, string vault)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var v = await arm.SendAsync("GET", vault + "?api-version=" + Arm.VaultApi);
+            if (v.Code == 200 && v.Body!["properties"]?["provisioningState"]?.GetValue<string>() == "Succeeded")
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("the vault did not finish provisioning");
+    }
+
     [Fact]
     public async Task Sqlite_AcknowledgedWrite_SurvivesKill9()
     {

@@ -15,6 +15,37 @@ public sealed class RbacTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtur
         return (p.Body!["clientId"]!.GetValue<string>(), p.Body!["clientSecret"]!.GetValue<string>(), p.Body!["objectId"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Source: Permissions - List For Resource Group / For Resource (Microsoft.Authorization 2022-04-01): the caller's own
+    /// actions and notActions at a scope, one entry per role assigned to it there or above; nothing below the scope counts.
+    /// </summary>
+    [Fact]
+    public async Task Permissions_ListTheCallersOwnRolesAtAScope()
+    {
+        using var owner = await Arm.ForOwnerAsync(Server);
+        await owner.CreateResourceGroupAsync("rg-perm");
+        Assert.Equal(HttpStatusCode.Created, (await owner.CreateVaultAsync("rg-perm", "vault-perm")).Status);
+        var (clientId, secret, oid) = await NewPrincipalAsync(owner, "contributor");
+        var vaultScope = owner.VaultPath("rg-perm", "vault-perm");
+        Assert.Equal(HttpStatusCode.Created, (await owner.AdminAsync("POST", "/_emulator/roleAssignments", new { principalId = oid, roleName = "Backup Contributor", scope = vaultScope })).Status);
+
+        using var contributor = new Arm(Server);
+        contributor.Token = await contributor.GetTokenAsync(clientId, secret);
+        var atVault = await contributor.SendAsync("GET", vaultScope + "/providers/Microsoft.Authorization/permissions?api-version=2022-04-01");
+        Assert.Equal(HttpStatusCode.OK, atVault.Status);
+        var entry = atVault.Body!["value"]!.AsArray().Single()!;
+        var actions = entry["actions"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        // Backup Contributor's documented actions: backup management and vault write, but not vault delete.
+        Assert.Contains("Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/*", actions);
+        Assert.Contains("Microsoft.RecoveryServices/Vaults/write", actions);
+        Assert.DoesNotContain(actions, a => a.EndsWith("Vaults/delete", StringComparison.OrdinalIgnoreCase) || a == "*");
+        Assert.Empty(entry["notActions"]!.AsArray());
+
+        // The role is on the vault, so at the resource group (above it) the caller has nothing.
+        var atGroup = await contributor.SendAsync("GET", $"/subscriptions/{Server.SubscriptionId}/resourceGroups/rg-perm/providers/Microsoft.Authorization/permissions?api-version=2022-04-01");
+        Assert.Empty(atGroup.Body!["value"]!.AsArray());
+    }
+
     [Fact]
     public async Task BackupReader_CanRead_ButNotWrite()
     {
