@@ -155,7 +155,7 @@ Describe 'Vault names' {
         @{ Value = 'vault/..' }, @{ Value = '..' }, @{ Value = 'vault.1' }
     ) {
         { New-RecoveryVault -Name $Value -ResourceGroupName rg-prod -Location westeurope -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ParameterArgumentValidationError,RecoveryVault.Commands.NewRecoveryVaultCommand'
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,RecoveryVault.Commands.NewRecoveryVaultCommand' -ExpectedMessage "*The vault name '$Value' is not valid: *2 to 50 letters, digits and hyphens*"
     }
 
     It 'accepts the shortest and longest names the rule allows' {

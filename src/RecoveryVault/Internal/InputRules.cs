@@ -48,6 +48,9 @@ internal static partial class InputRules
     /// <summary>"Naming rules and restrictions for Azure resources", Microsoft.RecoveryServices/vaults: 2-50 alphanumerics and hyphens, starting with a letter.</summary>
     public const string VaultNamePattern = "^[a-zA-Z][a-zA-Z0-9-]{1,49}$";
 
+    /// <summary>What a binding error says of a vault name that breaks the rule ({0}: the name), instead of the bare regex.</summary>
+    public const string VaultNameRuleMessage = "The vault name '{0}' is not valid: a Recovery Services vault name has 2 to 50 letters, digits and hyphens and starts with a letter.";
+
     /// <summary>The message of a vault name that breaks <see cref="VaultNamePattern"/>.</summary>
     public const string VaultNameMessage = "The vault name '{0}' is not valid: a Recovery Services vault name is 2-50 letters, digits and hyphens, and starts with a letter.";
 
