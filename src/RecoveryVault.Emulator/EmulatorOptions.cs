@@ -35,6 +35,12 @@ public sealed class EmulatorOptions
     /// <summary>Where the simulated clock starts (default: now); tests fix it so the time of day is the same every run.</summary>
     public DateTimeOffset? ClockStart { get; set; }
 
+    /// <summary>
+    /// An answer that departs from the vendored spec fails (500 <c>EmulatorContractViolation</c>) instead of being only
+    /// logged; every test fixture turns it on.
+    /// </summary>
+    public bool Strict { get; set; }
+
     internal string ResolveDataDir() => Path.GetFullPath(string.IsNullOrWhiteSpace(DataDir) ? ".emulator-data" : DataDir);
 
     /// <summary>Parses command-line flags; throws <see cref="ArgumentException"/> on anything unknown or malformed.</summary>
@@ -73,6 +79,7 @@ public sealed class EmulatorOptions
                 case "--port": o.Port = ParseInt(arg, Next(), 0, 65535); break;
                 case "--data-dir": o.DataDir = Next(); break;
                 case "--in-memory": o.InMemory = true; break;
+                case "--strict": o.Strict = true; break;
                 case "--page-size": o.PageSize = ParseInt(arg, Next(), 1, 10000); break;
                 case "--faults": o.Faults = Next(); FaultSpec.ParseRates(o.Faults); break;
                 case "--fault-latency-ms": o.FaultLatencyMs = ParseInt(arg, Next(), 0, 600000); break;

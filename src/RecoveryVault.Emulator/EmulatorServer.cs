@@ -122,6 +122,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         PermissionsHandler.Register(runtime.Router);
         global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
         runtime.EnsureSeed();
+        Validation.ContractGate.Warm();
 
         WebApplication app;
         try
@@ -171,6 +172,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        runtime.Contract = new Validation.ContractGate(options.Strict, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RecoveryVault.Emulator.Contract"));
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ServiceDateMiddleware>();
         app.UseMiddleware<DotSegmentMiddleware>();

@@ -15,7 +15,7 @@ public sealed class DurabilityTests
         {
             string token;
             string thumbprint;
-            await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dir, LroDurationMs = 0 }))
+            await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir, LroDurationMs = 0 }))
             {
                 using var arm = await Arm.ForOwnerAsync(server);
                 await arm.CreateResourceGroupAsync("rg-dur");
@@ -30,7 +30,7 @@ public sealed class DurabilityTests
                 Assert.True(File.Exists(Path.Combine(dir, "emulator.pfx")));
             }
 
-            await using (var again = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dir }))
+            await using (var again = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir }))
             {
                 Assert.Equal(thumbprint, again.Thumbprint);
                 using var arm = new Arm(again, token);
@@ -197,7 +197,7 @@ public sealed class DurabilityTests
             proc.Kill(entireProcessTree: true);
             await proc.WaitForExitAsync();
 
-            await using var again = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dir });
+            await using var again = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir });
             using var arm = await Arm.ForOwnerAsync(again);
             var get = await arm.SendAsync("GET", arm.VaultPath("rg-kill", "kvault") + "?api-version=2026-07-01");
             Assert.Equal(HttpStatusCode.OK, get.Status);

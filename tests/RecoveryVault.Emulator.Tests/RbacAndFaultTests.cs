@@ -158,7 +158,7 @@ public sealed class FaultTests(EmulatorFixture fx) : IClassFixture<EmulatorFixtu
     {
         async Task<List<int>> RunAsync()
         {
-            await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { InMemory = true, Faults = "429:0.3,503:0.2", Seed = 42, RetryAfterSeconds = 0 });
+            await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, InMemory = true, Faults = "429:0.3,503:0.2", Seed = 42, RetryAfterSeconds = 0 });
             using var arm = await Arm.ForOwnerAsync(server);
             var codes = new List<int>();
             for (var i = 0; i < 20; i++)

@@ -20,7 +20,7 @@ public sealed class SecretsTests
     {
         var root = Paths.NewTempDir();
         var dataDir = Path.Combine(root, "data");
-        await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dataDir, Port = 0 }))
+        await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dataDir, Port = 0 }))
         {
             Assert.Equal(OwnerOnlyDir, File.GetUnixFileMode(dataDir));
             foreach (var file in new[] { "emulator.pfx", "signing.key", "emulator.db" })
@@ -75,11 +75,11 @@ public sealed class SecretsTests
     {
         var root = Paths.NewTempDir();
         var dataDir = Path.Combine(root, "data");
-        await (await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dataDir, Port = 0 })).DisposeAsync();
+        await (await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dataDir, Port = 0 })).DisposeAsync();
         File.SetUnixFileMode(dataDir, OwnerOnlyDir | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         File.SetUnixFileMode(Path.Combine(dataDir, "signing.key"), OwnerOnlyFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         File.SetUnixFileMode(Path.Combine(dataDir, "emulator.pfx"), OwnerOnlyFile | UnixFileMode.OtherRead);
-        await using (await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dataDir, Port = 0 }))
+        await using (await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dataDir, Port = 0 }))
         {
             Assert.Equal(OwnerOnlyDir, File.GetUnixFileMode(dataDir));
             Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(dataDir, "signing.key")));
@@ -96,7 +96,7 @@ public sealed class SecretsTests
         var dataDir = Path.Combine(root, "shared");
         Directory.CreateDirectory(dataDir);
         File.SetUnixFileMode(dataDir, OwnerOnlyDir | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
-        var ex = await Assert.ThrowsAsync<DataDirectoryException>(() => EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dataDir, Port = 0 }));
+        var ex = await Assert.ThrowsAsync<DataDirectoryException>(() => EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dataDir, Port = 0 }));
         Assert.Contains("writable by other users", ex.Message);
         Assert.Empty(Directory.GetFiles(dataDir));
         Directory.Delete(root, recursive: true);
@@ -130,7 +130,7 @@ public sealed class SecretsTests
     [Fact]
     public async Task InMemoryEmulator_RemovesItsTemporaryFolder_OnStop()
     {
-        var server = await EmulatorServer.StartAsync(new EmulatorOptions { InMemory = true, Port = 0 });
+        var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, InMemory = true, Port = 0 });
         var folder = Path.GetDirectoryName(server.CertificatePath)!;
         Assert.True(File.Exists(server.CertificatePath));
         Assert.Equal(OwnerOnlyDir, File.GetUnixFileMode(folder));

@@ -180,7 +180,13 @@ public class EmulatorFixture : IAsyncLifetime
 
     protected virtual EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 200, PageSize = 2, RetryAfterSeconds = 0 };
 
-    public async Task InitializeAsync() => Server = await EmulatorServer.StartAsync(Options);
+    /// <summary>Every fixture runs strict: an answer that departs from the vendored spec is a 500 the test sees.</summary>
+    public async Task InitializeAsync()
+    {
+        var options = Options;
+        options.Strict = true;
+        Server = await EmulatorServer.StartAsync(options);
+    }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }

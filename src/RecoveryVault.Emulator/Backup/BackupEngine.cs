@@ -322,7 +322,11 @@ internal static class BackupEngine
             Finish(job, "Failed", end);
             job.Props["errorDetails"] = new JsonArray(new JsonObject
             {
-                ["errorCode"] = operation == "Restore" ? "UserErrorRestoreFailed" : "UserErrorBackupFailed",
+                // The job error infos (AzureIaaSVMErrorInfo, AzureStorageErrorInfo, AzureWorkloadErrorInfo) type errorCode
+                // as int32; Azure's numeric codes are not published, so the emulator numbers its two failures itself and
+                // names them in errorTitle.
+                ["errorCode"] = operation == "Restore" ? 400002 : 400001,
+                ["errorTitle"] = operation == "Restore" ? "UserErrorRestoreFailed" : "UserErrorBackupFailed",
                 ["errorString"] = $"The {operation?.ToLowerInvariant()} operation failed (failure injected by the emulator).",
                 ["recommendations"] = new JsonArray("Retry the operation. If the issue persists, contact Microsoft support."),
             });

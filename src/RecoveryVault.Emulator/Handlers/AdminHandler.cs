@@ -95,6 +95,11 @@ internal static class AdminHandler
                     ["tenantId"] = EmulatorConstants.TenantId,
                     ["subscriptionId"] = EmulatorConstants.SubscriptionId,
                 });
+            case ("GET", "/_emulator/contract"):
+                return (200, runtime.Contract.Snapshot());
+            case ("DELETE", "/_emulator/contract"):
+                runtime.Contract.Clear();
+                return (200, runtime.Contract.Snapshot());
             case ("POST", "/_emulator/reset"):
                 runtime.Reset();
                 return (200, new JsonObject { ["status"] = "Reset" });

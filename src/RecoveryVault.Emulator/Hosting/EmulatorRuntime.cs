@@ -38,6 +38,9 @@ internal sealed class EmulatorRuntime
 
     public ArmRouter Router { get; } = new();
 
+    /// <summary>The spec check of request bodies and answers (set once the host's logging exists).</summary>
+    public Validation.ContractGate Contract { get; set; } = null!;
+
     public string Endpoint { get; set; } = "https://127.0.0.1";
 
     public string Thumbprint { get; set; } = string.Empty;

@@ -346,8 +346,25 @@ internal sealed class ArmEndpointMiddleware(RequestDelegate next, EmulatorRuntim
             }
         }
 
-        var ctx = new ArmContext(http, match, (string)http.Items[ItemKeys.ApiVersion]!, (ArmPrincipal)http.Items[ItemKeys.Principal]!, body, runtime);
-        var response = match.Route.Handler(ctx);
+        var apiVersion = (string)http.Items[ItemKeys.ApiVersion]!;
+        var path = http.Request.Path.Value ?? "/";
+        runtime.Contract.CheckRequest(http.Request.Method, path, apiVersion, body);
+        var ctx = new ArmContext(http, match, apiVersion, (ArmPrincipal)http.Items[ItemKeys.Principal]!, body, runtime);
+        ArmResponse response;
+        try
+        {
+            response = match.Route.Handler(ctx);
+        }
+        catch (ArmException ex)
+        {
+            throw runtime.Contract.CheckResponse(http.Request.Method, path, apiVersion, ex.Status, ex.ToBody()) ?? ex;
+        }
+
+        if (runtime.Contract.CheckResponse(http.Request.Method, path, apiVersion, response.Status, response.Body) is { } violation)
+        {
+            throw violation;
+        }
+
         await ArmWriter.WriteAsync(http, response.Status, response.Body, response.Headers).ConfigureAwait(false);
     }
 }
