@@ -6,7 +6,7 @@ BeforeAll {
     # the clock, so "running", "already ended" and "ended meanwhile" do not depend on the machine's speed.
     # Midday today (UTC): advances never cross the default policies' 02:30 run, and job filters that default to the
     # last 7 days (client clock) still see the jobs.
-    $script:emu = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 100 -ClockRate 0 -ClockStart ([datetime]::UtcNow.Date.AddHours(12))
+    $script:emu = Start-RecoveryVaultEmulator -InMemory -Strict -LroDurationMs 100 -ClockRate 0 -ClockStart ([datetime]::UtcNow.Date.AddHours(12))
     $emu | Connect-RecoveryVault | Out-Null
     $script:sub = $emu.SubscriptionId
     $script:tempRoot = Join-Path ([IO.Path]::GetTempPath()) ("rv-errors-" + [guid]::NewGuid().ToString('N').Substring(0, 8))

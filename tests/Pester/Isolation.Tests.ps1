@@ -11,7 +11,7 @@ Describe 'Dependency isolation' {
 Add-Type -Path '$oldCore'
 `$first = [Azure.Core.HttpHeader].Assembly.GetName().Version.ToString()
 Import-Module '$env:RV_MODULE_PATH/RecoveryVault.psd1'
-`$emu = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 50
+`$emu = Start-RecoveryVaultEmulator -InMemory -Strict -LroDurationMs 50
 try {
     `$emu | Connect-RecoveryVault | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-iso -Location westus | Out-Null

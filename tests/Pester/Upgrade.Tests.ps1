@@ -8,7 +8,7 @@ BeforeAll {
     # Small pages: the cmdlets' verification and these tests must follow nextLink on every list.
     # Midday today (UTC): advances never cross the default policies' 02:30 run, and job filters that default to the
     # last 7 days (client clock) still see the jobs.
-    $script:emu = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 100 -PageSize 5 -ClockRate 0 -ClockStart ([datetime]::UtcNow.Date.AddHours(12))
+    $script:emu = Start-RecoveryVaultEmulator -InMemory -Strict -LroDurationMs 100 -PageSize 5 -ClockRate 0 -ClockStart ([datetime]::UtcNow.Date.AddHours(12))
     $emu | Connect-RecoveryVault | Out-Null
     $script:sub = $emu.SubscriptionId
     $script:classicPrefix = "/subscriptions/$sub/providers/Microsoft.Backup/classicVaults"

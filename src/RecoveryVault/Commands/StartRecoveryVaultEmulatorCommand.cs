@@ -49,6 +49,13 @@ public sealed class StartRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
     [Parameter]
     public DateTime? ClockStart { get; set; }
 
+    /// <summary>
+    /// Fail any answer that departs from the vendored REST specs (500 EmulatorContractViolation) instead of only logging
+    /// it; for test runs, so the emulator cannot drift from the contract unnoticed.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Strict { get; set; }
+
     /// <summary>Seed for random faults.</summary>
     [Parameter]
     public int? Seed { get; set; }
@@ -114,6 +121,10 @@ public sealed class StartRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
         if (ClockStart is { } start)
         {
             args.AddRange(["--clock-start", start.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)]);
+        }
+        if (Strict)
+        {
+            args.Add("--strict");
         }
         if (Seed is { } s)
         {
