@@ -26,6 +26,7 @@ internal sealed class SpecValidator
 
     private readonly BuildOptions _build;
     private readonly EvaluationOptions _evaluate;
+    private readonly EvaluationOptions _verdict;
     private readonly Dictionary<SpecDirection, JsonObject> _documents = [];
     private readonly ConcurrentDictionary<string, JsonSchema> _entries = new(StringComparer.Ordinal);
 
@@ -36,6 +37,9 @@ internal sealed class SpecValidator
         var formats = new FormatRegistry();
         SpecFormats.Register(formats);
         _evaluate = new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true, FormatRegistry = formats };
+        // Most bodies are valid: a pass/fail evaluation without annotations or details first, the itemised one only to explain a failure.
+        _verdict = new EvaluationOptions { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true, FormatRegistry = formats };
+        _verdict.IgnoreAllAnnotations();
         foreach (var direction in (SpecDirection[])[SpecDirection.Request, SpecDirection.Response])
         {
             var doc = catalog.Translator.BuildDocument(direction);
@@ -58,6 +62,11 @@ internal sealed class SpecValidator
             return JsonSchema.Build(json.RootElement.Clone(), _build, new Uri($"{BaseOf(direction)}:entry:{Guid.NewGuid():N}"));
         });
         using var doc = JsonDocument.Parse(instance?.ToJsonString() ?? "null");
+        if (schema.Evaluate(doc.RootElement, _verdict).IsValid)
+        {
+            return [];
+        }
+
         var results = schema.Evaluate(doc.RootElement, _evaluate);
         if (results.IsValid)
         {
@@ -110,7 +119,8 @@ internal sealed class SpecValidator
 
         if (keyword == "type" && schema?["type"] is { } expected)
         {
-            return $"expected {expected.ToJsonString().Trim('"')} but got {KindOf(value)} {Show(value)}.";
+            var types = expected is JsonArray many ? many.Select(t => t!.GetValue<string>()).Where(t => t != "null") : [expected.GetValue<string>()];
+            return $"expected {string.Join(" or ", types)} but got {KindOf(value)} {Show(value)}.";
         }
 
         if (keyword == "required" && schema?["required"] is JsonArray req && value is JsonObject obj)

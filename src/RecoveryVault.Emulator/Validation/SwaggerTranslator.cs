@@ -290,6 +290,21 @@ internal sealed class SwaggerTranslator
         return new JsonObject { ["x-rv-discriminator"] = property, ["allOf"] = branches };
     }
 
+    /// <summary>
+    /// Lets <c>null</c> through: a plain typed schema takes "null" as a second type (cheap: bodies of 1,000 recovery
+    /// points are judged property by property); a reference or enum is wrapped in if/else.
+    /// </summary>
+    private static JsonNode Nullable(JsonNode schema)
+    {
+        if (schema is JsonObject o && o["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String && o["enum"] is null)
+        {
+            o["type"] = new JsonArray(type.GetValue<string>(), "null");
+            return o;
+        }
+
+        return new JsonObject { ["if"] = new JsonObject { ["type"] = "null" }, ["else"] = schema };
+    }
+
     private JsonNode Translate(JsonNode node, string file, SpecDirection direction, bool own)
     {
         if (node is not JsonObject s)
@@ -381,9 +396,7 @@ internal sealed class SwaggerTranslator
 
                 var t = Translate(ps!, file, direction, own: false);
                 var nullable = ps?["x-nullable"]?.GetValue<bool>() == true || !required.Contains(name);
-                translated[name] = nullable
-                    ? new JsonObject { ["if"] = new JsonObject { ["type"] = "null" }, ["else"] = t }
-                    : t;
+                translated[name] = nullable ? Nullable(t) : t;
             }
 
             result["properties"] = translated;
