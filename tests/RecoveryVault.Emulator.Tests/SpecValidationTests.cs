@@ -94,6 +94,12 @@ public sealed class SpecValidationTests(SpecValidationTests.SpecFixture fx) : IC
         Assert.Equal(400, r.Code);
         Assert.Equal("BMSUserErrorInvalidInput", r.ErrorCode);
         Has(r.ErrorMessage, "'properties': the required property 'objectType' is missing.");
+
+        // Backups_Trigger's body parameter is required: true.
+        var none = await arm.SendAsync("POST", ItemPath(vault, "sv-backup", "vm1") + "/backup" + Api);
+        Assert.Equal(400, none.Code);
+        Assert.Equal("BMSUserErrorInvalidInput", none.ErrorCode);
+        Has(none.ErrorMessage, "the request body is required.");
     }
 
     [Fact]
