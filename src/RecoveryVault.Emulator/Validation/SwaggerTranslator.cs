@@ -21,9 +21,11 @@ internal enum SpecDirection
 /// unknown value is an <c>enum</c> violation listing the known ones. Inside <c>allOf</c> a base is its own shape, so a
 /// derived type does not dispatch again.</item>
 /// <item><c>readOnly</c>: on requests such a property is not checked and not required (clients may echo a GET back).</item>
-/// <item><c>x-ms-enum</c> with <c>modelAsString: true</c> is an open string: the Azure REST API guidelines make such
-/// enums extensible ("clients must accept values not in the list"), so only the type is checked. Other enums are
-/// closed.</item>
+/// <item><c>x-ms-enum</c> with <c>modelAsString: true</c> is an extensible ("soft") enum: AutoRest's x-ms-enum
+/// documentation and TypeSpec's azure-core <c>no-enum</c> rule ("Azure services favor extensible enums to avoid
+/// breaking changes as new enum values are added") make the list open on the wire, and a service that refuses a value
+/// does so by its own rules, not by the schema. So only the type is checked here; the handlers keep the service's
+/// rules (e.g. a policy's <c>scheduleRunFrequency</c>). Enums without it are closed.</item>
 /// <item><c>null</c> is accepted for a property that is not required (or is <c>x-nullable</c>): Azure's services
 /// deserialize it as absent and emit it themselves (official examples carry <c>null</c> values).</item>
 /// <item>Formats: <c>int32</c>/<c>int64</c> become ranges; <c>date-time</c>, <c>duration</c> and <c>uuid</c> are checked
