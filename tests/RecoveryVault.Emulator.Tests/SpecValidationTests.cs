@@ -210,7 +210,12 @@ public sealed class SpecValidationTests(SpecValidationTests.SpecFixture fx) : IC
 
         // Vault GET declares 200 and default only: a 201 is drift too.
         Assert.Contains("status 201 is not declared", strict.CheckResponse("GET", path, "2026-07-01", 201, new JsonObject { ["location"] = "westus" })!.Message);
-        Assert.Equal(2, strict.Snapshot()["responseViolations"]!.GetValue<long>());
+
+        // On answers every enum is closed: protectionState is a modelAsString enum, but the emulator may only say its values.
+        var item = path + "/backupFabrics/Azure/protectionContainers/c/protectedItems/i";
+        var invented = new JsonObject { ["properties"] = new JsonObject { ["protectedItemType"] = "Microsoft.Compute/virtualMachines", ["protectionState"] = "Sleeping" } };
+        Has(strict.CheckResponse("GET", item, "2023-06-01", 200, invented)!.Message, "'properties.protectionState': the value \"Sleeping\" is not allowed");
+        Assert.Equal(3, strict.Snapshot()["responseViolations"]!.GetValue<long>());
 
         // Outside strict mode answers are not judged (their cost is for test runs only).
         var lenient = new ContractGate(strict: false, NullLogger.Instance);

@@ -25,7 +25,8 @@ internal enum SpecDirection
 /// documentation and TypeSpec's azure-core <c>no-enum</c> rule ("Azure services favor extensible enums to avoid
 /// breaking changes as new enum values are added") make the list open on the wire, and a service that refuses a value
 /// does so by its own rules, not by the schema. So only the type is checked here; the handlers keep the service's
-/// rules (e.g. a policy's <c>scheduleRunFrequency</c>). Enums without it are closed.</item>
+/// rules (e.g. a policy's <c>scheduleRunFrequency</c>). Enums without it are closed. On answers every enum is closed:
+/// the emulator may say only what the spec lists, so an invented value is drift even where clients would tolerate it.</item>
 /// <item><c>null</c> is accepted for a property that is not required (or is <c>x-nullable</c>): Azure's services
 /// deserialize it as absent and emit it themselves (official examples carry <c>null</c> values).</item>
 /// <item>Formats: <c>int32</c>/<c>int64</c> become ranges; <c>date-time</c>, <c>duration</c> and <c>uuid</c> are checked
@@ -355,7 +356,7 @@ internal sealed class SwaggerTranslator
                 break;
         }
 
-        if (s["enum"] is JsonArray values && s["x-ms-enum"]?["modelAsString"]?.GetValue<bool>() != true)
+        if (s["enum"] is JsonArray values && (direction == SpecDirection.Response || s["x-ms-enum"]?["modelAsString"]?.GetValue<bool>() != true))
         {
             result["enum"] = values.DeepClone();
         }
