@@ -59,7 +59,7 @@ public sealed class DurabilityTests
             string item;
             string statusPath;
             string jobId;
-            await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
+            await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
             {
                 using var arm = await Arm.ForOwnerAsync(server);
                 await arm.CreateResourceGroupAsync("rg-lro");
@@ -87,7 +87,7 @@ public sealed class DurabilityTests
                 token = arm.Token!;
             }
 
-            await using (var again = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
+            await using (var again = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
             {
                 using var arm = new Arm(again, token);
                 var done = await arm.WaitAsync(statusPath, 30_000);

@@ -44,7 +44,7 @@ public sealed class SecretsTests
         var root = Paths.NewTempDir();
         var dataDir = Path.Combine(root, "data");
         string secret;
-        await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { DataDir = dataDir, Port = 0 }))
+        await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dataDir, Port = 0 }))
         {
             using var arm = new Arm(server);
             var created = await arm.AdminAsync("POST", "/_emulator/principals", new { displayName = "ops" });
