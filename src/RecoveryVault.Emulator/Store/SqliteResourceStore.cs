@@ -5,7 +5,8 @@ namespace RecoveryVault.Emulator.Store;
 
 /// <summary>
 /// SQLite-backed store. WAL + synchronous=FULL so that a write the emulator acknowledged survives kill -9;
-/// one connection, transactions serialised by a lock.
+/// one connection, transactions serialised by a lock. Lists are index range scans that come out in id order:
+/// (kind, id) for a kind and a prefix, (parent_id, kind, id) for children, the primary key for a tree.
 /// </summary>
 public sealed class SqliteResourceStore : IResourceStore
 {
@@ -41,8 +42,10 @@ public sealed class SqliteResourceStore : IResourceStore
                 meta TEXT,
                 updated_at TEXT NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS ix_documents_parent ON documents(parent_id, kind);
-            CREATE INDEX IF NOT EXISTS ix_documents_kind ON documents(kind);
+            DROP INDEX IF EXISTS ix_documents_parent;
+            DROP INDEX IF EXISTS ix_documents_kind;
+            CREATE INDEX IF NOT EXISTS ix_documents_parent_kind_id ON documents(parent_id, kind, id);
+            CREATE INDEX IF NOT EXISTS ix_documents_kind_id ON documents(kind, id);
             """);
     }
 
@@ -135,26 +138,53 @@ public sealed class SqliteResourceStore : IResourceStore
         public int DeleteTree(string id)
         {
             var key = StoreKeys.Normalize(id);
-            using var cmd = Command("DELETE FROM documents WHERE id = $id OR substr(id, 1, length($prefix)) = $prefix");
-            cmd.Parameters.AddWithValue("$id", key);
-            cmd.Parameters.AddWithValue("$prefix", key.TrimEnd('/') + "/");
-            return cmd.ExecuteNonQuery();
+            // Two statements: with an OR, SQLite would scan the table instead of using the primary key twice.
+            using var self = Command("DELETE FROM documents WHERE id = $id");
+            self.Parameters.AddWithValue("$id", key);
+            var deleted = self.ExecuteNonQuery();
+            using var tree = Command("DELETE FROM documents WHERE id >= $lower AND id < $upper");
+            AddPrefixRange(tree, key);
+            return deleted + tree.ExecuteNonQuery();
         }
 
         public IReadOnlyList<StoredDocument> ListByParent(string parentId, string? kind = null)
         {
-            using var cmd = Command("SELECT id, kind, parent_id, body, meta FROM documents WHERE parent_id = $p AND ($k IS NULL OR kind = $k) ORDER BY id");
+            // "$k IS NULL OR kind = $k" would keep SQLite from using the kind column of the index: one text per case.
+            using var cmd = Command(kind is null
+                ? "SELECT id, kind, parent_id, body, meta FROM documents WHERE parent_id = $p ORDER BY id"
+                : "SELECT id, kind, parent_id, body, meta FROM documents WHERE parent_id = $p AND kind = $k ORDER BY id");
             cmd.Parameters.AddWithValue("$p", StoreKeys.Normalize(parentId));
-            cmd.Parameters.AddWithValue("$k", (object?)kind ?? DBNull.Value);
+            if (kind is not null)
+            {
+                cmd.Parameters.AddWithValue("$k", kind);
+            }
+
             return Read(cmd);
         }
 
         public IReadOnlyList<StoredDocument> ListByKind(string kind, string? idPrefix = null)
         {
-            using var cmd = Command("SELECT id, kind, parent_id, body, meta FROM documents WHERE kind = $k AND ($prefix IS NULL OR substr(id, 1, length($prefix)) = $prefix) ORDER BY id");
+            using var cmd = Command(idPrefix is null
+                ? "SELECT id, kind, parent_id, body, meta FROM documents WHERE kind = $k ORDER BY id"
+                : "SELECT id, kind, parent_id, body, meta FROM documents WHERE kind = $k AND id >= $lower AND id < $upper ORDER BY id");
             cmd.Parameters.AddWithValue("$k", kind);
-            cmd.Parameters.AddWithValue("$prefix", idPrefix is null ? DBNull.Value : StoreKeys.Normalize(idPrefix).TrimEnd('/') + "/");
+            if (idPrefix is not null)
+            {
+                AddPrefixRange(cmd, StoreKeys.Normalize(idPrefix));
+            }
+
             return Read(cmd);
+        }
+
+        /// <summary>
+        /// Ids starting with <c>p/</c> as a range the index can seek: with SQLite's binary collation they are exactly
+        /// those in <c>[p/, p0)</c>, '0' being the character after '/'. substr() or LIKE would read every row of the kind.
+        /// </summary>
+        private static void AddPrefixRange(SqliteCommand cmd, string normalizedPrefix)
+        {
+            var root = normalizedPrefix.TrimEnd('/');
+            cmd.Parameters.AddWithValue("$lower", root + "/");
+            cmd.Parameters.AddWithValue("$upper", root + "0");
         }
 
         public void Clear()
