@@ -19,7 +19,7 @@ try {
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-bench -Location westeurope | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-bench -VirtualMachineName big01 | Out-Null
     $vault = New-RecoveryVault -Name stream-vault -ResourceGroupName rg-bench -Location westeurope
-    $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name big01 |
+    $vault | Get-RecoveryVaultProtectableItem -Kind AzureVM -Name big01 -Refresh |
         Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) | Out-Null
     $item = $vault | Get-RecoveryVaultItem -Name big01
     $seed = [Diagnostics.Stopwatch]::StartNew()

@@ -150,8 +150,18 @@ public sealed class ArmContext
     }
 
     /// <summary>Paged list answer: <c>{"value":[...],"nextLink":"..."}</c> with an opaque offset <c>$skiptoken</c>.</summary>
-    public ArmResponse Page(IReadOnlyList<JsonNode> items, int? pageSizeOverride = null)
+    public ArmResponse Page(IReadOnlyList<JsonNode> items, int? pageSizeOverride = null) =>
+        // A node the caller still holds elsewhere is copied; a freshly rendered one is moved into the page.
+        Page(items, item => item.Parent is null ? item : item.DeepClone(), pageSizeOverride);
+
+    /// <summary>
+    /// Paged list answer that renders only the page's own entries: a list costs its page, not the whole set.
+    /// <paramref name="render"/> must return a node no other document holds.
+    /// </summary>
+    public ArmResponse Page<T>(IReadOnlyList<T> items, Func<T, JsonNode> render, int? pageSizeOverride = null)
     {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(render);
         var pageSize = Math.Max(1, pageSizeOverride ?? Runtime.PageSize);
         var offset = 0;
         var token = Query("$skiptoken") ?? Query("$skipToken");
@@ -165,9 +175,10 @@ public sealed class ArmContext
         }
 
         var page = new JsonArray();
-        foreach (var item in items.Skip(offset).Take(pageSize))
+        var end = (int)Math.Min(items.Count, (long)offset + pageSize);
+        for (var i = offset; i < end; i++)
         {
-            page.Add(item.DeepClone());
+            page.Add(render(items[i]));
         }
 
         var body = new JsonObject { ["value"] = page };

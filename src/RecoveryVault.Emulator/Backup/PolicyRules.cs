@@ -38,10 +38,27 @@ internal static class PolicyStore
     public static int ItemsUsing(IStoreSession s, string vaultId, string policyId) =>
         BackupDoc.List(s, DocumentKinds.ProtectedItem, vaultId).Count(i => BackupModel.Eq(Json.Str(i.Props, "policyId"), policyId));
 
-    public static JsonObject Render(IStoreSession s, BackupDoc p)
+    /// <summary>How many of the vault's items use each policy, by policy id (case-insensitive).</summary>
+    public static Dictionary<string, int> ItemsUsing(IStoreSession s, string vaultId)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in s.ListByKind(DocumentKinds.ProtectedItem, vaultId))
+        {
+            if (Json.Str(Json.ParseObject(item.Body)["properties"] as JsonObject, "policyId") is { } policyId)
+            {
+                counts[policyId] = counts.GetValueOrDefault(policyId) + 1;
+            }
+        }
+
+        return counts;
+    }
+
+    public static JsonObject Render(IStoreSession s, BackupDoc p) => Render(p, ItemsUsing(s, p.ParentId ?? string.Empty));
+
+    public static JsonObject Render(BackupDoc p, IReadOnlyDictionary<string, int> itemsUsing)
     {
         var body = (JsonObject)p.Body.DeepClone();
-        Json.Obj(body, "properties")["protectedItemsCount"] = ItemsUsing(s, p.ParentId ?? string.Empty, Json.Str(p.Body, "id")!);
+        Json.Obj(body, "properties")["protectedItemsCount"] = itemsUsing.GetValueOrDefault(Json.Str(p.Body, "id")!);
         return body;
     }
 }

@@ -43,15 +43,18 @@ internal static class BackupPolicyHandler
     private static ArmResponse List(ArmContext ctx)
     {
         var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
-        var items = ctx.Store.Transaction(s =>
+        return ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.Begin(ctx, s);
-            return BackupDoc.List(s, BackupDocKinds.Policy, v.Id + "/backupPolicies")
+            var policies = BackupDoc.List(s, BackupDocKinds.Policy, v.Id + "/backupPolicies")
                 .Where(p => !filter.TryGetValue("backupManagementType", out var b) || BackupModel.Eq(Json.Str(p.Props, "backupManagementType"), b))
                 .Where(p => !filter.TryGetValue("workloadType", out var w) || BackupModel.Eq(Json.Str(p.Props, "workLoadType"), w) || WorkloadCatalogue.AzureVM.Is(Json.Str(p.Props, "backupManagementType")) && BackupModel.Eq(w, WorkloadCatalogue.AzureVM.WorkloadType))
-                .Select(p => (JsonNode)PolicyStore.Render(s, p)).ToList();
+                .ToList();
+
+            // The vault's items are read once for the page, not once per policy.
+            var users = PolicyStore.ItemsUsing(s, v.Id);
+            return ctx.Page(policies, p => PolicyStore.Render(p, users));
         });
-        return ctx.Page(items);
     }
 
     private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>

@@ -31,9 +31,10 @@ internal static class ProtectedItemHandler
         router.Map("POST", RP + "/revokeInstantItemRecovery", ApiFamily.Backup, BackupModel.RecoveryPointType, RevokeIlr);
     }
 
-    public static JsonObject Render(IStoreSession s, BackupDoc item, DateTimeOffset now)
+    /// <param name="inPlace">The document was read for this answer only: render into its body instead of a copy.</param>
+    public static JsonObject Render(IStoreSession s, BackupDoc item, DateTimeOffset now, bool inPlace = false)
     {
-        var body = (JsonObject)item.Body.DeepClone();
+        var body = inPlace ? item.Body : (JsonObject)item.Body.DeepClone();
         var p = Json.Obj(body, "properties");
         var deferred = Json.ParseTime(Json.Str(item.Meta, "purgeAt"));
         p["isScheduledForDeferredDelete"] = deferred is not null;
@@ -45,13 +46,21 @@ internal static class ProtectedItemHandler
             p["isDeferredDeleteScheduleUpcoming"] = remaining < TimeSpan.FromDays(1);
         }
 
-        var points = RecoveryPoints.ForItem(s, item.Id);
-        var times = points.Select(RecoveryPoints.TimeOf).Where(t => t is not null).Select(t => t!.Value).OrderBy(t => t).ToList();
         if (WorkloadCatalogue.ByManagementType(Json.Str(p, "backupManagementType"))?.ItemExtendedInfo == true)
         {
+            var points = RecoveryPoints.Timeline(s, item.Id);
+            DateTimeOffset? oldest = null;
+            foreach (var (_, time, _) in points)
+            {
+                if (time is { } t && (oldest is null || t < oldest))
+                {
+                    oldest = t;
+                }
+            }
+
             p["extendedInfo"] = new JsonObject
             {
-                ["oldestRecoveryPoint"] = times.Count > 0 ? Json.Timestamp(times[0]) : null,
+                ["oldestRecoveryPoint"] = oldest is { } o ? Json.Timestamp(o) : null,
                 ["recoveryPointCount"] = points.Count,
                 ["policyInconsistent"] = false,
             };
@@ -63,13 +72,13 @@ internal static class ProtectedItemHandler
     private static ArmResponse List(ArmContext ctx)
     {
         var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
-        var list = ctx.Store.Transaction(s =>
+        return ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.Begin(ctx, s);
             var now = ctx.SimNow();
-            return BackupDoc.List(s, DocumentKinds.ProtectedItem, v.Id + "/backupFabrics").Where(i => Matches(i, filter)).Select(i => (JsonNode)Render(s, i, now)).ToList();
+            var items = BackupDoc.List(s, DocumentKinds.ProtectedItem, v.Id + "/backupFabrics").Where(i => Matches(i, filter)).ToList();
+            return ctx.Page(items, i => Render(s, i, now, inPlace: true));
         });
-        return ctx.Page(list);
     }
 
     private static bool Matches(BackupDoc i, Dictionary<string, string> filter)
@@ -609,11 +618,11 @@ internal static class ProtectedItemHandler
                 var v = BackupRequest.Begin(ctx, s);
                 var item = Require(ctx, s, v);
                 var now = ctx.SimNow();
-                return (IReadOnlyList<string>)RecoveryPoints.ForItem(s, item.Id)
-                    .Select(rp => (rp, t: RecoveryPoints.TimeOf(rp) ?? now))
-                    .Where(x => (start is null || x.t >= start) && (end is null || x.t <= end || Json.Bool(x.rp.Meta["log"]) == true))
+                return (IReadOnlyList<string>)RecoveryPoints.Timeline(s, item.Id)
+                    .Select(rp => (rp.Id, t: rp.Time ?? now, rp.Log))
+                    .Where(x => (start is null || x.t >= start) && (end is null || x.t <= end || x.Log))
                     .OrderByDescending(x => x.t)
-                    .Select(x => x.rp.Id).ToList();
+                    .Select(x => x.Id).ToList();
             }),
             ids => ctx.Store.Transaction(s =>
             {
