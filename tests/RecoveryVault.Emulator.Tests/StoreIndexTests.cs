@@ -216,6 +216,58 @@ public sealed class StoreIndexTests
         });
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void Stamp_MovesWithEveryWriteOfItsKind_AndOnlyThen(string kind)
+    {
+        using var store = new TestStore(kind);
+        string Of(string k) => store.Transaction(s => s.Stamp(k));
+        var items = Of("item");
+        var jobs = Of("job");
+
+        store.Transaction(s => Put(s, V1 + "/jobs/j1", "job", V1));
+        Assert.Equal(items, Of("item"));
+        Assert.NotEqual(jobs, Of("job"));
+
+        // Seen inside the transaction that writes, and kept moved when that transaction fails.
+        items = Of("item");
+        Assert.Throws<InvalidOperationException>(() => store.Transaction(s =>
+        {
+            var before = s.Stamp("item");
+            Put(s, V1 + "/items/a", "item", V1);
+            Assert.NotEqual(before, s.Stamp("item"));
+            throw new InvalidOperationException("abandoned");
+        }));
+        Assert.NotEqual(items, Of("item"));
+
+        // A put that changes a document's kind moves the old kind's stamp too.
+        jobs = Of("job");
+        store.Transaction(s => Put(s, V1 + "/jobs/j1", "archivedJob", V1));
+        Assert.NotEqual(jobs, Of("job"));
+
+        jobs = Of("job");
+        store.Transaction(s => Put(s, V1 + "/jobs/j2", "job", V1));
+        Assert.NotEqual(jobs, Of("job"));
+        jobs = Of("job");
+        store.Transaction(s => Assert.True(s.Delete(V1 + "/jobs/j2")));
+        Assert.NotEqual(jobs, Of("job"));
+
+        foreach (var removal in new Action<IStoreSession>[] { s => s.DeleteTree(V1), s => s.Clear() })
+        {
+            store.Transaction(s => Put(s, V1 + "/jobs/j3", "job", V1));
+            jobs = Of("job");
+            store.Transaction(removal);
+            Assert.NotEqual(jobs, Of("job"));
+        }
+
+        // Reads never move it; another store (or the same data after a restart) never shares it.
+        jobs = Of("job");
+        store.Transaction(s => s.ListByKind("job"));
+        Assert.Equal(jobs, Of("job"));
+        using var other = new TestStore(kind);
+        Assert.NotEqual(jobs, other.Transaction(s => s.Stamp("job")));
+    }
+
     private static void Put(IStoreSession s, string id, string kind, string? parent, string body = "{}") =>
         s.Put(new StoredDocument(id, kind, parent, body));
 

@@ -109,8 +109,19 @@ internal static class BackupEngine
         // Upgrades of classic vaults run on the same clock, whatever the request (their new vault appears at commit);
         // like everything here they only move when time does.
         Classic.ClassicUpgrade.Advance(s, rt, now);
+
+        // Nothing falls due before the instant the last full run noted, unless the documents it read have changed
+        // since: then this request need not read every item and point of the store (issue 9).
+        if (Json.ParseTime(Json.Str(state, "dueAt")) is { } dueAt && now < dueAt && Json.Str(state, "dueStamp") == DueStamp(s))
+        {
+            state["lastRun"] = Json.Timestamp(now);
+            SaveState(s, state);
+            return new EngineReport(0, 0, 0, 0);
+        }
+
         var from = last.Value;
         var started = 0;
+        var due = now + DueHorizon;
         var items = BackupDoc.List(s, DocumentKinds.ProtectedItem);
         foreach (var item in items)
         {
@@ -135,6 +146,12 @@ internal static class BackupEngine
                 StartBackupJob(s, rt, item, t, type, null, adhoc: false);
                 started++;
             }
+
+            var after = since > now ? since : now;
+            if (PolicyRules.Fires(policy.Props, after, Min(due, after + DueHorizon)) is [var next, ..])
+            {
+                due = Min(due, next.Time);
+            }
         }
 
         var completed = 0;
@@ -145,6 +162,7 @@ internal static class BackupEngine
             var end = Json.ParseTime(Json.Str(p.Body, "end")) ?? now;
             if (end > now)
             {
+                due = Min(due, end);
                 continue;
             }
 
@@ -159,32 +177,61 @@ internal static class BackupEngine
 
         foreach (var item in BackupDoc.List(s, DocumentKinds.ProtectedItem))
         {
-            UpdateLogChain(s, item, now);
+            // A log chain's range follows the clock itself: while one runs, every request is a full run.
+            if (UpdateLogChain(s, item, now))
+            {
+                due = now;
+            }
         }
 
         var expired = 0;
         foreach (var rp in s.ListByKind(BackupDocKinds.RecoveryPoint))
         {
-            if (rp.Meta is not null && Json.ParseTime(Json.Str(Json.ParseObject(rp.Meta), "expiry")) is { } exp && exp <= now)
+            if (rp.Meta is not null && Json.ParseTime(Json.Str(Json.ParseObject(rp.Meta), "expiry")) is { } exp)
             {
-                s.Delete(rp.Id);
-                expired++;
+                if (exp <= now)
+                {
+                    s.Delete(rp.Id);
+                    expired++;
+                }
+                else
+                {
+                    due = Min(due, exp);
+                }
             }
         }
 
         foreach (var item in BackupDoc.List(s, DocumentKinds.ProtectedItem))
         {
-            if (Json.ParseTime(Json.Str(item.Meta, "purgeAt")) is { } purge && purge <= now)
+            if (Json.ParseTime(Json.Str(item.Meta, "purgeAt")) is { } purge)
             {
-                PurgeItem(s, item);
+                if (purge <= now)
+                {
+                    PurgeItem(s, item);
+                }
+                else
+                {
+                    due = Min(due, purge);
+                }
             }
         }
 
         state = State(s);
         state["lastRun"] = Json.Timestamp(now);
+        state["dueAt"] = Json.Timestamp(due);
+        state["dueStamp"] = DueStamp(s);
         SaveState(s, state);
         return new EngineReport(created, expired, completed, started);
     }
+
+    /// <summary>How far ahead a full run looks for the next scheduled backup (a weekly schedule fires within it).</summary>
+    private static readonly TimeSpan DueHorizon = TimeSpan.FromDays(8);
+
+    /// <summary>The kinds whose documents decide when something falls due: items, policies, running jobs, points.</summary>
+    private static string DueStamp(IStoreSession s) =>
+        string.Join('|', s.Stamp(DocumentKinds.ProtectedItem), s.Stamp(BackupDocKinds.Policy), s.Stamp(BackupDocKinds.PendingJob), s.Stamp(BackupDocKinds.RecoveryPoint));
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     /// <summary>Deletes an item with its points and, for an implicit VM container, the container once empty.</summary>
     public static void PurgeItem(IStoreSession s, BackupDoc item)
@@ -362,23 +409,25 @@ internal static class BackupEngine
         return created;
     }
 
-    private static void UpdateLogChain(IStoreSession s, BackupDoc item, DateTimeOffset now)
+    /// <summary>Moves the item's log range to <paramref name="now"/>; false when the item has no running log chain.</summary>
+    private static bool UpdateLogChain(IStoreSession s, BackupDoc item, DateTimeOffset now)
     {
         if (WorkloadCatalogue.Of(item)?.LogChain != true || Json.ParseTime(Json.Str(item.Meta, "logChainStart")) is not { } chainStart)
         {
-            return;
+            return false;
         }
 
         var st = Json.Str(item.Props, "protectionState");
         var policy = PolicyStore.ByPolicyId(s, Json.Str(item.Meta, "vaultId")!, Json.Str(item.Props, "policyId"));
         if (st is not ("Protected" or "IRPending") || policy is null || PolicyRules.LogSchedule(policy.Props) is not { } log)
         {
-            return;
+            return false;
         }
 
         var steps = (long)((now - chainStart).Ticks / log.Interval.Ticks);
         var end = chainStart + TimeSpan.FromTicks(log.Interval.Ticks * steps);
         var start = now.AddDays(-log.RetentionDays) > chainStart ? now.AddDays(-log.RetentionDays) : chainStart;
         RecoveryPoints.SetLogRange(s, item, start, end);
+        return true;
     }
 }

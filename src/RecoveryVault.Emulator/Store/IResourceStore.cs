@@ -27,6 +27,13 @@ public interface IStoreSession
     IReadOnlyList<StoredDocument> ListByKind(string kind, string? idPrefix = null);
 
     void Clear();
+
+    /// <summary>
+    /// A token that changes whenever a document of <paramref name="kind"/> may have been written or removed: by this
+    /// transaction or another (also one that then failed), and between two runs of the store. What a caller derived
+    /// from every document of a kind stays true while the stamp it noted with it is unchanged.
+    /// </summary>
+    string Stamp(string kind);
 }
 
 /// <summary>
@@ -55,6 +62,22 @@ internal static class StoreKeys
             && id.StartsWith(prefix, StringComparison.Ordinal)
             && (id[prefix.Length] == '/' || prefix.EndsWith('/'));
     }
+}
+
+/// <summary>Write counters behind <see cref="IStoreSession.Stamp"/>; used under the store's transaction lock only.</summary>
+internal sealed class KindStamps
+{
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly Dictionary<string, long> _writes = new(StringComparer.Ordinal);
+    private long _unknownRemovals;
+
+    public void Written(string kind) => _writes[kind] = _writes.GetValueOrDefault(kind) + 1;
+
+    /// <summary>Documents of unknown kinds went (a tree, a clear): every stamp moves.</summary>
+    public void RemovedUnknown() => _unknownRemovals++;
+
+    public string Of(string kind) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_instance}:{_unknownRemovals}:{_writes.GetValueOrDefault(kind)}");
 }
 
 /// <summary>Document kinds. Later features (items, policies, jobs, classic vaults...) add their own.</summary>

@@ -8,6 +8,7 @@ namespace RecoveryVault.Emulator.Store;
 public sealed class InMemoryResourceStore : IResourceStore
 {
     private readonly DocumentIndex _committed = new();
+    private readonly KindStamps _stamps = new();
     private readonly Lock _gate = new();
 
     public T Transaction<T>(Func<IStoreSession, T> work)
@@ -15,7 +16,7 @@ public sealed class InMemoryResourceStore : IResourceStore
         ArgumentNullException.ThrowIfNull(work);
         lock (_gate)
         {
-            var session = new Session(_committed);
+            var session = new Session(_committed, _stamps);
             var result = work(session);
             session.Commit();
             return result;
@@ -36,7 +37,7 @@ public sealed class InMemoryResourceStore : IResourceStore
     {
     }
 
-    private sealed class Session(DocumentIndex committed) : IStoreSession
+    private sealed class Session(DocumentIndex committed, KindStamps stamps) : IStoreSession
     {
         private readonly DocumentIndex _staged = new();
 
@@ -50,6 +51,12 @@ public sealed class InMemoryResourceStore : IResourceStore
         {
             ArgumentNullException.ThrowIfNull(document);
             var key = StoreKeys.Normalize(document.Id);
+            if (Visible(key) is { } previous && previous.Kind != document.Kind)
+            {
+                stamps.Written(previous.Kind);
+            }
+
+            stamps.Written(document.Kind);
             _deleted.Remove(key);
             _staged.Set(document with { Id = key, ParentId = document.ParentId is null ? null : StoreKeys.Normalize(document.ParentId) });
         }
@@ -57,14 +64,19 @@ public sealed class InMemoryResourceStore : IResourceStore
         public bool Delete(string id)
         {
             var key = StoreKeys.Normalize(id);
-            var existed = Visible(key) is not null;
+            var existing = Visible(key);
+            if (existing is not null)
+            {
+                stamps.Written(existing.Kind);
+            }
+
             _staged.Remove(key);
             if (!_cleared && committed.Contains(key))
             {
                 _deleted.Add(key);
             }
 
-            return existed;
+            return existing is not null;
         }
 
         public int DeleteTree(string id)
@@ -98,8 +110,11 @@ public sealed class InMemoryResourceStore : IResourceStore
             return Documents(Merge(committed.IdsOfKind(kind, prefix), _staged.IdsOfKind(kind, prefix)));
         }
 
+        public string Stamp(string kind) => stamps.Of(kind);
+
         public void Clear()
         {
+            stamps.RemovedUnknown();
             _staged.Clear();
             _deleted.Clear();
             _cleared = true;

@@ -12,6 +12,7 @@ public sealed class SqliteResourceStore : IResourceStore
 {
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    private readonly KindStamps _stamps = new();
     private bool _disposed;
 
     public SqliteResourceStore(string databasePath)
@@ -56,7 +57,7 @@ public sealed class SqliteResourceStore : IResourceStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var tx = _connection.BeginTransaction();
-            var result = work(new Session(_connection, tx));
+            var result = work(new Session(_connection, tx, _stamps));
             tx.Commit();
             return result;
         }
@@ -102,7 +103,7 @@ public sealed class SqliteResourceStore : IResourceStore
         cmd.ExecuteNonQuery();
     }
 
-    private sealed class Session(SqliteConnection connection, SqliteTransaction tx) : IStoreSession
+    private sealed class Session(SqliteConnection connection, SqliteTransaction tx, KindStamps stamps) : IStoreSession
     {
         public StoredDocument? Get(string id)
         {
@@ -114,6 +115,16 @@ public sealed class SqliteResourceStore : IResourceStore
         public void Put(StoredDocument document)
         {
             ArgumentNullException.ThrowIfNull(document);
+            using (var previous = Command("SELECT kind FROM documents WHERE id = $id"))
+            {
+                previous.Parameters.AddWithValue("$id", StoreKeys.Normalize(document.Id));
+                if (previous.ExecuteScalar() is string oldKind && oldKind != document.Kind)
+                {
+                    stamps.Written(oldKind);
+                }
+            }
+
+            stamps.Written(document.Kind);
             using var cmd = Command("""
                 INSERT INTO documents (id, kind, parent_id, body, meta, updated_at) VALUES ($id, $kind, $parent, $body, $meta, $now)
                 ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, parent_id = excluded.parent_id, body = excluded.body,
@@ -130,14 +141,21 @@ public sealed class SqliteResourceStore : IResourceStore
 
         public bool Delete(string id)
         {
-            using var cmd = Command("DELETE FROM documents WHERE id = $id");
+            using var cmd = Command("DELETE FROM documents WHERE id = $id RETURNING kind");
             cmd.Parameters.AddWithValue("$id", StoreKeys.Normalize(id));
-            return cmd.ExecuteNonQuery() > 0;
+            if (cmd.ExecuteScalar() is string kind)
+            {
+                stamps.Written(kind);
+                return true;
+            }
+
+            return false;
         }
 
         public int DeleteTree(string id)
         {
             var key = StoreKeys.Normalize(id);
+            stamps.RemovedUnknown();
             // Two statements: with an OR, SQLite would scan the table instead of using the primary key twice.
             using var self = Command("DELETE FROM documents WHERE id = $id");
             self.Parameters.AddWithValue("$id", key);
@@ -187,8 +205,11 @@ public sealed class SqliteResourceStore : IResourceStore
             cmd.Parameters.AddWithValue("$upper", root + "0");
         }
 
+        public string Stamp(string kind) => stamps.Of(kind);
+
         public void Clear()
         {
+            stamps.RemovedUnknown();
             using var cmd = Command("DELETE FROM documents");
             cmd.ExecuteNonQuery();
         }
