@@ -181,9 +181,21 @@ public partial class RecoveryVaultClient
         var uri = nextLink is null ? first : new Uri(nextLink, UriKind.Absolute);
         var response = await SendAsync(async, RequestMethod.Get, uri, null, ct).ConfigureAwait(false);
         var body = ArmResourceData.ParseObject(response.Content);
-        var items = body["value"] is JsonArray array
-            ? array.OfType<JsonObject>().Select(o => map((JsonObject)o.DeepClone())).ToList()
-            : [];
+        var items = new List<T>();
+        if (body["value"] is JsonArray array)
+        {
+            // Each entry is taken out of the page instead of copied: a long listing allocates half as much per page.
+            var entries = array.ToList();
+            array.Clear();
+            foreach (var entry in entries)
+            {
+                if (entry is JsonObject o)
+                {
+                    items.Add(map(o));
+                }
+            }
+        }
+
         var next = body["nextLink"]?.GetValue<string>();
         return Page<T>.FromValues(items, string.IsNullOrEmpty(next) ? null : next, response);
     }

@@ -220,9 +220,10 @@ internal static class RecoveryPoints
         }, new JsonObject { ["log"] = true }).Save(s);
     }
 
-    public static JsonObject Render(BackupDoc rp, DateTimeOffset now)
+    /// <param name="inPlace">The point was read for this answer only: render into its body instead of a copy.</param>
+    public static JsonObject Render(BackupDoc rp, DateTimeOffset now, bool inPlace = false)
     {
-        var body = (JsonObject)rp.Body.DeepClone();
+        var body = inPlace ? rp.Body : (JsonObject)rp.Body.DeepClone();
         var p = Json.Obj(body, "properties");
         if (Json.Str(p, "objectType") == WorkloadCatalogue.AzureVM.RecoveryPointObjectType)
         {

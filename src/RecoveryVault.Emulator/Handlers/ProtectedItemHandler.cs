@@ -630,7 +630,7 @@ internal static class ProtectedItemHandler
                 Require(ctx, s, v);
                 var now = ctx.SimNow();
                 return ids.Select(id => BackupDoc.Load(s, id, BackupDocKinds.RecoveryPoint)).Where(rp => rp is not null)
-                    .Select(rp => (JsonNode)RecoveryPoints.Render(rp!, now)).ToList();
+                    .Select(rp => (JsonNode)RecoveryPoints.Render(rp!, now, inPlace: true)).ToList();
             }));
     }
 
