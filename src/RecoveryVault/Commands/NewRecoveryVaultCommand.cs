@@ -16,7 +16,7 @@ public sealed class NewRecoveryVaultCommand : RecoveryVaultCmdletBase
 {
     /// <summary>Vault name (2–50 letters, digits, hyphens; starts with a letter).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(InputRules.VaultNamePattern, ErrorMessage = InputRules.VaultNameRuleMessage)]
+    [ValidateNamePattern(InputRules.VaultNamePattern, InputRules.VaultNameRuleMessage)]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>Resource group (must exist).</summary>

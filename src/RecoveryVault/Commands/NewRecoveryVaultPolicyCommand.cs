@@ -14,7 +14,7 @@ public sealed class NewRecoveryVaultPolicyCommand : VaultScopedCmdletBase
 {
     /// <summary>Policy name.</summary>
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidatePattern("^[a-zA-Z][a-zA-Z0-9_-]{2,149}$", ErrorMessage = "The policy name '{0}' is not valid: 3 to 150 letters, digits, hyphens and underscores, starting with a letter.")]
+    [ValidateNamePattern("^[a-zA-Z][a-zA-Z0-9_-]{2,149}$", "The policy name '{0}' is not valid: 3 to 150 letters, digits, hyphens and underscores, starting with a letter.")]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>What the policy protects.</summary>

@@ -45,36 +45,47 @@ public sealed class SetRecoveryVaultPolicyCommand : RecoveryVaultCmdletBase
         {
             try
             {
-                // Changed on the service's current document, not the piped one: a field someone else changed since
-                // (or an earlier Set in this script) must survive this change.
-                var current = await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false);
-                JsonObject body;
-                try
-                {
-                    var definition = PolicyDefinition.Read(current.Raw);
-                    definition = definition with
-                    {
-                        Schedule = Schedule?.ToEngine() ?? definition.Schedule,
-                        Retention = Retention?.ToEngine() ?? definition.Retention,
-                    };
-                    if (Schedule?.Frequency == "Weekly" && !definition.Enhanced && definition.Kind == WorkloadCatalogue.AzureVM)
-                    {
-                        // A standard weekly policy has exactly one valid value (5): moving to weekly sets it.
-                        definition = definition with { InstantRestoreDays = PolicyDefinition.WeeklyV1InstantRestoreDays };
-                    }
-                    body = definition.ApplyTo(current.Raw);
-                }
-                catch (BackupRequestException ex)
-                {
-                    EmitError(InputError(ex.Message, ErrorIds.ForRequestProblem(ex.Code), policy.Id));
-                    return;
-                }
                 if (!await ShouldProcessAsync(policy.Id, "Update backup policy").ConfigureAwait(false))
                 {
                     return;
                 }
-                await Session.BackupOperationAsync(vault, "PUT", path, body, wait: true, ct).ConfigureAwait(false);
-                Emit(new BackupPolicy(await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false), policy.VaultId));
+
+                // Changed on the service's current document, not the piped one: a field someone else changed since
+                // (or an earlier Set in this script) must survive this change. The read and the write hold the
+                // policy's lock so a concurrent Set in this process reads after this one writes.
+                var updated = await ResourceLocks.WithLockAsync(policy.Id, async () =>
+                {
+                    var current = await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false);
+                    JsonObject body;
+                    try
+                    {
+                        var definition = PolicyDefinition.Read(current.Raw);
+                        definition = definition with
+                        {
+                            Schedule = Schedule?.ToEngine() ?? definition.Schedule,
+                            Retention = Retention?.ToEngine() ?? definition.Retention,
+                        };
+                        if (Schedule?.Frequency == "Weekly" && !definition.Enhanced && definition.Kind == WorkloadCatalogue.AzureVM)
+                        {
+                            // A standard weekly policy has exactly one valid value (5): moving to weekly sets it.
+                            definition = definition with { InstantRestoreDays = PolicyDefinition.WeeklyV1InstantRestoreDays };
+                        }
+
+                        body = definition.ApplyTo(current.Raw);
+                    }
+                    catch (BackupRequestException ex)
+                    {
+                        EmitError(InputError(ex.Message, ErrorIds.ForRequestProblem(ex.Code), policy.Id));
+                        return null;
+                    }
+
+                    await Session.BackupOperationAsync(vault, "PUT", path, body, wait: true, ct).ConfigureAwait(false);
+                    return await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+                if (updated is not null)
+                {
+                    Emit(new BackupPolicy(updated, policy.VaultId));
+                }
             }
             catch (RecoveryVaultServiceException ex)
             {

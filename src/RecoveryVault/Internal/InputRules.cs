@@ -1,5 +1,6 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Collections;
+using System.Management.Automation;
 using System.Text.RegularExpressions;
 
 namespace RecoveryVault.Internal;
@@ -106,5 +107,26 @@ internal static partial class InputRules
             }
         }
         return null;
+    }
+}
+
+/// <summary>
+/// A naming rule checked at binding, whose error says the rule in words ({0}: the value) instead of the bare regex a
+/// ValidatePattern prints (the ErrorMessage of ValidatePattern is not in the PowerShell 7.4 reference assemblies).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ValidateNamePatternAttribute(string pattern, string message) : ValidateArgumentsAttribute
+{
+    /// <summary>The rule, as a regular expression (help and tests read it).</summary>
+    public string RegexPattern { get; } = pattern;
+
+    /// <inheritdoc />
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        var value = arguments?.ToString() ?? string.Empty;
+        if (!System.Text.RegularExpressions.Regex.IsMatch(value, RegexPattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+        {
+            throw new ValidationMetadataException(string.Format(System.Globalization.CultureInfo.InvariantCulture, message, value));
+        }
     }
 }
