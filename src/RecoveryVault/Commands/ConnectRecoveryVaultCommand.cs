@@ -117,12 +117,21 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     [ValidateSet("AzureCloud", "AzureChinaCloud", "AzureUSGovernment")]
     public string Environment { get; set; } = "AzureCloud";
 
+    /// <summary>
+    /// Runspace (default): the connection serves this runspace only, so thread jobs and ForEach-Object -Parallel
+    /// iterations each act as whom they signed in as. Process: it also serves every runspace of this process that has
+    /// no connection of its own (the explicit way to share one with thread jobs and parallel iterations).
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Runspace", "Process")]
+    public string Scope { get; set; } = "Runspace";
+
     /// <inheritdoc />
     protected override void ProcessRecord() => Run(async ct =>
     {
         var request = await BuildRequestAsync(ct).ConfigureAwait(false);
         var session = await RecoveryVaultSession.ConnectAsync(request, ct).ConfigureAwait(false);
-        ModuleState.Session = session;
+        ModuleState.Set(CurrentRunspace, session, processWide: Scope == "Process");
         if (session.TokenExpiresOn is { } expires)
         {
             var left = expires - DateTimeOffset.UtcNow;

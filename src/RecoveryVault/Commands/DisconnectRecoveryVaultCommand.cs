@@ -4,7 +4,7 @@ using RecoveryVault.Internal;
 
 namespace RecoveryVault.Commands;
 
-/// <summary>Forgets the current connection.</summary>
+/// <summary>Forgets this runspace's connection (and the process-wide one when that is what this runspace was using).</summary>
 [Cmdlet(VerbsCommunications.Disconnect, "RecoveryVault")]
 [OutputType(typeof(void))]
 public sealed class DisconnectRecoveryVaultCommand : RecoveryVaultCmdletBase
@@ -12,10 +12,10 @@ public sealed class DisconnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (ModuleState.Session is null)
+        if (ModuleState.For(CurrentRunspace) is null)
         {
             WriteVerbose("Not connected; nothing to do.");
         }
-        ModuleState.Session = null;
+        ModuleState.Disconnect(CurrentRunspace);
     }
 }

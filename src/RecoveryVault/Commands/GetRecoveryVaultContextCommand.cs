@@ -13,9 +13,9 @@ public sealed class GetRecoveryVaultContextCommand : RecoveryVaultCmdletBase
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (ModuleState.Session is { } s)
+        if (ModuleState.For(CurrentRunspace) is { } s)
         {
-            WriteObject(new ConnectionContext(s));
+            WriteObject(new ConnectionContext(s, ModuleState.IsProcessWide(CurrentRunspace) ? "Process" : "Runspace"));
         }
     }
 }

@@ -29,9 +29,9 @@ public sealed class StopRecoveryVaultEmulatorCommand : RecoveryVaultCmdletBase
                 WriteVerbose($"Emulator process {id} is not running.");
             }
         }
-        if (InputObject is not null && ModuleState.Session?.Endpoint.ToString().TrimEnd('/') == InputObject.Endpoint.TrimEnd('/'))
+        if (InputObject is not null && ModuleState.For(CurrentRunspace)?.Endpoint.ToString().TrimEnd('/') == InputObject.Endpoint.TrimEnd('/'))
         {
-            ModuleState.Session = null;
+            ModuleState.Disconnect(CurrentRunspace);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace RecoveryVault.Models;
 
 /// <summary>
 /// The PowerShell job that <c>-AsJob</c> returns: the same cmdlet, run with the same parameters in a runspace of its
-/// own (in this process, so it shares the connection), one call per piped record. Receive-Job, Wait-Job, Stop-Job and
+/// own (in this process; it acts with the connection of the runspace that started it), one call per piped record. Receive-Job, Wait-Job, Stop-Job and
 /// Remove-Job work on it as on any job.
 /// </summary>
 public sealed class RecoveryVaultBackgroundJob : Job
@@ -14,13 +14,15 @@ public sealed class RecoveryVaultBackgroundJob : Job
     private readonly string _command;
     private readonly string _modulePath;
     private readonly IReadOnlyList<IDictionary<string, object?>> _calls;
+    private readonly Engine.Hosting.RecoveryVaultSession? _session;
     private readonly object _gate = new();
     private PowerShell? _powerShell;
     private bool _stopping;
 
-    internal RecoveryVaultBackgroundJob(string command, string modulePath, IReadOnlyList<IDictionary<string, object?>> calls, string? name)
+    internal RecoveryVaultBackgroundJob(string command, string modulePath, IReadOnlyList<IDictionary<string, object?>> calls, string? name, Engine.Hosting.RecoveryVaultSession? session)
         : base(command, name)
     {
+        _session = session;
         _command = command;
         _modulePath = modulePath;
         _calls = calls;
@@ -55,6 +57,8 @@ public sealed class RecoveryVaultBackgroundJob : Job
             var state = InitialSessionState.CreateDefault2();
             state.ImportPSModule(new[] { _modulePath });
             ps = PowerShell.Create(state);
+            // The job's runspace acts as the runspace that started it: its connection, not whatever another runspace holds.
+            Internal.ModuleState.Set(ps.Runspace, _session, processWide: false);
             ps.Streams.Error = Error;
             ps.Streams.Warning = Warning;
             ps.Streams.Verbose = Verbose;

@@ -35,14 +35,21 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     /// <inheritdoc />
     protected override void StopProcessing() => _cts.Cancel();
 
+    // The runspace this cmdlet runs in, taken on the pipeline thread that creates it: its async work continues on
+    // other threads, where Runspace.DefaultRunspace is not this runspace.
+    private readonly System.Management.Automation.Runspaces.Runspace? _runspace = System.Management.Automation.Runspaces.Runspace.DefaultRunspace;
+
+    /// <summary>The runspace the cmdlet runs in (its connection is this runspace's).</summary>
+    protected System.Management.Automation.Runspaces.Runspace? CurrentRunspace => _runspace;
+
     /// <summary>The connected session, or a terminating NotConnected error.</summary>
-    protected RecoveryVaultSession Session => ModuleState.Session ?? throw new PSInvalidOperationException(
+    protected RecoveryVaultSession Session => ModuleState.For(_runspace) ?? throw new PSInvalidOperationException(
         "Not connected. Run Connect-RecoveryVault first (or Connect-RecoveryVault -Emulator for the local emulator).");
 
     /// <summary>Fails the whole call when nobody is connected.</summary>
     protected void RequireSession()
     {
-        if (ModuleState.Session is null)
+        if (ModuleState.For(_runspace) is null)
         {
             ThrowTerminatingError(new ErrorRecord(
                 new PSInvalidOperationException("Not connected. Run Connect-RecoveryVault first (or Connect-RecoveryVault -Emulator for the local emulator)."),
@@ -58,7 +65,7 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     protected void RequireClassicSurface()
     {
         RequireSession();
-        if (!ModuleState.Session!.IsEmulator)
+        if (!ModuleState.For(_runspace)!.IsEmulator)
         {
             ThrowTerminatingError(new ErrorRecord(
                 new PSNotSupportedException("Azure no longer exposes classic Backup vaults: the classic (Service Manager) Backup vault API is retired, so there is nothing to list, check or upgrade from here. The classic vault cmdlets work against the local emulator (Connect-RecoveryVault with Start-RecoveryVaultEmulator), for testing upgrade scripts."),
@@ -129,7 +136,7 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         var manifest = info is null ? null : Path.Combine(info.ModuleBase, "RecoveryVault.psd1");
         var module = manifest is not null && File.Exists(manifest) ? manifest : info?.Path ?? typeof(RecoveryVaultCmdletBase).Assembly.Location;
         var job = new Models.RecoveryVaultBackgroundJob(MyInvocation.MyCommand.Module is { } m ? $"{m.Name}\\{MyInvocation.MyCommand.Name}" : MyInvocation.MyCommand.Name,
-            module, calls, null);
+            module, calls, null, ModuleState.For(_runspace));
         JobRepository.Add(job);
         job.Start();
         WriteObject(job);

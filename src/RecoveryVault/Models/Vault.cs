@@ -201,8 +201,12 @@ public sealed class VaultRoleAssignment
 /// <summary>The current connection.</summary>
 public sealed class ConnectionContext
 {
-    internal ConnectionContext(Engine.Hosting.RecoveryVaultSession s)
+    /// <summary>Runspace: this runspace's own connection; Process: the one shared with runspaces that have none (Connect-RecoveryVault -Scope).</summary>
+    public string Scope { get; }
+
+    internal ConnectionContext(Engine.Hosting.RecoveryVaultSession s, string scope = "Runspace")
     {
+        Scope = scope;
         Account = s.Account;
         SubscriptionId = s.SubscriptionId;
         TenantId = s.TenantId;
