@@ -82,6 +82,9 @@ public sealed class RecoveryVaultRequestFailedException : RequestFailedException
     /// <summary>Request URI of the failed request.</summary>
     public string? RequestUri { get; }
 
+    /// <summary>How long the service asked to wait before trying again (429, 503), if it said.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
     internal static RecoveryVaultRequestFailedException FromResponse(Azure.Response response, Azure.Core.Request? request)
     {
         var error = ArmError.TryParse(response.Content);
@@ -90,7 +93,10 @@ public sealed class RecoveryVaultRequestFailedException : RequestFailedException
         var text = error?.Message ?? (string.IsNullOrEmpty(response.ReasonPhrase) ? $"HTTP {response.Status}" : response.ReasonPhrase);
         var message = $"{text} (Status: {response.Status}, Code: {error?.Code ?? "None"}, RequestId: {requestId ?? "None"})";
         return new RecoveryVaultRequestFailedException(response.Status, message, error, requestId, correlationId,
-            request?.Method.Method, request?.Uri.ToString());
+            request?.Method.Method, request?.Uri.ToString())
+        {
+            RetryAfter = Pipeline.WriteSafeRetryPolicy.RetryAfter(response),
+        };
     }
 
     internal static RecoveryVaultRequestFailedException FromOperationError(int status, ArmError? error, string? requestId, string operation) =>

@@ -55,19 +55,20 @@ public partial class RecoveryVaultClient
         StartOperationAsync(false, waitUntil, method, GetBackupUri(vaultId, relativePath), body, o => new BackupResourceData(o), cancellationToken).AsTask().GetAwaiter().GetResult();
 
     /// <summary>
-    /// Discovers new sources of a kind (ProtectionContainers_Refresh, official example RefreshContainers):
+    /// Discovers new sources of a kind (ProtectionContainers_Refresh, official example RefreshContainers); a discovery
+    /// sent twice discovers the same sources, so it is re-sent like a read after a lost answer:
     /// POST backupFabrics/Azure/refreshContainers with <c>$filter=backupManagementType eq '…'</c>.
     /// </summary>
     public virtual Task<ArmOperation<BackupResourceData>> RefreshContainersAsync(WaitUntil waitUntil, RecoveryVaultResourceId vaultId, WorkloadDescriptor kind, CancellationToken cancellationToken = default) =>
-        StartBackupOperationAsync(waitUntil, RequestMethod.Post, vaultId, BackupPath.RefreshContainers,
-            new ODataFilter().Eq("backupManagementType", kind.RefreshFilter ?? throw new ArgumentException($"{kind} sources are not discovered by a refresh.", nameof(kind))).Build(),
-            null, cancellationToken);
+        StartOperationAsync(true, waitUntil, RequestMethod.Post, GetBackupUri(vaultId, BackupPath.RefreshContainers,
+            new ODataFilter().Eq("backupManagementType", kind.RefreshFilter ?? throw new ArgumentException($"{kind} sources are not discovered by a refresh.", nameof(kind))).Build()),
+            null, o => new BackupResourceData(o), cancellationToken, safeToResend: true).AsTask();
 
     /// <summary>
     /// Looks for new workloads (databases) inside a registered container (ProtectionContainers_Inquire, official
     /// example AzureStorage/ProtectionContainers_Inquire): POST {container}/inquire.
     /// </summary>
     public virtual Task<ArmOperation<BackupResourceData>> InquireContainerAsync(WaitUntil waitUntil, RecoveryVaultResourceId vaultId, string containerName, WorkloadDescriptor kind, CancellationToken cancellationToken = default) =>
-        StartBackupOperationAsync(waitUntil, RequestMethod.Post, vaultId, BackupPath.Container(BackupPath.AzureFabric, containerName) + "/inquire",
-            new ODataFilter().Eq("workloadType", kind.WorkloadType).Build(), null, cancellationToken);
+        StartOperationAsync(true, waitUntil, RequestMethod.Post, GetBackupUri(vaultId, BackupPath.Container(BackupPath.AzureFabric, containerName) + "/inquire",
+            new ODataFilter().Eq("workloadType", kind.WorkloadType).Build()), null, o => new BackupResourceData(o), cancellationToken, safeToResend: true).AsTask();
 }

@@ -35,27 +35,27 @@ public partial class RecoveryVaultClient
     /// <summary>Runs the upgrade prerequisite check of a classic vault; nothing changes.</summary>
     public virtual async Task<Response<ClassicResourceData>> ValidateClassicUpgradeAsync(string subscriptionId, string vaultName, JsonObject request, CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(true, RequestMethod.Post, GetClassicUri(subscriptionId, "/" + RecoveryVaultResourceId.EscapeSegment(vaultName) + "/validateUpgrade"), request, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(true, RequestMethod.Post, GetClassicUri(subscriptionId, "/" + RecoveryVaultResourceId.EscapeSegment(vaultName) + "/validateUpgrade"), request, cancellationToken, safeToResend: true).ConfigureAwait(false);
         return Response.FromValue(new ClassicResourceData(ArmResourceData.ParseObject(response.Content)), response);
     }
 
     /// <summary>Runs the upgrade prerequisite check of a classic vault; nothing changes.</summary>
     public virtual Response<ClassicResourceData> ValidateClassicUpgrade(string subscriptionId, string vaultName, JsonObject request, CancellationToken cancellationToken = default)
     {
-        var response = SendAsync(false, RequestMethod.Post, GetClassicUri(subscriptionId, "/" + RecoveryVaultResourceId.EscapeSegment(vaultName) + "/validateUpgrade"), request, cancellationToken).AsTask().GetAwaiter().GetResult();
+        var response = SendAsync(false, RequestMethod.Post, GetClassicUri(subscriptionId, "/" + RecoveryVaultResourceId.EscapeSegment(vaultName) + "/validateUpgrade"), request, cancellationToken, safeToResend: true).AsTask().GetAwaiter().GetResult();
         return Response.FromValue(new ClassicResourceData(ArmResourceData.ParseObject(response.Content)), response);
     }
 
     /// <summary>
     /// Starts the upgrade of a classic vault, or joins the one already running (the service answers with the same
-    /// operation). The operation polls its Azure-AsyncOperation document; its value is the final operation document.
+    /// operation, so a re-sent start joins the first one). The operation polls its Azure-AsyncOperation document; its value is the final operation document.
     /// </summary>
     public virtual async Task<ArmOperation<ClassicResourceData>> StartClassicUpgradeAsync(WaitUntil waitUntil, string subscriptionId, string vaultName, JsonObject request, CancellationToken cancellationToken = default) =>
         await StartOperationAsync(true, waitUntil, RequestMethod.Post, GetClassicUri(subscriptionId, "/" + RecoveryVaultResourceId.EscapeSegment(vaultName) + "/upgrade"), request,
-            o => new ClassicResourceData(o), cancellationToken).ConfigureAwait(false);
+            o => new ClassicResourceData(o), cancellationToken, safeToResend: true).ConfigureAwait(false);
 
     /// <summary>Sync twin of <see cref="StartClassicUpgradeAsync"/>.</summary>
     public virtual ArmOperation<ClassicResourceData> StartClassicUpgrade(WaitUntil waitUntil, string subscriptionId, string vaultName, JsonObject request, CancellationToken cancellationToken = default) =>
         StartOperationAsync(false, waitUntil, RequestMethod.Post, GetClassicUri(subscriptionId, "/" + RecoveryVaultResourceId.EscapeSegment(vaultName) + "/upgrade"), request,
-            o => new ClassicResourceData(o), cancellationToken).AsTask().GetAwaiter().GetResult();
+            o => new ClassicResourceData(o), cancellationToken, safeToResend: true).AsTask().GetAwaiter().GetResult();
 }

@@ -46,7 +46,7 @@ public partial class RecoveryVaultClient
     /// <summary>Creates or updates a resource group.</summary>
     public virtual async Task<Response<ResourceGroupData>> CreateOrUpdateResourceGroupAsync(string subscriptionId, string resourceGroupName, string location, CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(true, RequestMethod.Put, GroupUri(subscriptionId, resourceGroupName), new JsonObject { ["location"] = location }, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(true, RequestMethod.Put, GroupUri(subscriptionId, resourceGroupName), new JsonObject { ["location"] = location }, cancellationToken, safeToResend: true).ConfigureAwait(false);
         return Response.FromValue(new ResourceGroupData(ArmResourceData.ParseObject(response.Content)), response);
     }
 
@@ -67,11 +67,11 @@ public partial class RecoveryVaultClient
     public virtual async Task<Response<RoleAssignmentData>> CreateRoleAssignmentAsync(string scope, string assignmentName, string roleDefinitionId, string principalId, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject { ["properties"] = new JsonObject { ["roleDefinitionId"] = roleDefinitionId, ["principalId"] = principalId } };
-        var response = await SendAsync(true, RequestMethod.Put, AuthzUri(scope, "roleAssignments/" + Uri.EscapeDataString(assignmentName)), body, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(true, RequestMethod.Put, AuthzUri(scope, "roleAssignments/" + Uri.EscapeDataString(assignmentName)), body, cancellationToken, safeToResend: true).ConfigureAwait(false);
         return Response.FromValue(new RoleAssignmentData(ArmResourceData.ParseObject(response.Content)), response);
     }
 
     /// <summary>Deletes a role assignment by its full id.</summary>
     public virtual async Task<Response> DeleteRoleAssignmentAsync(string roleAssignmentId, CancellationToken cancellationToken = default) =>
-        await SendAsync(true, RequestMethod.Delete, BuildUri(roleAssignmentId, _options.AuthorizationApiVersion), null, cancellationToken).ConfigureAwait(false);
+        await SendAsync(true, RequestMethod.Delete, BuildUri(roleAssignmentId, _options.AuthorizationApiVersion), null, cancellationToken, safeToResend: true).ConfigureAwait(false);
 }

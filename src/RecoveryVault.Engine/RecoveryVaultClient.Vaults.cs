@@ -144,7 +144,7 @@ public partial class RecoveryVaultClient
     {
         var uri = BuildUri($"/subscriptions/{Uri.EscapeDataString(sub)}/resourceGroups/{Uri.EscapeDataString(rg)}/providers/Microsoft.RecoveryServices/locations/{Uri.EscapeDataString(NormalizeLocation(location))}/checkNameAvailability", _options.VaultsApiVersion);
         var body = new JsonObject { ["type"] = "Microsoft.RecoveryServices/Vaults", ["name"] = name };
-        var response = await SendAsync(async, RequestMethod.Post, uri, body, ct).ConfigureAwait(false);
+        var response = await SendAsync(async, RequestMethod.Post, uri, body, ct, safeToResend: true).ConfigureAwait(false);
         return Response.FromValue(new GenericData(ArmResourceData.ParseObject(response.Content)), response);
     }
 
@@ -176,7 +176,7 @@ public partial class RecoveryVaultClient
     /// <summary>Replaces the vault's backup storage config.</summary>
     public virtual async Task<Response<BackupStorageConfigData>> SetBackupStorageConfigAsync(string subscriptionId, string resourceGroupName, string vaultName, BackupStorageConfigData config, CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(true, RequestMethod.Put, BackupUri(subscriptionId, resourceGroupName, vaultName, "/backupstorageconfig/vaultstorageconfig"), config.Raw, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(true, RequestMethod.Put, BackupUri(subscriptionId, resourceGroupName, vaultName, "/backupstorageconfig/vaultstorageconfig"), config.Raw, cancellationToken, safeToResend: true).ConfigureAwait(false);
         return Response.FromValue(new BackupStorageConfigData(ArmResourceData.ParseObject(response.Content)), response);
     }
 
@@ -190,7 +190,7 @@ public partial class RecoveryVaultClient
     /// <summary>Patches the vault's backup config.</summary>
     public virtual async Task<Response<BackupVaultConfigData>> UpdateBackupVaultConfigAsync(string subscriptionId, string resourceGroupName, string vaultName, BackupVaultConfigData config, CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(true, RequestMethod.Patch, BackupUri(subscriptionId, resourceGroupName, vaultName, "/backupconfig/vaultconfig"), config.Raw, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(true, RequestMethod.Patch, BackupUri(subscriptionId, resourceGroupName, vaultName, "/backupconfig/vaultconfig"), config.Raw, cancellationToken, safeToResend: true).ConfigureAwait(false);
         return Response.FromValue(new BackupVaultConfigData(ArmResourceData.ParseObject(response.Content)), response);
     }
 }

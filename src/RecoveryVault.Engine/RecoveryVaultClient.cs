@@ -43,6 +43,9 @@ public partial class RecoveryVaultClient
         {
             _options.Transport = PinnedCertificateTransport.Create(thumbprint);
         }
+        // A retry policy the caller chose is kept; the default one never re-sends a write blindly.
+        _options.RetryPolicy ??= new WriteSafeRetryPolicy(_options.Retry.MaxRetries, _options.Retry.Delay, _options.Retry.MaxDelay,
+            _options.RetryBudget, ThrottleGate);
         var userAgent = new UserAgentPolicy(_options.UserAgentSuffix);
         var perRetry = new List<HttpPipelinePolicy>
         {
@@ -59,6 +62,9 @@ public partial class RecoveryVaultClient
 
     /// <summary>The service's clock, as its responses tell it (the local clock until the first response).</summary>
     public ServiceClock ServiceClock { get; } = new();
+
+    /// <summary>Shared by every request of this client: when the service last asked to hold off until.</summary>
+    public ThrottleGate ThrottleGate { get; } = new();
 
     /// <summary>The ARM endpoint this client talks to.</summary>
     public virtual Uri Endpoint => _endpoint;
@@ -84,14 +90,20 @@ public partial class RecoveryVaultClient
         return new Uri(_endpoint, sb.ToString());
     }
 
-    internal async ValueTask<Response> SendAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct) =>
-        (await SendMessageAsync(async, method, uri, body, ct).ConfigureAwait(false)).Response;
+    internal async ValueTask<Response> SendAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct, bool safeToResend = false) =>
+        (await SendMessageAsync(async, method, uri, body, ct, null, safeToResend).ConfigureAwait(false)).Response;
 
     // Sends one request and turns an error status into RecoveryVaultRequestFailedException. The message is not
     // disposed: the buffered response it owns is handed to the caller.
-    private async ValueTask<HttpMessage> SendMessageAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct, string? ifMatch = null)
+    // safeToResend marks a POST that only reads (checkNameAvailability, validateUpgrade) or a write whose second send
+    // changes nothing (a PUT of a whole setting, a PUT by a name the client chose): the transport may re-send it.
+    private async ValueTask<HttpMessage> SendMessageAsync(bool async, RequestMethod method, Uri uri, JsonNode? body, CancellationToken ct, string? ifMatch = null, bool safeToResend = false)
     {
         var message = CreateMessage(method, uri, body);
+        if (safeToResend)
+        {
+            message.SetProperty(WriteSafeRetryPolicy.SafeToResendKey, true);
+        }
         if (ifMatch is not null)
         {
             message.Request.Headers.SetValue("If-Match", ifMatch);
@@ -130,9 +142,9 @@ public partial class RecoveryVaultClient
     }
 
     internal async ValueTask<ArmOperation<T>> StartOperationAsync<T>(bool async, WaitUntil waitUntil, RequestMethod method, Uri uri,
-        JsonNode? body, Func<JsonObject, T>? map, CancellationToken ct, string? ifMatch = null) where T : class
+        JsonNode? body, Func<JsonObject, T>? map, CancellationToken ct, string? ifMatch = null, bool safeToResend = false) where T : class
     {
-        var message = await SendMessageAsync(async, method, uri, body, ct, ifMatch).ConfigureAwait(false);
+        var message = await SendMessageAsync(async, method, uri, body, ct, ifMatch, safeToResend).ConfigureAwait(false);
         var operation = new ArmOperation<T>(_pipeline, message.Request, message.Response, map, _options.MinimumPollInterval);
         if (waitUntil == WaitUntil.Completed)
         {

@@ -53,6 +53,12 @@ public sealed class RecoveryVaultClientOptions : ClientOptions
     /// <summary>Called for every HTTP exchange (after each attempt). Never carries the Authorization header.</summary>
     public Action<RequestLogEntry>? RequestLog { get; set; }
 
+    /// <summary>
+    /// How long one request may wait out throttling (429, or 503 with Retry-After) in all before the failure is
+    /// shown; default 2 minutes. Waits follow the service's Retry-After and are shared by every call of the client.
+    /// </summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The shortest wait between LRO polls when the service gives no Retry-After (tests lower it).</summary>
     public TimeSpan MinimumPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -171,7 +171,13 @@ internal static class AdminHandler
                         throw new ArgumentException("rate must be between 0 and 1.");
                     }
 
-                    return (200, runtime.Faults.Configure(rate, Json.Int(body["seed"]), kinds, Json.Int(body["latencyMs"]), Json.Int(body["retryAfterSeconds"])));
+                    var methods = body["methods"] is JsonArray ms ? ms.Select(m => Json.Str(m) ?? string.Empty).ToList() : null;
+                    if (methods?.FirstOrDefault(m => m.ToUpperInvariant() is not ("GET" or "PUT" or "POST" or "PATCH" or "DELETE")) is { } bad)
+                    {
+                        throw new ArgumentException($"Unknown method '{bad}' in methods; expected GET, PUT, POST, PATCH or DELETE.");
+                    }
+
+                    return (200, runtime.Faults.Configure(rate, Json.Int(body["seed"]), kinds, Json.Int(body["latencyMs"]), Json.Int(body["retryAfterSeconds"]), methods));
                 }
 
             case ("GET", "/_emulator/faults"):

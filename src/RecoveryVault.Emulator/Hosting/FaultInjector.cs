@@ -10,7 +10,9 @@ internal sealed record Fault(string Kind, int RetryAfterSeconds, int LatencyMs);
 /// <summary>Parses <c>--faults 429:0.1,503:0.05,...</c>.</summary>
 public static class FaultSpec
 {
-    public static readonly string[] Kinds = ["429", "500", "503", "drop", "latency"];
+    // "dropresponse" (spelled dropResponse in the docs; kinds are case-insensitive): the request is served and
+    // committed, then the connection is cut before any of the answer leaves, as when a response is lost in transit.
+    public static readonly string[] Kinds = ["429", "500", "503", "drop", "latency", "dropresponse"];
 
     public static IReadOnlyList<KeyValuePair<string, double>> ParseRates(string? spec)
     {
@@ -47,6 +49,7 @@ internal sealed class FaultInjector
     private int _seed = 1;
     private int _latencyMs;
     private int? _retryAfterSeconds;
+    private string[] _methods = [];
 
     public FaultInjector(EmulatorOptions options)
     {
@@ -82,7 +85,7 @@ internal sealed class FaultInjector
                 return new Fault(q.Kind, q.RetryAfterSeconds ?? defaultRetryAfter, q.LatencyMs ?? _latencyMs);
             }
 
-            if (_rates.Count == 0)
+            if (_rates.Count == 0 || (_methods.Length > 0 && !_methods.Contains(method, StringComparer.OrdinalIgnoreCase)))
             {
                 return null;
             }
@@ -102,7 +105,7 @@ internal sealed class FaultInjector
         }
     }
 
-    public JsonObject Configure(double rate, int? seed, IReadOnlyList<string> kinds, int? latencyMs, int? retryAfterSeconds)
+    public JsonObject Configure(double rate, int? seed, IReadOnlyList<string> kinds, int? latencyMs, int? retryAfterSeconds, IReadOnlyList<string>? methods = null)
     {
         lock (_gate)
         {
@@ -128,6 +131,7 @@ internal sealed class FaultInjector
             }
 
             _retryAfterSeconds = retryAfterSeconds;
+            _methods = methods is null ? [] : [.. methods.Select(m => m.ToUpperInvariant())];
             return Describe();
         }
     }
@@ -153,6 +157,7 @@ internal sealed class FaultInjector
             _rates = [];
             _queue.Clear();
             _retryAfterSeconds = null;
+            _methods = [];
         }
     }
 
@@ -172,6 +177,7 @@ internal sealed class FaultInjector
                 ["seed"] = _seed,
                 ["latencyMs"] = _latencyMs,
                 ["retryAfterSeconds"] = _retryAfterSeconds,
+                ["methods"] = new JsonArray([.. _methods.Select(m => (JsonNode)m)]),
                 ["queued"] = _queue.Sum(q => q.Remaining),
             };
         }

@@ -185,10 +185,35 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, EmulatorRun
             case "drop":
                 http.Abort();
                 return;
+            case "dropresponse":
+                await ServeThenDropAsync(http).ConfigureAwait(false);
+                return;
             default:
                 await Task.Delay(fault.LatencyMs, http.RequestAborted).ConfigureAwait(false);
                 await next(http).ConfigureAwait(false);
                 return;
+        }
+    }
+
+    // The request runs to the end (its transaction commits) with the answer written into a buffer that never
+    // leaves; then the connection is cut. The client sees what it sees when a 200 is lost in transit.
+    private async Task ServeThenDropAsync(HttpContext http)
+    {
+        var original = http.Response.Body;
+        await using var sink = new MemoryStream();
+        http.Response.Body = sink;
+        try
+        {
+            await next(http).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A refused request is lost the same way: its error answer never leaves either.
+        }
+        finally
+        {
+            http.Response.Body = original;
+            http.Abort();
         }
     }
 }

@@ -68,6 +68,9 @@ public sealed class ConnectRequest
     /// <summary>Lower bound between LRO polls when the service gives no Retry-After.</summary>
     public TimeSpan? MinimumPollInterval { get; init; }
 
+    /// <summary>How long one request may wait out throttling in all (default: the client's 2 minutes).</summary>
+    public TimeSpan? RetryBudget { get; set; }
+
     /// <summary>Retry delay base (tests lower it; default 0.8 s).</summary>
     public TimeSpan? RetryDelay { get; init; }
 }

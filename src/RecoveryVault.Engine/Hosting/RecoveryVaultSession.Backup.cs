@@ -45,28 +45,54 @@ public sealed partial class RecoveryVaultSession
 
     /// <summary>Discovers new sources of a kind (refreshContainers with its backupManagementType filter) and waits for it.</summary>
     public Task RefreshContainersAsync(RecoveryVaultResourceId vaultId, WorkloadDescriptor kind, CancellationToken ct) =>
-        Call(async () => (await _client.RefreshContainersAsync(WaitUntil.Completed, vaultId, kind, ct).ConfigureAwait(false)).HasCompleted,
+        Call(() => ResendAsync(async t => (await _client.RefreshContainersAsync(WaitUntil.Completed, vaultId, kind, t).ConfigureAwait(false)).HasCompleted, ct),
             vaultId + "/" + BackupPath.RefreshContainers);
 
     /// <summary>Looks for new databases in a registered container (inquire) and waits for it.</summary>
     public Task InquireContainerAsync(RecoveryVaultResourceId vaultId, string containerName, WorkloadDescriptor kind, CancellationToken ct) =>
-        Call(async () => (await _client.InquireContainerAsync(WaitUntil.Completed, vaultId, containerName, kind, ct).ConfigureAwait(false)).HasCompleted,
+        Call(() => ResendAsync(async t => (await _client.InquireContainerAsync(WaitUntil.Completed, vaultId, containerName, kind, t).ConfigureAwait(false)).HasCompleted, ct),
             vaultId + "/" + BackupPath.Container(BackupPath.AzureFabric, containerName));
 
     /// <summary>Gets a backup resource.</summary>
     public Task<BackupResourceData> GetBackupAsync(RecoveryVaultResourceId vaultId, string relativePath, CancellationToken ct) =>
         Call(async () => (await _client.GetBackupResourceAsync(vaultId, relativePath, ct).ConfigureAwait(false)).Value, vaultId + "/" + relativePath);
 
-    /// <summary>Runs a backup write and (unless <paramref name="wait"/> is false) follows it to the end.</summary>
+    /// <summary>
+    /// Runs a backup write exactly once (a lost answer is followed by a look for its effect, never by a blind re-send)
+    /// and, unless <paramref name="wait"/> is false, follows it to the end. A write found already done comes back as
+    /// that effect: its job, or the resource as it is.
+    /// </summary>
     public Task<BackupOperationResult> BackupOperationAsync(RecoveryVaultResourceId vaultId, string method, string relativePath, JsonObject? body, bool wait, CancellationToken ct) =>
         Call(async () =>
         {
-            var op = await _client.StartBackupOperationAsync(wait ? WaitUntil.Completed : WaitUntil.Started, new RequestMethod(method), vaultId, relativePath, body, ct).ConfigureAwait(false);
+            var before = ServiceNow;
+            var started = await StartBackupOnceAsync(vaultId, method, relativePath, body, ct).ConfigureAwait(false);
+            if (started.Operation is not { } op)
+            {
+                return started.Adopted!;
+            }
+            if (wait)
+            {
+                await op.WaitForCompletionAsync(ct).ConfigureAwait(false);
+            }
             var status = op.LastStatus;
             if (!wait && !op.HasCompleted)
             {
                 // One look at the status so the caller gets the job id even without waiting.
-                await op.UpdateStatusAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await op.UpdateStatusAsync(ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsAmbiguous(ex) && !ct.IsCancellationRequested)
+                {
+                    // The work started; the status was lost on the way. The job names it as well.
+                    if (BackupProbe(vaultId, method, relativePath, body) is { } probe
+                        && await probe.Look(before, ct).ConfigureAwait(false) is { Done: true, Value.Adopted: { } found })
+                    {
+                        return found;
+                    }
+                    throw;
+                }
                 status = op.LastStatus;
             }
             var jobId = status?["properties"]?["jobId"]?.GetValue<string>();

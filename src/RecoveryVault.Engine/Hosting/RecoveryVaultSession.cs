@@ -88,6 +88,10 @@ public sealed partial class RecoveryVaultSession
         {
             options.MinimumPollInterval = poll;
         }
+        if (request.RetryBudget is { } budget)
+        {
+            options.RetryBudget = budget;
+        }
         if (request.RetryDelay is { } delay)
         {
             options.Retry.Delay = delay;
@@ -197,6 +201,8 @@ public sealed partial class RecoveryVaultSession
         AuthenticationFailedException a => new RecoveryVaultServiceException(401, "AuthenticationFailed", FirstLine(a.Message), resourceId, null) { IsAuthentication = true },
         RequestFailedException r => new RecoveryVaultServiceException(r.Status, r.ErrorCode ?? (r.Status == 0 ? "NetworkError" : null),
             FirstLine(r.Message), resourceId, null),
+        // A connection that failed outside Azure Core's transport wrapper (a stream read mid-body) is the same failure.
+        System.Net.Http.HttpRequestException or IOException => new RecoveryVaultServiceException(0, "NetworkError", FirstLine(ex.Message), resourceId, null, null, ex),
         _ => null,
     };
 
@@ -248,45 +254,148 @@ public sealed partial class RecoveryVaultSession
     public IAsyncEnumerable<VaultData> ListVaultsAsync(string? subscriptionId, string? resourceGroupName, CancellationToken ct) =>
         Stream(_client.GetVaultsAsync(Sub(subscriptionId), resourceGroupName, ct), null, ct);
 
-    /// <summary>Creates or replaces a vault and waits for it.</summary>
-    public Task<VaultData> PutVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, VaultData body, CancellationToken ct) =>
-        Call(async () =>
+    /// <summary>
+    /// Creates or replaces a vault and waits for it. Sent once: after a lost answer the vault is looked for, and a
+    /// vault that is there is the one this PUT made (New-RecoveryVault refuses a name that is taken before sending).
+    /// </summary>
+    public Task<VaultData> PutVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, VaultData body, CancellationToken ct)
+    {
+        var sub = Sub(subscriptionId);
+        var target = RecoveryVaultResourceId.ForVault(sub, resourceGroupName, vaultName).ToString();
+        return Call(async () =>
         {
-            var op = await _client.CreateOrUpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, body, ct).ConfigureAwait(false);
-            return op.ValueOrDefault ?? (await _client.GetVaultAsync(Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value;
-        }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
+            var op = await OnceAsync<Operations.ArmOperation<VaultData>?>($"Creating vault '{vaultName}'", $"look for it with Get-RecoveryVault -ResourceGroupName '{resourceGroupName}' -Name '{vaultName}'", target,
+                async t => await _client.CreateOrUpdateVaultAsync(WaitUntil.Started, sub, resourceGroupName, vaultName, body, t).ConfigureAwait(false),
+                async (_, t) => await FindVaultAsync(sub, resourceGroupName, vaultName, t).ConfigureAwait(false) is { } found
+                    ? Effect<Operations.ArmOperation<VaultData>?>.Found(null)
+                    : Effect<Operations.ArmOperation<VaultData>?>.None, ct).ConfigureAwait(false);
+            if (op is not null)
+            {
+                await op.WaitForCompletionAsync(ct).ConfigureAwait(false);
+            }
+            return op?.ValueOrDefault ?? await SettledVaultAsync(sub, resourceGroupName, vaultName, ct).ConfigureAwait(false);
+        }, target);
+    }
 
-    /// <summary>Patches a vault and waits for it.</summary>
-    public Task<VaultData> PatchVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, CancellationToken ct, string? ifMatch = null) =>
-        Call(async () =>
+    /// <summary>
+    /// Patches a vault and waits for it. After a lost answer, a vault that already holds every value of the patch
+    /// is taken as patched; with <paramref name="ifMatch"/> a re-send made after someone else's change gets 412.
+    /// </summary>
+    public Task<VaultData> PatchVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, JsonObject patch, CancellationToken ct, string? ifMatch = null)
+    {
+        var sub = Sub(subscriptionId);
+        var target = RecoveryVaultResourceId.ForVault(sub, resourceGroupName, vaultName).ToString();
+        return Call(async () =>
         {
-            var op = ifMatch is null
-                ? await _client.UpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, patch, ct).ConfigureAwait(false)
-                : await _client.UpdateVaultAsync(WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, patch, new ETag(ifMatch), ct).ConfigureAwait(false);
-            return op.ValueOrDefault ?? (await _client.GetVaultAsync(Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value;
-        }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
+            var op = await OnceAsync<Operations.ArmOperation<VaultData>?>($"Changing vault '{vaultName}'", $"compare it with Get-RecoveryVault -ResourceGroupName '{resourceGroupName}' -Name '{vaultName}'", target,
+                async t => ifMatch is null
+                    ? await _client.UpdateVaultAsync(WaitUntil.Started, sub, resourceGroupName, vaultName, patch, t).ConfigureAwait(false)
+                    : await _client.UpdateVaultAsync(WaitUntil.Started, sub, resourceGroupName, vaultName, patch, new ETag(ifMatch), t).ConfigureAwait(false),
+                async (_, t) => await FindVaultAsync(sub, resourceGroupName, vaultName, t).ConfigureAwait(false) is { } found && Contains(found.Raw, patch)
+                    ? Effect<Operations.ArmOperation<VaultData>?>.Found(null)
+                    : Effect<Operations.ArmOperation<VaultData>?>.None, ct).ConfigureAwait(false);
+            if (op is not null)
+            {
+                await op.WaitForCompletionAsync(ct).ConfigureAwait(false);
+            }
+            return op?.ValueOrDefault ?? await SettledVaultAsync(sub, resourceGroupName, vaultName, ct).ConfigureAwait(false);
+        }, target);
+    }
 
-    /// <summary>Deletes a vault; waits unless <paramref name="noWait"/>.</summary>
-    public Task<bool> DeleteVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, bool noWait, CancellationToken ct) =>
-        Call(async () =>
+    /// <summary>Deletes a vault; waits unless <paramref name="noWait"/>. A vault found gone after a lost answer was deleted.</summary>
+    public Task<bool> DeleteVaultAsync(string? subscriptionId, string resourceGroupName, string vaultName, bool noWait, CancellationToken ct)
+    {
+        var sub = Sub(subscriptionId);
+        var target = RecoveryVaultResourceId.ForVault(sub, resourceGroupName, vaultName).ToString();
+        var resent = false;
+        return Call(async () =>
         {
-            var op = await _client.DeleteVaultAsync(noWait ? WaitUntil.Started : WaitUntil.Completed, Sub(subscriptionId), resourceGroupName, vaultName, ct).ConfigureAwait(false);
+            var op = await OnceAsync<Operations.ArmOperation<VaultData>?>($"Removing vault '{vaultName}'", $"check whether it is still there with Get-RecoveryVault -ResourceGroupName '{resourceGroupName}' -Name '{vaultName}'", target,
+                async t =>
+                {
+                    try
+                    {
+                        return await _client.DeleteVaultAsync(WaitUntil.Started, sub, resourceGroupName, vaultName, t).ConfigureAwait(false);
+                    }
+                    catch (RecoveryVaultRequestFailedException ex) when (ex.Status == 404 && resent)
+                    {
+                        // Only a re-send gets here, after the look found the vault: it has gone since.
+                        return null;
+                    }
+                    finally
+                    {
+                        resent = true;
+                    }
+                },
+                async (_, t) => await FindVaultAsync(sub, resourceGroupName, vaultName, t).ConfigureAwait(false) is null
+                    ? Effect<Operations.ArmOperation<VaultData>?>.Found(null)
+                    : Effect<Operations.ArmOperation<VaultData>?>.None, ct).ConfigureAwait(false);
+            if (op is null)
+            {
+                return true;
+            }
+            if (!noWait)
+            {
+                await op.WaitForCompletionAsync(ct).ConfigureAwait(false);
+            }
             return op.HasCompleted;
-        }, RecoveryVaultResourceId.ForVault(Sub(subscriptionId), resourceGroupName, vaultName).ToString());
+        }, target);
+    }
+
+    /// <summary>The vault, or null when there is none of that name.</summary>
+    private async Task<VaultData?> FindVaultAsync(string sub, string rg, string name, CancellationToken ct)
+    {
+        try
+        {
+            return (await _client.GetVaultAsync(sub, rg, name, ct).ConfigureAwait(false)).Value;
+        }
+        catch (RecoveryVaultRequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    // A vault whose write was adopted may still be provisioning: it is handed back once it has settled, as the
+    // operation's own result would have been.
+    private async Task<VaultData> SettledVaultAsync(string sub, string rg, string name, CancellationToken ct)
+    {
+        var delay = _client.Options.MinimumPollInterval;
+        for (var i = 0; ; i++)
+        {
+            var vault = (await _client.GetVaultAsync(sub, rg, name, ct).ConfigureAwait(false)).Value;
+            var state = vault.Raw["properties"]?["provisioningState"]?.GetValue<string>();
+            if (state is null || i >= 60 || state is "Succeeded" or "Failed" or "Canceled")
+            {
+                return vault;
+            }
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Streams soft-deleted vaults of a region.</summary>
     public IAsyncEnumerable<DeletedVaultData> ListDeletedVaultsAsync(string? subscriptionId, string location, CancellationToken ct) =>
         Stream(_client.GetDeletedVaultsAsync(Sub(subscriptionId), location, ct), null, ct);
 
-    /// <summary>Undeletes a vault into a resource group and returns the vault.</summary>
+    /// <summary>
+    /// Undeletes a vault into a resource group and returns the vault. After a lost answer, the vault found back in
+    /// the resource group is the effect of the undelete.
+    /// </summary>
     public Task<VaultData> UndeleteVaultAsync(string? subscriptionId, string location, string deletedVaultName, string resourceGroupName, CancellationToken ct) =>
         Call(async () =>
         {
             var sub = Sub(subscriptionId);
             var deleted = (await _client.GetDeletedVaultAsync(sub, location, deletedVaultName, ct).ConfigureAwait(false)).Value;
-            await _client.UndeleteVaultAsync(WaitUntil.Completed, sub, location, deletedVaultName, $"/subscriptions/{sub}/resourceGroups/{resourceGroupName}", ct).ConfigureAwait(false);
             var vaultName = RecoveryVaultResourceId.TryParse(deleted.VaultId, out var id, out _) ? id.Name : deletedVaultName;
-            return (await _client.GetVaultAsync(sub, resourceGroupName, vaultName, ct).ConfigureAwait(false)).Value;
+            var op = await OnceAsync<Operations.ArmOperation<DeletedVaultData>?>($"Restoring vault '{vaultName}'", $"look for it with Get-RecoveryVault -ResourceGroupName '{resourceGroupName}' -Name '{vaultName}'",
+                deleted.Id, async t => await _client.UndeleteVaultAsync(WaitUntil.Started, sub, location, deletedVaultName, $"/subscriptions/{sub}/resourceGroups/{resourceGroupName}", t).ConfigureAwait(false),
+                async (_, t) => await FindVaultAsync(sub, resourceGroupName, vaultName, t).ConfigureAwait(false) is not null
+                    ? Effect<Operations.ArmOperation<DeletedVaultData>?>.Found(null)
+                    : Effect<Operations.ArmOperation<DeletedVaultData>?>.None, ct).ConfigureAwait(false);
+            if (op is not null)
+            {
+                await op.WaitForCompletionAsync(ct).ConfigureAwait(false);
+            }
+            return await SettledVaultAsync(sub, resourceGroupName, vaultName, ct).ConfigureAwait(false);
         }, $"/subscriptions/{Sub(subscriptionId)}/providers/Microsoft.RecoveryServices/locations/{location}/deletedVaults/{deletedVaultName}");
 
     /// <summary>Checks a vault name; returns (available, reason, message).</summary>

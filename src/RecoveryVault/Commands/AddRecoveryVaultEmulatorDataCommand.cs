@@ -60,9 +60,9 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateNotNullOrEmpty]
     public string SubscriptionName { get; set; } = "Emulator Subscription";
 
-    /// <summary>Fault the next ARM requests get: 429, 500, 503, drop or latency.</summary>
+    /// <summary>Fault the next ARM requests get: 429, 500, 503, drop, dropResponse (served, then the answer is lost) or latency.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FaultSet)]
-    [ValidateSet("429", "500", "503", "drop", "latency", "upgradeFailure")]
+    [ValidateSet("429", "500", "503", "drop", "dropResponse", "latency", "upgradeFailure")]
     public string Fault { get; set; } = string.Empty;
 
     /// <summary>With -Fault upgradeFailure: the phase in which the next classic vault upgrade fails.</summary>

@@ -126,10 +126,31 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     [ValidateSet("Runspace", "Process")]
     public string Scope { get; set; } = "Runspace";
 
+    /// <summary>
+    /// How long one request may wait when the service throttles (429, or 503 with Retry-After) before the failure
+    /// is shown, e.g. <c>(New-TimeSpan -Minutes 5)</c> or <c>'00:05:00'</c>; default 2 minutes, <c>0</c> shows it at once.
+    /// The waits are shared by every call of the connection, so a fan-out slows down together.
+    /// </summary>
+    [Parameter]
+    public TimeSpan? RetryBudget { get; set; }
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        // A bare number binds as ticks ('-RetryBudget 300' is 30 microseconds): refuse what cannot have been meant.
+        if (RetryBudget is { } budget && (budget < TimeSpan.Zero || (budget > TimeSpan.Zero && budget < TimeSpan.FromSeconds(1)) || budget > TimeSpan.FromDays(1)))
+        {
+            ThrowTerminatingError(InputError($"-RetryBudget {budget} is not between 1 second and 1 day (or 0). Give a TimeSpan such as (New-TimeSpan -Minutes 5) or '00:05:00'.",
+                ErrorIds.InvalidRequest, budget));
+        }
+        base.BeginProcessing();
+    }
+
     /// <inheritdoc />
     protected override void ProcessRecord() => Run(async ct =>
     {
         var request = await BuildRequestAsync(ct).ConfigureAwait(false);
+        request.RetryBudget = RetryBudget;
         var session = await RecoveryVaultSession.ConnectAsync(request, ct).ConfigureAwait(false);
         ModuleState.Set(CurrentRunspace, session, processWide: Scope == "Process");
         if (session.TokenExpiresOn is { } expires)

@@ -71,10 +71,37 @@ public abstract class BackupJobCmdletBase : RecoveryVaultCmdletBase
         BackupJob? job = null;
         if (result.JobId is not null)
         {
-            job = await JobSupport.GetAsync(Session, vault, result.JobId, ct).ConfigureAwait(false);
+            try
+            {
+                job = await JobSupport.GetAsync(Session, vault, result.JobId, ct).ConfigureAwait(false);
+            }
+            catch (RecoveryVaultServiceException ex) when (ex.Status == 0 || ex.Status >= 500)
+            {
+                // The work started; only reading its job failed. The job id is what the caller needs to follow it, so
+                // the job goes out with what is known of it (its id; no status was read), then the error.
+                Emit(new BackupJob(new Engine.Models.BackupResourceData(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["id"] = $"{vault}/backupJobs/{result.JobId}",
+                    ["name"] = result.JobId,
+                    ["type"] = "Microsoft.RecoveryServices/vaults/backupJobs",
+                    ["properties"] = new System.Text.Json.Nodes.JsonObject(),
+                }), vault.ToString()));
+                throw new RecoveryVaultServiceException(ex.Status, ex.ErrorCode,
+                    $"The operation started (job {result.JobId}), but reading the job failed: {ex.Message}. Follow it with Get-RecoveryVaultJob -VaultId '{vault}' -JobId '{result.JobId}'",
+                    target, ex.RequestId, ex.Details, ex);
+            }
             if (Wait)
             {
-                job = (await JobSupport.WaitAsync(Session, [job], null, EmitProgress, ct).ConfigureAwait(false))[0];
+                try
+                {
+                    job = (await JobSupport.WaitAsync(Session, [job], null, EmitProgress, ct).ConfigureAwait(false))[0];
+                }
+                catch (RecoveryVaultServiceException)
+                {
+                    // Waiting failed, not the work: the job goes out (with its id) before the error does.
+                    Emit(job);
+                    throw;
+                }
                 if (job.Status == "Failed")
                 {
                     EmitError(JobSupport.FailedRecord(job, target));

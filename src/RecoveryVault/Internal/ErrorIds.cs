@@ -37,6 +37,8 @@ public static class ErrorIds
     public const string RequestThrottled = "RequestThrottled";
     /// <summary>5xx or network failure after all retries.</summary>
     public const string ServiceUnavailable = "ServiceUnavailable";
+    /// <summary>A write's answer was lost and checking whether it was done failed too (the message says how to check).</summary>
+    public const string OutcomeUnknown = "OutcomeUnknown";
     /// <summary>Ctrl+C or timeout.</summary>
     public const string OperationCancelled = "OperationCancelled";
     /// <summary>Role name unknown at that scope.</summary>
@@ -137,6 +139,7 @@ public static class ErrorIds
         "ResourceGroupNotFound" => ResourceGroupNotFound,
         "SubscriptionNotFound" => SubscriptionNotFound,
         "TooManyRequests" => RequestThrottled,
+        "OutcomeUnknown" => OutcomeUnknown,
         _ => status switch
         {
             400 => InvalidRequest,

@@ -212,6 +212,12 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         {
             throw;
         }
+        catch (RecoveryVaultServiceException s) when (IsPerItemFailure(s))
+        {
+            // The service was out of reach for this item (or this item's outcome is unknown): the next piped item
+            // may well go through, so this is a non-terminating error (-ErrorAction Stop makes it terminating).
+            WriteError(ServiceErrorRecord(s, s.Target, null));
+        }
         catch (RecoveryVaultServiceException s)
         {
             ThrowTerminatingError(ServiceErrorRecord(s, s.Target, null));
@@ -225,6 +231,9 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
             ThrowTerminatingError(new ErrorRecord(ex, ErrorIdForUnexpected(ex), CategoryForUnexpected(ex), null));
         }
     }
+
+    private static bool IsPerItemFailure(RecoveryVaultServiceException ex) =>
+        !ex.IsAuthentication && (ex.Status == 0 || ex.Status == 429 || ex.Status >= 500);
 
     private static string ErrorIdForUnexpected(Exception ex) => ex switch
     {
@@ -378,8 +387,9 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         ErrorIds.PermissionDenied => "Ask an Owner of the scope for a role that grants the action (Grant-RecoveryVaultAccess), then reconnect.",
         ErrorIds.AuthenticationFailed => "Run Connect-RecoveryVault again.",
         ErrorIds.ResourceGroupNotFound => "Create the resource group first, or check its name and the subscription.",
-        ErrorIds.RequestThrottled => "Wait a little and retry; the client already retried three times.",
-        ErrorIds.ServiceUnavailable => "Retry later; the client already retried three times.",
+        ErrorIds.RequestThrottled => "Wait a little and retry, or connect with a larger -RetryBudget; the client waited out the throttling as long as its budget allowed.",
+        ErrorIds.ServiceUnavailable => "Retry later; the client already retried, and found that the change was not made.",
+        ErrorIds.OutcomeUnknown => "Check whether the change was made (the message says how) before running the command again.",
         _ => null,
     };
 }
