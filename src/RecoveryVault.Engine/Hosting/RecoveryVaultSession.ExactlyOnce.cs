@@ -39,6 +39,7 @@ public sealed partial class RecoveryVaultSession
     internal static bool IsAmbiguous(Exception ex) => ex switch
     {
         OperationCanceledException => false,
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsAmbiguous),
         RequestFailedException r => r.Status == 0 || r.Status >= 500,
         HttpRequestException or IOException => true,
         _ => false,

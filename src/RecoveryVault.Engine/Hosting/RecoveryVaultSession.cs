@@ -201,6 +201,9 @@ public sealed partial class RecoveryVaultSession
         AuthenticationFailedException a => new RecoveryVaultServiceException(401, "AuthenticationFailed", FirstLine(a.Message), resourceId, null) { IsAuthentication = true },
         RequestFailedException r => new RecoveryVaultServiceException(r.Status, r.ErrorCode ?? (r.Status == 0 ? "NetworkError" : null),
             FirstLine(r.Message), resourceId, null),
+        // Azure Core's retry gives up on failed connections with an AggregateException of every attempt's failure.
+        AggregateException g when g.InnerExceptions.Count > 0 && g.InnerExceptions.All(e => Translate(e, resourceId) is { Status: 0 }) =>
+            Translate(g.InnerExceptions[^1], resourceId),
         // A connection that failed outside Azure Core's transport wrapper (a stream read mid-body) is the same failure.
         System.Net.Http.HttpRequestException or IOException => new RecoveryVaultServiceException(0, "NetworkError", FirstLine(ex.Message), resourceId, null, null, ex),
         _ => null,
