@@ -60,7 +60,8 @@ internal static class Stub
     public const string Sub = "00000000-0000-0000-0000-000000000001";
     public static readonly Uri Endpoint = new("https://arm.stub.test");
 
-    public static (RecoveryVaultClient Client, StubHandler Handler, List<RequestLogEntry> Log) Create(Func<HttpRequestMessage, string?, HttpResponseMessage> respond)
+    public static (RecoveryVaultClient Client, StubHandler Handler, List<RequestLogEntry> Log) Create(Func<HttpRequestMessage, string?, HttpResponseMessage> respond,
+        Action<RecoveryVaultClientOptions>? configure = null)
     {
         var handler = new StubHandler(respond);
         var log = new List<RequestLogEntry>();
@@ -73,6 +74,7 @@ internal static class Stub
             UserAgentSuffix = "PowerShell/7.6.9",
         };
         options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        configure?.Invoke(options);
         return (new RecoveryVaultClient(new StaticTokenCredential(), options), handler, log);
     }
 
