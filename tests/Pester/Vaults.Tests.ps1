@@ -227,8 +227,9 @@ Describe 'Resilience' {
         @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match '-> 429' }).Count | Should -Be 2
     }
 
-    It 'gives up after three retries with RequestThrottled' {
-        Add-RecoveryVaultEmulatorData -Fault 503 -Count 10 -Method GET -PathContains 'vaults/r-b' | Out-Null
+    It 'gives up on server errors after three retries with ServiceUnavailable' {
+        # A 500 carries no Retry-After; a 503 with one is throttling, waited out within -RetryBudget (ExactlyOnce.Tests.ps1).
+        Add-RecoveryVaultEmulatorData -Fault 500 -Count 10 -Method GET -PathContains 'vaults/r-b' | Out-Null
         { Get-RecoveryVault -Name r-b -ResourceGroupName rg-prod -ErrorAction Stop } | Should -Throw -ErrorId 'ServiceUnavailable,RecoveryVault.Commands.GetRecoveryVaultCommand'
     }
 
