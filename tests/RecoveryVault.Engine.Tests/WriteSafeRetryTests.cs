@@ -94,4 +94,17 @@ public class WriteSafeRetryTests
         Assert.True(v2 >= TimeSpan.FromMilliseconds(350), $"v2 sent at {v2}");
         Assert.Equal("v2", second.Value.Name);
     }
+
+    [Fact]
+    public async Task CancellationStopsAThrottlingWait()
+    {
+        var (client, handler, _) = Stub.Create((_, _) =>
+            StubHandler.Json(HttpStatusCode.TooManyRequests, """{"error":{"code":"TooManyRequests","message":"slow down"}}""", ("Retry-After", "30")));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetVaultAsync(Stub.Sub, "rg", "v1", cts.Token));
+        // Ctrl+C (the cmdlets' token) ends a 30 s wait at once.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.Single(handler.Requests);
+    }
 }
