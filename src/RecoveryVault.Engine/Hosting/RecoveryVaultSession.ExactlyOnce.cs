@@ -50,11 +50,13 @@ public sealed partial class RecoveryVaultSession
     /// failure, <paramref name="probe"/> looks for the effect of the sends so far (given the service time just before
     /// the first one); what it finds is adopted as the result. Only when it finds nothing is the write sent again.
     /// When the look fails too, the outcome is unknown and the caller is told how to check (<see cref="OutcomeUnknownCode"/>).
+    /// A 503 with Retry-After that turned out to have done nothing is waited out within the retry budget.
     /// </summary>
     internal async Task<T> OnceAsync<T>(string what, string howToCheck, string? target, Func<CancellationToken, Task<T>> send,
         Func<DateTimeOffset, CancellationToken, Task<Effect<T>>> probe, CancellationToken ct)
     {
         var firstSent = ServiceNow;
+        var throttled = TimeSpan.Zero;
         for (var attempt = 1; ; attempt++)
         {
             Exception failure;
@@ -81,14 +83,20 @@ public sealed partial class RecoveryVaultSession
             {
                 return effect.Value!;
             }
+            // Nothing happened. A 503 with Retry-After is the service asking to hold off: waited out within the
+            // retry budget like throttling, without using up a send; anything else backs off and counts.
+            if (failure is RecoveryVaultRequestFailedException { Status: 503, RetryAfter: { } after } && throttled + after <= _client.Options.RetryBudget)
+            {
+                throttled += after;
+                attempt--;
+                await Task.Delay(after, ct).ConfigureAwait(false);
+                continue;
+            }
             if (attempt >= MaxWriteAttempts)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
-            // Nothing happened: wait as the service asked (503 Retry-After) or back off, then send again.
-            var delay = failure is RecoveryVaultRequestFailedException { RetryAfter: { } after } ? after
-                : TimeSpan.FromMilliseconds(Math.Min(8000, 200 * Math.Pow(2, attempt)));
-            await Task.Delay(delay, ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(8000, 200 * Math.Pow(2, attempt))), ct).ConfigureAwait(false);
         }
     }
 
