@@ -173,7 +173,6 @@ public sealed partial class RecoveryVaultSession
         string? Last(int fromEnd) => segments.Length >= fromEnd ? Uri.UnescapeDataString(segments[^fromEnd]) : null;
         var jobs = $"Get-RecoveryVaultJob -VaultId '{vaultId}'";
         var isItem = segments.Length == 6 && Last(2) == "protectedItems";
-        var isPoint = segments.Length == 8 && Last(2) == "recoveryPoints";
         var isItemAction = segments.Length == 7 && Last(3) == "protectedItems";
         var isContainer = segments.Length == 4 && Last(2) == "protectionContainers";
         var isPolicy = segments.Length == 2 && Last(2) == "backupPolicies";
@@ -219,7 +218,6 @@ public sealed partial class RecoveryVaultSession
         }
         // provisionInstantItemRecovery keeps one mount per recovery point (a second send replaces it), and
         // revoke, cancel, refreshContainers and inquire do nothing a second time: they are re-sent.
-        _ = isPoint;
         return null;
     }
 

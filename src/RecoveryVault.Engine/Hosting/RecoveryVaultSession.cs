@@ -269,7 +269,7 @@ public sealed partial class RecoveryVaultSession
         {
             var op = await OnceAsync<Operations.ArmOperation<VaultData>?>($"Creating vault '{vaultName}'", $"look for it with Get-RecoveryVault -ResourceGroupName '{resourceGroupName}' -Name '{vaultName}'", target,
                 async t => await _client.CreateOrUpdateVaultAsync(WaitUntil.Started, sub, resourceGroupName, vaultName, body, t).ConfigureAwait(false),
-                async (_, t) => await FindVaultAsync(sub, resourceGroupName, vaultName, t).ConfigureAwait(false) is { } found
+                async (_, t) => await FindVaultAsync(sub, resourceGroupName, vaultName, t).ConfigureAwait(false) is not null
                     ? Effect<Operations.ArmOperation<VaultData>?>.Found(null)
                     : Effect<Operations.ArmOperation<VaultData>?>.None, ct).ConfigureAwait(false);
             if (op is not null)
