@@ -388,7 +388,7 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         ErrorIds.AuthenticationFailed => "Run Connect-RecoveryVault again.",
         ErrorIds.ResourceGroupNotFound => "Create the resource group first, or check its name and the subscription.",
         ErrorIds.RequestThrottled => "Wait a little and retry, or connect with a larger -RetryBudget; the client waited out the throttling as long as its budget allowed.",
-        ErrorIds.ServiceUnavailable => "Retry later; the client already retried, and found that the change was not made.",
+        ErrorIds.ServiceUnavailable => "Retry later; the client already retried (and, for a change, checked that it was not made).",
         ErrorIds.OutcomeUnknown => "Check whether the change was made (the message says how) before running the command again.",
         _ => null,
     };
