@@ -346,11 +346,14 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
         {
             ["properties"] = new JsonObject { ["protectedItemType"] = "AzureVmWorkloadSQLDatabase", ["policyId"] = vault + "/backupPolicies/HourlyLogBackup" },
         }));
+        // AzureVmWorkloadProtectedItem.lastBackupStatus is bms.json's LastBackupStatus enum (Invalid, Healthy, Unhealthy, IRPending).
+        Assert.Equal("IRPending", (await arm.SendAsync("GET", item + Api)).Body!["properties"]!["lastBackupStatus"]!.GetValue<string>());
         var log = await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "AzureWorkloadBackupRequest", ["backupType"] = "Log" } });
         Assert.Equal("UserErrorSQLNoFullBackup", log.ErrorCode);
         await FollowStatusAsync(arm, await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "AzureWorkloadBackupRequest", ["backupType"] = "Full" } }));
         await AdvanceAsync(arm, minutes: 11);
         await AdvanceAsync(arm, minutes: 180);
+        Assert.Equal("Healthy", (await arm.SendAsync("GET", item + Api)).Body!["properties"]!["lastBackupStatus"]!.GetValue<string>());
         var points = (await arm.SendAsync("GET", item + "/recoveryPoints" + Api)).Body!["value"]!.AsArray();
         Assert.Contains(points, p => p!["properties"]!["objectType"]!.GetValue<string>() == "AzureWorkloadSQLRecoveryPoint");
         var range = points.First(p => p!["properties"]!["objectType"]!.GetValue<string>() == "AzureWorkloadSQLPointInTimeRecoveryPoint")!;

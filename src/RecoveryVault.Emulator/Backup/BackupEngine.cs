@@ -379,7 +379,7 @@ internal static class BackupEngine
             });
             if (item is not null && operation == "Backup")
             {
-                item.Props["lastBackupStatus"] = "Failed";
+                item.Props["lastBackupStatus"] = (WorkloadCatalogue.Of(item) ?? WorkloadCatalogue.AzureVM).LastBackupStatus.Failed;
                 item.Props["lastBackupTime"] = job.Props["startTime"]!.DeepClone();
                 item.Props["healthStatus"] = "ActionRequired";
                 item.Props["protectionStatus"] = "Unhealthy";

@@ -57,7 +57,7 @@ internal static class RecoveryPoints
             }
         }
 
-        item.Props["lastBackupStatus"] = "Completed";
+        item.Props["lastBackupStatus"] = kind.LastBackupStatus.Completed;
         item.Props["lastBackupTime"] = Json.Timestamp(t);
         item.Props["lastRecoveryPoint"] = Json.Timestamp(t);
         item.Props["healthStatus"] = "Passed";

@@ -140,6 +140,13 @@ internal sealed class WorkloadDescriptor
     /// <summary>objectType of the item-level-recovery (file recovery) request; null when the kind has none.</summary>
     public string? IlrRequestObjectType { get; init; }
 
+    /// <summary>
+    /// The item's <c>lastBackupStatus</c> before any backup, after one that completed, after one that failed. bms.json
+    /// types it per item: AzureVmWorkloadProtectedItem's is the closed LastBackupStatus enum (IRPending, Healthy,
+    /// Unhealthy); the others are free strings ("Completed" in the official VM examples).
+    /// </summary>
+    public (string None, string Completed, string Failed) LastBackupStatus { get; init; } = (string.Empty, "Completed", "Failed");
+
     /// <summary>Protected items carry extendedInfo {oldestRecoveryPoint, recoveryPointCount, policyInconsistent}.</summary>
     public bool ItemExtendedInfo { get; init; }
 
@@ -276,6 +283,7 @@ internal static class WorkloadCatalogue
         ListProtectableContainers = Handlers.ContainerHandler.ProtectableWorkloadContainers,
         InquireContainer = Handlers.ContainerHandler.InquireWorkloadContainer,
         ProtectedItemType = "AzureVmWorkloadSQLDatabase",
+        LastBackupStatus = ("IRPending", "Healthy", "Unhealthy"),
         JobType = "AzureWorkloadJob",
         AddJobFields = j => j.Properties["workloadType"] = Json.Str(j.Item?.Props, "workloadType") ?? "SQLDataBase",
         RecoveryPointObjectType = "AzureWorkloadSQLRecoveryPoint",

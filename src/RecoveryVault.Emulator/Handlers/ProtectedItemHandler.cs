@@ -449,7 +449,7 @@ internal static class ProtectedItemHandler
         p["protectionState"] = "IRPending";
         p["protectionStatus"] = "Healthy";
         p["healthStatus"] = "Passed";
-        p["lastBackupStatus"] = string.Empty;
+        p["lastBackupStatus"] = kind.LastBackupStatus.None;
         p["policyId"] = Json.Str(policy.Body, "id");
         p["policyName"] = Json.Str(policy.Body, "name");
         p["lastRecoveryPoint"] = null;
