@@ -290,7 +290,7 @@ internal sealed class SwaggerTranslator
             ["if"] = new JsonObject { ["not"] = new JsonObject { ["type"] = "object", ["required"] = new JsonArray(property) } },
             ["then"] = new JsonObject { ["$ref"] = "#/$defs/" + DefKey(file, name) },
         });
-        return new JsonObject { ["x-rv-discriminator"] = property, ["allOf"] = branches };
+        return new JsonObject { ["allOf"] = branches };
     }
 
     /// <summary>
