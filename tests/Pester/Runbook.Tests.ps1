@@ -1,6 +1,7 @@
 # The ways runbooks (Azure Automation, Functions, CI) call the module: several runspaces in one process
 # (ForEach-Object -Parallel, thread jobs), $ErrorActionPreference = 'Stop', a host that cannot prompt, and a token
-# from elsewhere (Connect-RecoveryVault -AccessToken). The connection is one per process, shared by every runspace.
+# from elsewhere (Connect-RecoveryVault -AccessToken). The connection is per runspace (issue 14): each runspace acts as
+# whom it signed in as; Connect-RecoveryVault -Scope Process is the explicit way to share one.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-RecoveryVaultUnderTest
@@ -41,44 +42,99 @@ AfterAll { Stop-RecoveryVaultEmulator }
 Describe 'several runspaces in one process' {
     BeforeEach { Initialize-TestState -Emulator $emu }
 
-    It 'ForEach-Object -Parallel runspaces share the connection made before the loop' {
-        $names = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+    It 'ForEach-Object -Parallel runspaces have no connection of their own, and say so' {
+        $ids = 1..2 | ForEach-Object -Parallel {
             Import-Module $using:manifest
-            (New-RecoveryVault -Name "rb-par-$_" -ResourceGroupName rg-prod -Location westeurope -Confirm:$false).Name
+            try { Get-RecoveryVault -ResourceGroupName rg-prod -ErrorAction Stop; 'no error' } catch { $_.FullyQualifiedErrorId }
         }
-        $names | Sort-Object | Should -Be @('rb-par-1', 'rb-par-2', 'rb-par-3', 'rb-par-4')
-        (Get-RecoveryVault -ResourceGroupName rg-prod -Name 'rb-par-*').Name | Sort-Object | Should -Be @('rb-par-1', 'rb-par-2', 'rb-par-3', 'rb-par-4')
-        $endpoints = 1..3 | ForEach-Object -Parallel { Import-Module $using:manifest; (Get-RecoveryVaultContext).Endpoint }
-        $endpoints | Sort-Object -Unique | Should -Be ($emu.Endpoint + '/')
+        $ids | Should -Be @('NotConnected,RecoveryVault.Commands.GetRecoveryVaultCommand', 'NotConnected,RecoveryVault.Commands.GetRecoveryVaultCommand')
     }
 
-    It 'thread jobs run the cmdlets on the same connection' {
-        New-RecoveryVault -Name rb-job -ResourceGroupName rg-prod -Location westeurope | Out-Null
-        $jobs = 1..3 | ForEach-Object {
-            Start-ThreadJob -ArgumentList $manifest -ScriptBlock {
-                param($m)
-                $ErrorActionPreference = 'Stop'
-                Import-Module $m
-                (Get-RecoveryVault -Name rb-job -ResourceGroupName rg-prod).Name
+    It 'ForEach-Object -Parallel runspaces use the connection shared with -Scope Process' {
+        $emu | Connect-RecoveryVault -Scope Process | Out-Null
+        try {
+            (Get-RecoveryVaultContext).Scope | Should -Be 'Process'
+            $names = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
+                Import-Module $using:manifest
+                (New-RecoveryVault -Name "rb-par-$_" -ResourceGroupName rg-prod -Location westeurope -Confirm:$false).Name
             }
+            $names | Sort-Object | Should -Be @('rb-par-1', 'rb-par-2', 'rb-par-3', 'rb-par-4')
+            (Get-RecoveryVault -ResourceGroupName rg-prod -Name 'rb-par-*').Name | Sort-Object | Should -Be @('rb-par-1', 'rb-par-2', 'rb-par-3', 'rb-par-4')
+            $endpoints = 1..3 | ForEach-Object -Parallel { Import-Module $using:manifest; (Get-RecoveryVaultContext).Endpoint }
+            $endpoints | Sort-Object -Unique | Should -Be ($emu.Endpoint + '/')
         }
-        $results = $jobs | Wait-Job -Timeout 120 | Receive-Job
-        $jobs | ForEach-Object { $_.State | Should -Be 'Completed' }
-        $results | Should -Be @('rb-job', 'rb-job', 'rb-job')
-        $jobs | Remove-Job
+        finally { Disconnect-RecoveryVault; $emu | Connect-RecoveryVault | Out-Null }
     }
 
-    It 'a Connect-RecoveryVault in any runspace replaces the one connection of the process' {
+    It 'a thread job acts as whom it signed in as, and never as the owner this runspace connected as (issue 14)' {
+        $vault = New-RecoveryVault -Name rb-job -ResourceGroupName rg-prod -Location westeurope
+        $reader = Add-RecoveryVaultEmulatorData -PrincipalName 'rb-reader'
+        $vault | Grant-RecoveryVaultAccess -Role BackupReader -PrincipalId $reader.ObjectId | Out-Null
+        $job = Start-ThreadJob -ArgumentList $manifest, $emu, $reader.Credential -ScriptBlock {
+            param($m, $e, $cred)
+            Import-Module $m
+            $e | Connect-RecoveryVault -Credential $cred | Out-Null
+            (Get-RecoveryVaultContext).Account
+            (Get-RecoveryVault -Name rb-job -ResourceGroupName rg-prod).Name
+            Set-RecoveryVault -Name rb-job -ResourceGroupName rg-prod -Tag @{ by = 'reader' } -ErrorAction SilentlyContinue -ErrorVariable denied | Out-Null
+            $denied[0].FullyQualifiedErrorId
+        }
+        $out = $job | Wait-Job -Timeout 120 | Receive-Job
+        $job | Remove-Job
+        $out | Should -Be @($reader.ClientId, 'rb-job', 'PermissionDenied,RecoveryVault.Commands.SetRecoveryVaultCommand')
+        (Get-RecoveryVault -Name rb-job -ResourceGroupName rg-prod).Tags.Keys | Should -Not -Contain 'by'
+        (Get-RecoveryVaultContext).Account | Should -Be $emu.ClientId
+    }
+
+    It 'a thread job that did not connect has no connection, even while this runspace has one' {
+        $job = Start-ThreadJob -ArgumentList $manifest -ScriptBlock {
+            param($m)
+            Import-Module $m
+            try { Get-RecoveryVault -ResourceGroupName rg-prod -ErrorAction Stop; 'no error' } catch { $_.FullyQualifiedErrorId }
+        }
+        $out = $job | Wait-Job -Timeout 120 | Receive-Job
+        $job | Remove-Job
+        $out | Should -Be 'NotConnected,RecoveryVault.Commands.GetRecoveryVaultCommand'
+    }
+
+    It 'a Connect-RecoveryVault in another runspace leaves this runspace''s connection alone' {
         $token = Get-EmulatorToken -Emulator $emu
         $job = Start-ThreadJob -ArgumentList $manifest, $token, $emu.Endpoint, $emu.Thumbprint -ScriptBlock {
             param($m, $t, $endpoint, $thumbprint)
             Import-Module $m
-            Connect-RecoveryVault -AccessToken (ConvertTo-SecureString $t -AsPlainText -Force) -Endpoint $endpoint -Thumbprint $thumbprint | Out-Null
+            (Connect-RecoveryVault -AccessToken (ConvertTo-SecureString $t -AsPlainText -Force) -Endpoint $endpoint -Thumbprint $thumbprint).AuthenticationKind
         }
-        $job | Wait-Job -Timeout 60 | Receive-Job
+        $job | Wait-Job -Timeout 60 | Receive-Job | Should -Be 'AccessToken'
         $job.State | Should -Be 'Completed'
         $job | Remove-Job
-        (Get-RecoveryVaultContext).AuthenticationKind | Should -Be 'AccessToken'
+        (Get-RecoveryVaultContext).AuthenticationKind | Should -Be 'Emulator'
+    }
+
+    It 'concurrent Set-RecoveryVaultPolicy calls each keep their change (issue 14: no lost update)' {
+        $vault = New-RecoveryVault -Name rb-pol -ResourceGroupName rg-prod -Location westeurope
+        $p = $vault | New-RecoveryVaultPolicy -Name vm-conc -Kind AzureVM -Retention (New-RecoveryVaultRetention -DailyDays 30 -MonthlyMonths 12)
+        $emu | Connect-RecoveryVault -Scope Process | Out-Null
+        try {
+            $changes = @(
+                @{ Retention = (New-RecoveryVaultRetention -DailyDays 45 -MonthlyMonths 12) }
+                @{ Schedule = (New-RecoveryVaultSchedule -Daily -At 05:30) }
+                @{ Retention = (New-RecoveryVaultRetention -DailyDays 45 -MonthlyMonths 36) }
+            )
+            $jobs = foreach ($c in $changes) {
+                Start-ThreadJob -ArgumentList $manifest, $p, $c -ScriptBlock {
+                    param($m, $policy, $change)
+                    Import-Module $m
+                    $policy | Set-RecoveryVaultPolicy @change -ErrorAction Stop | Out-Null
+                }
+            }
+            $jobs | Wait-Job -Timeout 120 | Receive-Job
+            $jobs | ForEach-Object { $_.State | Should -Be 'Completed' }
+            $jobs | Remove-Job
+        }
+        finally { Disconnect-RecoveryVault; $emu | Connect-RecoveryVault | Out-Null }
+        $after = $vault | Get-RecoveryVaultPolicy -Name vm-conc
+        $after.DailyRetentionDays | Should -Be 45
+        $after.ScheduleRunTimes[0] | Should -Match 'T05:30:00'
     }
 
     It 'stacks no assembly resolver per runspace that imports the module' {
@@ -111,6 +167,7 @@ Describe '$ErrorActionPreference = Stop' {
         $ids = 1..2 | ForEach-Object -Parallel {
             $ErrorActionPreference = 'Stop'
             Import-Module $using:manifest
+            $using:emu | Connect-RecoveryVault | Out-Null
             try { Get-RecoveryVault -Name "missing-$_" -ResourceGroupName rg-prod; 'not stopped' } catch { $_.FullyQualifiedErrorId }
         }
         $ids | Should -Be @('VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultCommand', 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultCommand')
