@@ -63,6 +63,10 @@ public partial class RecoveryVaultClient
         GetAsyncPageable(AuthzUri(scope, "roleAssignments", ("$filter", principalId is null ? "atScope()" : $"principalId eq '{principalId}'")),
             o => new RoleAssignmentData(o), cancellationToken);
 
+    /// <summary>The caller's own effective permissions at a scope (one entry per role assigned to it there or above).</summary>
+    public virtual AsyncPageable<PermissionData> GetPermissionsAsync(string scope, CancellationToken cancellationToken = default) =>
+        GetAsyncPageable(AuthzUri(scope, "permissions"), o => new PermissionData(o), cancellationToken);
+
     /// <summary>Creates a role assignment at a scope.</summary>
     public virtual async Task<Response<RoleAssignmentData>> CreateRoleAssignmentAsync(string scope, string assignmentName, string roleDefinitionId, string principalId, CancellationToken cancellationToken = default)
     {

@@ -74,3 +74,40 @@ Describe 'Grant / Get / Revoke vault access' {
         { Get-RecoveryVault -Name acl-vault -ResourceGroupName rg-prod -ErrorAction Stop } | Should -Throw -ErrorId 'PermissionDenied,RecoveryVault.Commands.GetRecoveryVaultCommand'
     }
 }
+
+# Issue 14, "a destructive plan never stops half-way": as a Backup Contributor (who may delete backup data but not the
+# vault), Remove-RecoveryVault -DeleteBackupData -Force used to turn soft delete off and delete all backup data, then
+# get 403 on the vault delete. The plan now checks the caller's permissions at the vault first
+# (Microsoft.Authorization/permissions) and changes nothing when a step is not allowed.
+Describe 'Remove-RecoveryVault -DeleteBackupData checks every step before the first' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app01 | Out-Null
+        $script:vault = New-RecoveryVault -Name plan-vault -ResourceGroupName rg-prod -Location westeurope
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app01 |
+            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        $script:c = Add-RecoveryVaultEmulatorData -PrincipalName "contrib-$(Get-Random)"
+        $vault | Grant-RecoveryVaultAccess -Role BackupContributor -PrincipalId $c.ObjectId | Out-Null
+    }
+    AfterEach { $emu | Connect-RecoveryVault | Out-Null }
+
+    It 'refuses up front with PermissionDenied naming the missing action, and changes nothing' {
+        Connect-AsPrincipal -Emulator $emu -Principal $c
+        Remove-RecoveryVault -Name plan-vault -ResourceGroupName rg-prod -DeleteBackupData -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'PermissionDenied,RecoveryVault.Commands.RemoveRecoveryVaultCommand'
+        $err[0].Exception.Message | Should -Match "'Microsoft.RecoveryServices/Vaults/delete'"
+        $err[0].Exception.Message | Should -Match 'Nothing was changed'
+
+        $emu | Connect-RecoveryVault | Out-Null
+        $after = Get-RecoveryVault -Name plan-vault -ResourceGroupName rg-prod
+        $after.SoftDeleteState | Should -Be 'Enabled'
+        $item = @($after | Get-RecoveryVaultItem -Kind AzureVM)
+        $item.Count | Should -Be 1
+        $item[0].ProtectionState | Should -Not -Be 'ProtectionStopped'
+    }
+
+    It 'runs the whole plan for an identity allowed every step' {
+        Remove-RecoveryVault -Name plan-vault -ResourceGroupName rg-prod -DeleteBackupData -Force
+        { Get-RecoveryVault -Name plan-vault -ResourceGroupName rg-prod -ErrorAction Stop } | Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultCommand'
+    }
+}

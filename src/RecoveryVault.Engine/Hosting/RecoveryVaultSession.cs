@@ -449,6 +449,10 @@ public sealed partial class RecoveryVaultSession
     public IAsyncEnumerable<RoleAssignmentData> ListRoleAssignmentsAsync(string scope, CancellationToken ct) =>
         Stream(_client.GetRoleAssignmentsAsync(scope, null, ct), scope, ct);
 
+    /// <summary>The caller's own effective permissions at a scope.</summary>
+    public IAsyncEnumerable<PermissionData> ListPermissionsAsync(string scope, CancellationToken ct) =>
+        Stream(_client.GetPermissionsAsync(scope, ct), scope, ct);
+
     /// <summary>Role definitions visible at a scope (all, or by name).</summary>
     public IAsyncEnumerable<RoleDefinitionData> ListRoleDefinitionsAsync(string scope, string? roleName, CancellationToken ct) =>
         Stream(_client.GetRoleDefinitionsAsync(scope, roleName, ct), scope, ct);

@@ -12,7 +12,13 @@ namespace RecoveryVault.Internal;
 /// </summary>
 internal static class VaultCleanup
 {
-    private sealed record Step(string Target, string Action, Func<CancellationToken, Task> Run);
+    private sealed record Step(string Target, string Action, string Permission, Func<CancellationToken, Task> Run);
+
+    private const string VaultWrite = "Microsoft.RecoveryServices/Vaults/write";
+    private const string VaultDelete = "Microsoft.RecoveryServices/Vaults/delete";
+    private const string ItemWrite = "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/write";
+    private const string ItemDelete = "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/delete";
+    private const string ContainerDelete = "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/delete";
 
     public static async Task<bool> RunAsync(ICmdletAccess cmdlet, RecoveryVaultSession session, RecoveryVaultResourceId vault, string? softDeleteState, bool force, CancellationToken ct)
     {
@@ -39,7 +45,7 @@ internal static class VaultCleanup
         }
         if (items.Count > 0 && string.Equals(softDeleteState, "Enabled", StringComparison.OrdinalIgnoreCase))
         {
-            steps.Add(new Step(vaultId, "Turn soft delete off so deleted backup data is purged at once", async t =>
+            steps.Add(new Step(vaultId, "Turn soft delete off so deleted backup data is purged at once", VaultWrite, async t =>
             {
                 var patch = new JsonObject { ["properties"] = new JsonObject { ["securitySettings"] = new JsonObject { ["softDeleteSettings"] = new JsonObject { ["softDeleteState"] = "Disabled" } } } };
                 // Only on the vault as read: a concurrent change (say, soft delete made AlwaysON) gets 412, not overwritten.
@@ -49,18 +55,18 @@ internal static class VaultCleanup
         }
         foreach (var item in items.Where(i => i.IsDeleted))
         {
-            steps.Add(new Step(item.Id, "Undelete the soft-deleted item so its data can be purged", t =>
+            steps.Add(new Step(item.Id, "Undelete the soft-deleted item so its data can be purged", ItemWrite, t =>
                 session.BackupOperationAsync(vault, "PUT", BackupPath.Item(item.Id), ItemRequests.Update(item, null, "ProtectionStopped", rehydrate: true), true, t)));
         }
         foreach (var item in items)
         {
-            steps.Add(new Step(item.Id, $"Stop protection of '{item.FriendlyName}' and DELETE its backup data", t =>
+            steps.Add(new Step(item.Id, $"Stop protection of '{item.FriendlyName}' and DELETE its backup data", ItemDelete, t =>
                 session.BackupOperationAsync(vault, "DELETE", BackupPath.Item(item.Id), null, true, t)));
         }
         foreach (var c in containers)
         {
             var (fabric, name, _) = BackupPath.ItemParts(c.Id);
-            steps.Add(new Step(c.Id, $"Unregister '{c.FriendlyName}'", t => session.BackupOperationAsync(vault, "DELETE", BackupPath.Container(fabric, name), null, true, t)));
+            steps.Add(new Step(c.Id, $"Unregister '{c.FriendlyName}'", ContainerDelete, t => session.BackupOperationAsync(vault, "DELETE", BackupPath.Container(fabric, name), null, true, t)));
         }
         if (cmdlet.IsWhatIf)
         {
@@ -71,6 +77,7 @@ internal static class VaultCleanup
             await cmdlet.ShouldProcessStepAsync(vaultId, "Delete Recovery Services vault").ConfigureAwait(false);
             return false;
         }
+        await RequirePermissionsAsync(cmdlet, session, vaultId, steps, ct).ConfigureAwait(false);
         var summary = steps.Count == 0
             ? "Delete Recovery Services vault"
             : $"Delete Recovery Services vault after {items.Count} item(s) are stopped with their backup data DELETED and {containers.Count} container(s) unregistered";
@@ -84,5 +91,39 @@ internal static class VaultCleanup
             await step.Run(ct).ConfigureAwait(false);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Before the first step, the caller's permissions at the vault (Microsoft.Authorization permissions) must cover
+    /// every step and the vault delete that follows: a Backup Contributor may delete backup data but not the vault, and
+    /// finding that out at the last step would leave a vault with soft delete off and no backups (issue 14).
+    /// </summary>
+    private static async Task RequirePermissionsAsync(ICmdletAccess cmdlet, RecoveryVaultSession session, string vaultId, List<Step> steps, CancellationToken ct)
+    {
+        var permissions = new List<Engine.Models.PermissionData>();
+        try
+        {
+            await foreach (var p in session.ListPermissionsAsync(vaultId, ct).ConfigureAwait(false))
+            {
+                permissions.Add(p);
+            }
+        }
+        catch (RecoveryVaultServiceException ex) when (ex.Status is 400 or 404)
+        {
+            // A service that cannot answer for the caller's permissions: the plan runs and the service judges each step.
+            cmdlet.Verbose($"Could not read the permissions at {vaultId} ({ex.ErrorCode}); the service will judge each step.");
+            return;
+        }
+
+        var needed = steps.Select(s => (Permission: s.Permission, Action: s.Action)).Append((Permission: VaultDelete, Action: "Delete Recovery Services vault"));
+        foreach (var (permission, action) in needed.DistinctBy(n => n.Permission))
+        {
+            if (!Engine.Models.PermissionData.AnyAllows(permissions, permission))
+            {
+                throw new RecoveryVaultServiceException(403, "AuthorizationFailed",
+                    $"The signed-in identity does not have authorization to perform action '{permission}' over scope '{vaultId}', which the step \"{action}\" needs. " +
+                    "Nothing was changed: the clean-up stops before its first step rather than half-way.", vaultId, null);
+            }
+        }
     }
 }
