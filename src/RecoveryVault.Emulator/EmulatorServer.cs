@@ -15,6 +15,8 @@ using RecoveryVault.Emulator.Handlers;
 using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Middleware;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator;
 
@@ -93,34 +95,10 @@ public sealed class EmulatorServer : IAsyncDisposable
         }
 
         var runtime = new EmulatorRuntime(store, new TokenService(key), options) { Thumbprint = cert.Thumbprint.ToUpperInvariant() };
-        VaultHandler.Register(runtime.Router);
-        OperationStatusHandler.Register(runtime.Router);
-        VaultExtendedInfoHandler.Register(runtime.Router);
-        ProviderHandler.Register(runtime.Router);
-        DeletedVaultHandler.Register(runtime.Router);
-        BackupConfigHandler.Register(runtime.Router);
-        SubscriptionHandler.Register(runtime.Router);
-        ResourceGroupHandler.Register(runtime.Router);
-        AuthorizationHandler.Register(runtime.Router);
-        BackupPolicyHandler.Register(runtime.Router);
-        BackupMonitorHandler.Register(runtime.Router);
-        ContainerHandler.Register(runtime.Router);
-        ProtectedItemHandler.Register(runtime.Router);
-        BackupJobHandler.Register(runtime.Router);
-        ClassicVaultHandler.Register(runtime.Router);
-        BackupEngineHandler.Register(runtime.Router);
-        RegisteredIdentityHandler.Register(runtime.Router);
-        BackupSecurityPinHandler.Register(runtime.Router);
-        BackupUsageSummaryHandler.Register(runtime.Router);
-        BackupStatusHandler.Register(runtime.Router);
-        JobsExportHandler.Register(runtime.Router);
-        ValidateOperationHandler.Register(runtime.Router);
-        FeatureSupportHandler.Register(runtime.Router);
-        BackupEncryptionConfigHandler.Register(runtime.Router);
-        ProtectionIntentHandler.Register(runtime.Router);
-        VaultCertificateHandler.Register(runtime.Router);
-        PermissionsHandler.Register(runtime.Router);
-        global::RecoveryVault.Emulator.Backup.Sources.Register(runtime.Router);
+        foreach (var register in HandlerTable.All)
+        {
+            register(runtime.Router);
+        }
         runtime.EnsureSeed();
         Validation.ContractGate.Warm();
 

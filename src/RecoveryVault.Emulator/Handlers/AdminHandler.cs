@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Auth;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -191,7 +192,7 @@ internal static class AdminHandler
                 return (200, Describe(runtime));
             case ("POST", "/_emulator/faults/next") when string.Equals(Json.Str(body, "kind"), "upgradeFailure", StringComparison.OrdinalIgnoreCase):
                 // Not an HTTP fault: the next classic vault upgrade to reach this phase fails there.
-                return (200, runtime.Store.Transaction(s => Classic.ClassicUpgrade.QueueFault(s, Json.Str(body, "phase") ?? "MovingItems")));
+                return (200, runtime.Store.Transaction(s => Domain.Classic.ClassicUpgrade.QueueFault(s, Json.Str(body, "phase") ?? "MovingItems")));
             case ("POST", "/_emulator/faults/next"):
                 runtime.Faults.Enqueue(
                     Json.Str(body, "kind") ?? throw new ArgumentException("kind is required."),
@@ -293,7 +294,7 @@ internal static class AdminHandler
                 }
 
             case ("POST", "/_emulator/classicvaults"):
-                return (201, runtime.Store.Transaction(s => Classic.ClassicVaults.Seed(s, runtime.Backup, body)));
+                return (201, runtime.Store.Transaction(s => Domain.Classic.ClassicVaults.Seed(s, runtime.Backup, body)));
             case ("POST", "/_emulator/marsservers"):
                 return (201, runtime.Store.Transaction(s => Sources.SeedMars(s, body, runtime.Backup)));
             case ("POST", "/_emulator/backupservers"):

@@ -2,6 +2,7 @@
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -26,11 +27,11 @@ internal static class BackupConfigHandler
         router.Map("PATCH", VaultConfigPath, ApiFamily.Backup, VaultConfigType, WriteVaultConfig);
     }
 
-    private static JsonObject Redundancy(VaultRecord v) => Json.Obj(Json.Obj(v.Body, "properties"), "redundancySettings");
+    private static JsonObject Redundancy(ResourceDoc v) => Json.Obj(Json.Obj(v.Body, "properties"), "redundancySettings");
 
-    private static JsonObject SoftDelete(VaultRecord v) => Json.Obj(Json.Obj(Json.Obj(v.Body, "properties"), "securitySettings"), "softDeleteSettings");
+    private static JsonObject SoftDelete(ResourceDoc v) => Json.Obj(Json.Obj(Json.Obj(v.Body, "properties"), "securitySettings"), "softDeleteSettings");
 
-    private static JsonObject StorageView(IStoreSession s, VaultRecord v)
+    private static JsonObject StorageView(IStoreSession s, ResourceDoc v)
     {
         var r = Redundancy(v);
         var storage = Json.Str(r, "standardTierStorageRedundancy") ?? "GeoRedundant";
@@ -51,7 +52,7 @@ internal static class BackupConfigHandler
         };
     }
 
-    private static JsonObject VaultConfigView(IStoreSession s, VaultRecord v)
+    private static JsonObject VaultConfigView(IStoreSession s, ResourceDoc v)
     {
         var sd = SoftDelete(v);
         var storage = Json.Str(Redundancy(v), "standardTierStorageRedundancy") ?? "GeoRedundant";
@@ -74,7 +75,7 @@ internal static class BackupConfigHandler
         };
     }
 
-    private static VaultRecord RequireVault(ArmContext ctx, IStoreSession s) =>
+    private static ResourceDoc RequireVault(ArmContext ctx, IStoreSession s) =>
         VaultModel.Require(s, ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("vaultName"), ctx.Now);
 
     private static ArmResponse GetStorage(ArmContext ctx) => ctx.Store.Transaction(s => ArmResponse.Ok(StorageView(s, RequireVault(ctx, s))));
@@ -143,7 +144,7 @@ internal static class BackupConfigHandler
     }
 
     // Runs the vault's own rules (ranges, irreversible states, redundancy pinning) and bumps its etag.
-    private static void Commit(ArmContext ctx, IStoreSession s, VaultRecord vault, JsonObject previous)
+    private static void Commit(ArmContext ctx, IStoreSession s, ResourceDoc vault, JsonObject previous)
     {
         VaultModel.Normalize(vault.Body, previous, vault.Id, Json.Str(vault.Body, "name")!, Json.Str(previous, "location")!, ctx.Now,
             ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, vault.Id));

@@ -1,7 +1,8 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -24,7 +25,7 @@ internal static class BackupEncryptionConfigHandler
 
     private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
-        var v = BackupModel.RequireVault(ctx, s);
+        var v = BackupRequest.RequireVault(ctx, s);
         var encryption = v.Body["properties"]?["encryption"] as JsonObject;
         var keyUri = Json.Str(encryption?["keyVaultProperties"] as JsonObject, "keyUri");
         var props = new JsonObject
@@ -53,7 +54,7 @@ internal static class BackupEncryptionConfigHandler
         var props = ctx.RequireBodyObject()["properties"] as JsonObject ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "properties is required.", "properties");
         return ctx.Store.Transaction(s =>
         {
-            var v = BackupModel.RequireVault(ctx, s);
+            var v = BackupRequest.RequireVault(ctx, s);
             var vaultProps = Json.Obj(v.Body, "properties");
             var current = vaultProps["encryption"] as JsonObject;
             var wasCustomer = Json.Str(current?["keyVaultProperties"] as JsonObject, "keyUri") is not null;

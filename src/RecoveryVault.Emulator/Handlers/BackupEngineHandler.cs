@@ -1,7 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator.Handlers;
 

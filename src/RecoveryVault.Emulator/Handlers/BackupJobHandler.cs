@@ -1,8 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -19,7 +20,7 @@ internal static class BackupJobHandler
     }
 
     /// <summary>Wire form: live duration / progress while running; list entries omit extendedInfo as Azure's do.</summary>
-    public static JsonObject Render(BackupDoc job, DateTimeOffset now, bool withExtendedInfo)
+    public static JsonObject Render(ResourceDoc job, DateTimeOffset now, bool withExtendedInfo)
     {
         var body = (JsonObject)job.Body.DeepClone();
         var p = Json.Obj(body, "properties");
@@ -53,12 +54,12 @@ internal static class BackupJobHandler
     }
 
     /// <summary>The vault's jobs a job list $filter selects (status, operation, startTime/endTime, backupManagementType, jobId), newest first.</summary>
-    public static List<BackupDoc> Query(ArmContext ctx, IStoreSession s, VaultRecord v, Dictionary<string, string> filter)
+    public static List<ResourceDoc> Query(ArmContext ctx, IStoreSession s, ResourceDoc v, Dictionary<string, string> filter)
     {
         DateTimeOffset? from = filter.TryGetValue("startTime", out var st) ? BackupModel.ParseFilterTime(st, "startTime") : null;
         DateTimeOffset? to = filter.TryGetValue("endTime", out var et) ? BackupModel.ParseFilterTime(et, "endTime") : null;
         var now = ctx.SimNow();
-        return BackupDoc.List(s, BackupDocKinds.Job, v.Id + "/backupJobs")
+        return ResourceDoc.List(s, BackupDocKinds.Job, v.Id + "/backupJobs")
             .Select(j => (j, t: Json.ParseTime(Json.Str(j.Props, "startTime")) ?? now))
             .Where(x => (from is null || x.t >= from) && (to is null || x.t <= to))
             .Where(x => !filter.TryGetValue("status", out var f) || BackupModel.Eq(Json.Str(x.j.Props, "status"), f))
@@ -69,8 +70,8 @@ internal static class BackupJobHandler
             .Select(x => x.j).ToList();
     }
 
-    private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>
-        BackupDoc.Load(s, BackupModel.JobId(v.Id, ctx.Value("jobName")), BackupDocKinds.Job)
+    private static ResourceDoc Require(ArmContext ctx, IStoreSession s, ResourceDoc v) =>
+        ResourceDoc.Load(s, BackupModel.JobId(v.Id, ctx.Value("jobName")), BackupDocKinds.Job)
         ?? throw ArmErrors.NotFound("BMSUserErrorJobNotFound", $"The job '{ctx.Value("jobName")}' was not found.");
 
     private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s =>

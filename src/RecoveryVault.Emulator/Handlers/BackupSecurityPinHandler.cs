@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
 
 namespace RecoveryVault.Emulator.Handlers;
@@ -48,7 +48,7 @@ internal static class BackupSecurityPinHandler
 
         return ctx.Store.Transaction(s =>
         {
-            var v = BackupModel.RequireVault(ctx, s);
+            var v = BackupRequest.RequireVault(ctx, s);
             var pin = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
             var expiry = ctx.Now.Add(Validity);
             s.Put(new StoredDocument(IdOf(v.Id), Kind, v.Id, new JsonObject { ["pin"] = pin, ["expiry"] = Json.Timestamp(expiry) }.ToJsonString()));

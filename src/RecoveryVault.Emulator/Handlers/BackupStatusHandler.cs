@@ -1,9 +1,10 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -56,7 +57,7 @@ internal static class BackupStatusHandler
                 throw ArmErrors.SubscriptionNotFound(subscription);
             }
 
-            var item = BackupDoc.List(s, DocumentKinds.ProtectedItem, "/subscriptions/" + subscription)
+            var item = ResourceDoc.List(s, DocumentKinds.ProtectedItem, "/subscriptions/" + subscription)
                 .FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), key) && i.Meta["purgeAt"] is null);
             var vault = item is null ? null : VaultModel.Load(s, Json.Str(item.Meta, "vaultId")!, ctx.Now);
             if (item is null || vault is null || !BackupModel.Eq(BackupModel.Location(vault), region))

@@ -1,8 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -44,8 +45,8 @@ internal static class BackupUsageSummaryHandler
         {
             var v = BackupRequest.Begin(ctx, s);
             var docs = BackupModel.Eq(type, ItemSummary)
-                ? BackupDoc.List(s, DocumentKinds.ProtectedItem, v.Id)
-                : BackupDoc.List(s, BackupDocKinds.Container, v.Id).Where(c => Json.Bool(c.Meta["implicit"]) != true).ToList();
+                ? ResourceDoc.List(s, DocumentKinds.ProtectedItem, v.Id)
+                : ResourceDoc.List(s, BackupDocKinds.Container, v.Id).Where(c => Json.Bool(c.Meta["implicit"]) != true).ToList();
             var counts = docs.GroupBy(d => Json.Str(d.Props, "backupManagementType") ?? string.Empty, StringComparer.OrdinalIgnoreCase)
                 .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
             if (BackupModel.Eq(type, ContainerSummary))

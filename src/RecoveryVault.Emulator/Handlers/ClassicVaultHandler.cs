@@ -1,9 +1,10 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
-using RecoveryVault.Emulator.Classic;
+using RecoveryVault.Emulator.Domain.Backup;
+using RecoveryVault.Emulator.Domain.Classic;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -35,7 +36,7 @@ internal static class ClassicVaultHandler
         router.Map("GET", V + "/upgradeStatus", ApiFamily.Classic, T + "/upgradeStatus", Status);
     }
 
-    private static BackupDoc Begin(ArmContext ctx, IStoreSession s)
+    private static ResourceDoc Begin(ArmContext ctx, IStoreSession s)
     {
         // The classic side runs on the backup engine's clock: jobs finish and upgrades move as it advances.
         BackupEngine.CatchUp(s, ctx.Runtime.Backup, ctx.Runtime.Backup.Clock.Now);
@@ -95,7 +96,7 @@ internal static class ClassicVaultHandler
     private static ArmResponse Operation(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
         var vault = Begin(ctx, s);
-        var op = BackupDoc.Load(s, $"{vault.Id}/upgradeOperations/{ctx.Value("operationId")}", ClassicUpgrade.OperationKind)
+        var op = ResourceDoc.Load(s, $"{vault.Id}/upgradeOperations/{ctx.Value("operationId")}", ClassicUpgrade.OperationKind)
             ?? throw ArmErrors.NotFound("UpgradeOperationNotFound", $"No upgrade operation '{ctx.Value("operationId")}' for this vault.");
         return Answer(ctx, op);
     });
@@ -108,7 +109,7 @@ internal static class ClassicVaultHandler
         return Answer(ctx, op);
     });
 
-    private static ArmResponse Answer(ArmContext ctx, BackupDoc op)
+    private static ArmResponse Answer(ArmContext ctx, ResourceDoc op)
     {
         var body = (JsonObject)op.Body.DeepClone();
         // The ARM async-operation shape on top (status, times, error), the upgrade's own detail under properties.

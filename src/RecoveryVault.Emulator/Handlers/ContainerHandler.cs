@@ -1,8 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -28,7 +29,7 @@ internal static class ContainerHandler
         router.Map("GET", V + "/backupProtectableItems", ApiFamily.Backup, BackupModel.ProtectableItemType, ProtectableItems);
     }
 
-    public static JsonObject Render(IStoreSession s, BackupDoc c)
+    public static JsonObject Render(IStoreSession s, ResourceDoc c)
     {
         var body = (JsonObject)c.Body.DeepClone();
         Json.Obj(body, "properties")["protectedItemCount"] = s.ListByKind(DocumentKinds.ProtectedItem, c.Id).Count;
@@ -49,7 +50,7 @@ internal static class ContainerHandler
         var list = ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.Begin(ctx, s);
-            return BackupDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics")
+            return ResourceDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics")
                 .Where(c => !filter.TryGetValue("backupManagementType", out var b) || BackupModel.Eq(Json.Str(c.Props, "backupManagementType"), b))
                 .Where(c => !filter.TryGetValue("friendlyName", out var n) || BackupModel.Eq(Json.Str(c.Props, "friendlyName"), n))
                 .Where(c => !filter.TryGetValue("status", out var st) || BackupModel.Eq(Json.Str(c.Props, "registrationStatus"), st))
@@ -58,10 +59,10 @@ internal static class ContainerHandler
         return ctx.Page(list);
     }
 
-    private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v)
+    private static ResourceDoc Require(ArmContext ctx, IStoreSession s, ResourceDoc v)
     {
         CheckFabric(ctx);
-        return BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupDocKinds.Container)
+        return ResourceDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupDocKinds.Container)
             ?? throw ArmErrors.NotFound("BMSUserErrorContainerNotFound", $"The protection container '{ctx.Value("containerName")}' was not found.");
     }
 
@@ -94,15 +95,15 @@ internal static class ContainerHandler
 
             var stored = kind.RegisterContainer!(new ContainerRegistration(s, props, sourceId, location, kind));
 
-            var other = BackupDoc.List(s, BackupDocKinds.Container).FirstOrDefault(c => BackupModel.Eq(Json.Str(c.Props, "sourceResourceId"), sourceId) && !BackupModel.Eq(Json.Str(c.Meta, "vaultId"), v.Id));
+            var other = ResourceDoc.List(s, BackupDocKinds.Container).FirstOrDefault(c => BackupModel.Eq(Json.Str(c.Props, "sourceResourceId"), sourceId) && !BackupModel.Eq(Json.Str(c.Meta, "vaultId"), v.Id));
             if (other is not null)
             {
                 throw ArmErrors.BadRequest("BMSUserErrorContainerAlreadyRegistered", $"'{sourceId}' is already registered to vault '{Json.Str(other.Meta, "vaultId")}'. Unregister it there first.");
             }
 
             var id = BackupModel.ContainerId(v.Id, name);
-            var existing = BackupDoc.Load(s, id, BackupDocKinds.Container);
-            var container = new BackupDoc(id, BackupDocKinds.Container, v.Id, new JsonObject
+            var existing = ResourceDoc.Load(s, id, BackupDocKinds.Container);
+            var container = new ResourceDoc(id, BackupDocKinds.Container, v.Id, new JsonObject
             {
                 ["id"] = Json.Str(existing?.Body, "id") ?? id,
                 ["name"] = Json.Str(existing?.Body, "name") ?? name,
@@ -113,11 +114,11 @@ internal static class ContainerHandler
 
             // Registration runs an inquiry on the source (the container carries its inquiryInfo), so what exists now is discovered.
             var discovery = Discovery.Load(s, v.Id);
-            if (BackupDoc.Load(s, sourceId, BackupDocKinds.StorageAccount) is { } registeredSa)
+            if (ResourceDoc.Load(s, sourceId, BackupDocKinds.StorageAccount) is { } registeredSa)
             {
                 discovery.InquireStorage(registeredSa);
             }
-            else if (BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine) is { } registeredVm)
+            else if (ResourceDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine) is { } registeredVm)
             {
                 discovery.InquireSql(registeredVm);
             }
@@ -135,111 +136,17 @@ internal static class ContainerHandler
         });
     }
 
-    /// <summary>A storage account's container: its file shares become protectable.</summary>
-    internal static JsonObject RegisterStorageContainer(ContainerRegistration r)
-    {
-        var (s, props, sourceId, location, kind) = r;
-        var sa = BackupDoc.Load(s, sourceId, BackupDocKinds.StorageAccount)
-            ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", $"The storage account '{sourceId}' was not found.");
-        CheckRegion(Json.Str(sa.Body, "location"), location, "storage account");
-        return new JsonObject
-        {
-            ["sourceResourceId"] = Json.Str(sa.Body, "id"),
-            ["acquireStorageAccountLock"] = Json.Str(props, "acquireStorageAccountLock") ?? "Acquire",
-            ["friendlyName"] = Json.Str(sa.Body, "name"),
-            ["backupManagementType"] = kind.ManagementType,
-            ["registrationStatus"] = "Registered",
-            ["healthStatus"] = "Healthy",
-            ["containerType"] = kind.ContainerType,
-            ["protectableObjectType"] = kind.ContainerType,
-        };
-    }
-
-    /// <summary>A VM with SQL Server: its databases become protectable (the container carries the inquiry's result).</summary>
-    internal static JsonObject RegisterWorkloadContainer(ContainerRegistration r)
-    {
-        var (s, props, sourceId, location, kind) = r;
-        var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
-            ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
-        CheckRegion(Json.Str(vm.Body, "location"), location, "virtual machine");
-        var sql = Sources.Sql(vm) ?? throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"No SQL Server instance was discovered on '{Json.Str(vm.Body, "name")}'.");
-        return new JsonObject
-        {
-            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
-            ["friendlyName"] = Json.Str(vm.Body, "name"),
-            ["backupManagementType"] = kind.ManagementType,
-            ["registrationStatus"] = "Registered",
-            ["healthStatus"] = "Healthy",
-            ["containerType"] = kind.ContainerType,
-            ["workloadType"] = Json.Str(props, "workloadType"),
-            ["operationType"] = "Register",
-            ["extendedInfo"] = new JsonObject
-            {
-                ["hostServerName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
-                ["nodesList"] = new JsonArray(),
-                ["inquiryInfo"] = Inquiry(sql.Databases.Count),
-            },
-        };
-    }
-
-    /// <summary>Re-inquires the SQL instance of a workload container and records the count on the container.</summary>
-    internal static void InquireWorkloadContainer(ContainerInquiry q)
-    {
-        var (s, discovery, c, wl, kind) = q;
-        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is { } vm)
-        {
-            if (wl is null || BackupModel.Eq(wl, kind.WorkloadType) || BackupModel.Eq(wl, "SQL"))
-            {
-                discovery.InquireSql(vm);
-            }
-
-            Json.Obj(c.Props, "extendedInfo")["inquiryInfo"] = Inquiry(Sources.Sql(vm)?.Databases.Count ?? 0);
-            c.Save(s);
-        }
-    }
-
-    /// <summary>Re-lists the shares of a storage account container.</summary>
-    internal static void InquireStorageContainer(ContainerInquiry q)
-    {
-        var (s, discovery, c, wl, kind) = q;
-        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is { } sa
-            && (wl is null || BackupModel.Eq(wl, kind.WorkloadType)))
-        {
-            discovery.InquireStorage(sa);
-        }
-    }
-
-    private static JsonObject Inquiry(int count) => new()
-    {
-        ["status"] = "Success",
-        ["errorDetail"] = new JsonObject { ["code"] = "Success", ["message"] = "Not Available", ["recommendations"] = new JsonArray("Not Available") },
-        ["inquiryDetails"] = new JsonArray(new JsonObject
-        {
-            ["type"] = "sql",
-            ["itemCount"] = count,
-            ["inquiryValidation"] = new JsonObject { ["status"] = "Success", ["errorDetail"] = new JsonObject { ["code"] = "Success", ["message"] = "Not Available", ["recommendations"] = new JsonArray("Not Available") } },
-        }),
-    };
-
-    private static void CheckRegion(string? sourceLocation, string vaultLocation, string what)
-    {
-        if (sourceLocation != vaultLocation)
-        {
-            throw ArmErrors.BadRequest("UserErrorContainerAndVaultInDifferentRegions", $"The {what} is in '{sourceLocation}' but the vault is in '{vaultLocation}'. The vault and the {what} must be in the same region.");
-        }
-    }
-
     private static ArmResponse Delete(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
         var v = BackupRequest.Begin(ctx, s);
         CheckFabric(ctx);
-        var c = BackupDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupDocKinds.Container);
+        var c = ResourceDoc.Load(s, BackupModel.ContainerId(v.Id, ctx.Value("containerName")), BackupDocKinds.Container);
         if (c is null)
         {
             return ArmResponse.NoContent();
         }
 
-        var items = BackupDoc.List(s, DocumentKinds.ProtectedItem, c.Id);
+        var items = ResourceDoc.List(s, DocumentKinds.ProtectedItem, c.Id);
         if (WorkloadCatalogue.Of(c)?.UnregisterWithItems != true && items.Count > 0)
         {
             throw ArmErrors.BadRequest("BMSUserErrorContainerHasDatasources",
@@ -315,7 +222,7 @@ internal static class ContainerHandler
             var v = BackupRequest.Begin(ctx, s);
             var c = Require(ctx, s, v);
             var result = new List<JsonNode>();
-            if (WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType")) != WorkloadCatalogue.SqlDatabase || BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
+            if (WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType")) != WorkloadCatalogue.SqlDatabase || ResourceDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
             {
                 return result;
             }
@@ -344,7 +251,7 @@ internal static class ContainerHandler
             });
             foreach (var db in sql.Databases)
             {
-                var protectedHere = BackupDoc.Load(s, BackupModel.ItemId(c.Id, SqlItemName(sql.Instance, db)), DocumentKinds.ProtectedItem) is not null;
+                var protectedHere = ResourceDoc.Load(s, BackupModel.ItemId(c.Id, WorkloadHooks.SqlItemName(sql.Instance, db)), DocumentKinds.ProtectedItem) is not null;
                 result.Add(new JsonObject
                 {
                     ["id"] = $"{cid}/items/{WorkloadCatalogue.SqlDatabase.ItemNamePrefix}{sql.Instance};{db}",
@@ -371,17 +278,9 @@ internal static class ContainerHandler
         return ctx.Page(list);
     }
 
-    public static string SqlItemName(string instance, string db) => $"{WorkloadCatalogue.SqlDatabase.ItemNamePrefix}{instance.ToLowerInvariant()};{db}";
-
-    public static string VmContainerName(string rg, string vm) => $"{WorkloadCatalogue.AzureVM.ContainerNamePrefix}iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
-
-    public static string VmItemName(string rg, string vm) => $"{WorkloadCatalogue.AzureVM.ItemNamePrefix}iaasvmcontainerv2;{rg.ToLowerInvariant()};{vm.ToLowerInvariant()}";
-
-    public static string StorageContainerName(string rg, string sa) => $"{WorkloadCatalogue.AzureFileShare.ContainerNamePrefix}Storage;{rg};{sa}";
-
     /// <summary>Items already protected anywhere, by source key.</summary>
     private static HashSet<string> ProtectedKeys(IStoreSession s) =>
-        BackupDoc.List(s, DocumentKinds.ProtectedItem).Select(i => Json.Str(i.Meta, "sourceKey")).Where(k => k is not null).Select(k => k!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        ResourceDoc.List(s, DocumentKinds.ProtectedItem).Select(i => Json.Str(i.Meta, "sourceKey")).Where(k => k is not null).Select(k => k!).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static ArmResponse ProtectableItems(ArmContext ctx)
     {
@@ -404,7 +303,7 @@ internal static class ContainerHandler
                 result.AddRange(k.ListProtectableItems!(new ProtectableQuery(s, v, sub, location, taken, discovery, null, k)));
             }
 
-            foreach (var c in BackupDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics"))
+            foreach (var c in ResourceDoc.List(s, BackupDocKinds.Container, v.Id + "/backupFabrics"))
             {
                 if (WorkloadCatalogue.ByContainerType(Json.Str(c.Props, "containerType")) is { ListProtectableItems: not null, ProtectableContainerType: not null } ckind && Wanted(ckind))
                 {
@@ -417,115 +316,6 @@ internal static class ContainerHandler
         return ctx.Page(list);
     }
 
-    /// <summary>Discovered VMs of the vault's subscription and region; their containers are implicit, so they are listed without one.</summary>
-    internal static IEnumerable<JsonObject> ProtectableVms(ProtectableQuery q)
-    {
-        var (s, v, sub, location, taken, discovery, _, _) = q;
-        foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub))
-        {
-            if (Json.Str(vm.Body, "location") != location || taken.Contains(vm.Id) || !discovery.Has("vm", vm.Id))
-            {
-                continue;
-            }
-
-            var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
-            var name = Json.Str(vm.Body, "name")!;
-            var itemName = VmItemName(rg, name);
-            yield return new JsonObject
-            {
-                ["id"] = $"{v.Id}/backupFabrics/Azure/protectionContainers/{VmContainerName(rg, name)}/protectableItems/{itemName}",
-                ["name"] = itemName,
-                ["type"] = BackupModel.ProtectableItemType,
-                ["properties"] = new JsonObject
-                {
-                    ["friendlyName"] = name,
-                    ["virtualMachineId"] = Json.Str(vm.Body, "id"),
-                    ["protectionState"] = "NotProtected",
-                    ["protectableItemType"] = WorkloadCatalogue.AzureVM.ProtectableItemType,
-                    ["backupManagementType"] = WorkloadCatalogue.AzureVM.ManagementType,
-                    ["workloadType"] = WorkloadCatalogue.AzureVM.WorkloadType,
-                    ["containerName"] = VmContainerName(rg, name),
-                },
-            };
-        }
-    }
-
-    /// <summary>Discovered shares of a registered storage account container.</summary>
-    internal static IEnumerable<JsonObject> ProtectableFileShares(ProtectableQuery q)
-    {
-        var (s, _, _, _, taken, discovery, c, ckind) = q;
-        var cid = Json.Str(c!.Body, "id")!;
-        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount) is not { } sa)
-        {
-            yield break;
-        }
-
-        foreach (var share in Sources.FileShares(sa))
-        {
-            if (taken.Contains(sa.Id + "/" + share) || !discovery.Has("share", sa.Id + "/" + share))
-            {
-                continue;
-            }
-
-            yield return new JsonObject
-            {
-                ["id"] = $"{cid}/protectableItems/{ckind.ItemNamePrefix}{share}",
-                ["name"] = ckind.ItemNamePrefix + share,
-                ["type"] = BackupModel.ProtectableItemType,
-                ["properties"] = new JsonObject
-                {
-                    ["parentContainerFabricId"] = Json.Str(sa.Body, "id"),
-                    ["parentContainerFriendlyName"] = Json.Str(sa.Body, "name"),
-                    ["azureFileShareType"] = "XSMB",
-                    ["backupManagementType"] = ckind.ManagementType,
-                    ["workloadType"] = ckind.WorkloadType,
-                    ["protectableItemType"] = ckind.ProtectableItemType,
-                    ["friendlyName"] = share,
-                    ["protectionState"] = "NotProtected",
-                },
-            };
-        }
-    }
-
-    /// <summary>Discovered databases of a registered SQL workload container.</summary>
-    internal static IEnumerable<JsonObject> ProtectableSqlDatabases(ProtectableQuery q)
-    {
-        var (s, _, _, _, taken, discovery, c, ckind) = q;
-        var cid = Json.Str(c!.Body, "id")!;
-        if (BackupDoc.Load(s, Json.Str(c.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql)
-        {
-            yield break;
-        }
-
-        foreach (var db in sql.Databases)
-        {
-            if (taken.Contains($"{vm.Id}/{sql.Instance}/{db}") || !discovery.Has("sqldb", Discovery.SqlKey(vm.Id, sql.Instance, db)))
-            {
-                continue;
-            }
-
-            var itemName = SqlItemName(sql.Instance, db);
-            yield return new JsonObject
-            {
-                ["id"] = $"{cid}/protectableItems/{itemName}",
-                ["name"] = itemName,
-                ["type"] = BackupModel.ProtectableItemType,
-                ["properties"] = new JsonObject
-                {
-                    ["friendlyName"] = db,
-                    ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
-                    ["parentName"] = sql.Instance,
-                    ["parentUniqueName"] = sql.Instance.ToLowerInvariant(),
-                    ["isAutoProtectable"] = false,
-                    ["protectableItemType"] = ckind.ProtectableItemType,
-                    ["backupManagementType"] = ckind.ManagementType,
-                    ["workloadType"] = ckind.WorkloadType,
-                    ["protectionState"] = "NotProtected",
-                },
-            };
-        }
-    }
-
     private static ArmResponse ProtectableContainers(ArmContext ctx)
     {
         var filter = BackupModel.ParseFilter(ctx.Query("$filter"));
@@ -536,7 +326,7 @@ internal static class ContainerHandler
             var sub = v.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
             var location = BackupModel.Location(v);
             var discovery = Discovery.Load(s, v.Id);
-            var registered = BackupDoc.List(s, BackupDocKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var registered = ResourceDoc.List(s, BackupDocKinds.Container).Select(c => Json.Str(c.Props, "sourceResourceId")).Where(x => x is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
             filter.TryGetValue("backupManagementType", out var bmt);
             var result = new List<JsonNode>();
             foreach (var kind in WorkloadCatalogue.All.Where(k => k.ListProtectableContainers is not null && (bmt is null || k.Is(bmt))))
@@ -549,53 +339,4 @@ internal static class ContainerHandler
         return ctx.Page(list);
     }
 
-    /// <summary>Discovered storage accounts of the vault's subscription and region not registered anywhere yet.</summary>
-    internal static IEnumerable<JsonObject> ProtectableStorageContainers(ProtectableContainerQuery q)
-    {
-        var (s, v, sub, location, registered, discovery, kind) = q;
-        foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && !registered.Contains(x.Id) && discovery.Has("storage", x.Id)))
-        {
-            var rg = sa.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
-            var name = StorageContainerName(rg, Json.Str(sa.Body, "name")!);
-            yield return new JsonObject
-            {
-                ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
-                ["name"] = name,
-                ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
-                ["properties"] = new JsonObject
-                {
-                    ["friendlyName"] = Json.Str(sa.Body, "name"),
-                    ["backupManagementType"] = kind.ManagementType,
-                    ["protectableContainerType"] = kind.ProtectableContainerType,
-                    ["healthStatus"] = "Healthy",
-                    ["containerId"] = Json.Str(sa.Body, "id"),
-                },
-            };
-        }
-    }
-
-    /// <summary>Discovered VMs running SQL Server in the vault's subscription and region not registered anywhere yet.</summary>
-    internal static IEnumerable<JsonObject> ProtectableWorkloadContainers(ProtectableContainerQuery q)
-    {
-        var (s, v, sub, location, registered, discovery, kind) = q;
-        foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null && !registered.Contains(x.Id) && discovery.Has("sqlvm", x.Id)))
-        {
-            var rg = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3];
-            var name = $"{kind.ContainerNamePrefix}Compute;{rg};{Json.Str(vm.Body, "name")}";
-            yield return new JsonObject
-            {
-                ["id"] = $"{v.Id}/backupFabrics/Azure/protectableContainers/{name}",
-                ["name"] = name,
-                ["type"] = "Microsoft.RecoveryServices/vaults/backupFabrics/protectableContainers",
-                ["properties"] = new JsonObject
-                {
-                    ["friendlyName"] = Json.Str(vm.Body, "name"),
-                    ["backupManagementType"] = kind.ManagementType,
-                    ["protectableContainerType"] = kind.ProtectableContainerType,
-                    ["healthStatus"] = "Healthy",
-                    ["containerId"] = Json.Str(vm.Body, "id"),
-                },
-            };
-        }
-    }
 }

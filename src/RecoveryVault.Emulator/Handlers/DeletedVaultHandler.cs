@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -27,7 +28,7 @@ internal static class DeletedVaultHandler
     public static string IdOf(string subscriptionId, string location, string name) => $"{LocationIdOf(subscriptionId, location)}/deletedVaults/{name}";
 
     /// <summary>Called by vault DELETE: remembers the vault so it can be undeleted until purge.</summary>
-    public static void Record(IStoreSession s, VaultRecord vault, DateTimeOffset now)
+    public static void Record(IStoreSession s, ResourceDoc vault, DateTimeOffset now)
     {
         var sub = vault.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
         var name = Json.Str(vault.Body, "name")!;
@@ -133,11 +134,11 @@ internal static class DeletedVaultHandler
             var vaultMeta = Json.Object();
             VaultModel.SetPending(vaultMeta, "Creating", opId, ctx.Now, duration);
             s.DeleteTree(newId);
-            VaultModel.Save(s, new VaultRecord(newId, Json.Str(rg, "id")!, vaultBody, vaultMeta));
+            VaultModel.Save(s, ResourceDoc.Vault(newId, Json.Str(rg, "id")!, vaultBody, vaultMeta));
             s.Delete(deletedId);
 
             var response = duration <= 0 ? ArmResponse.Ok(loaded.Body) : ArmResponse.Accepted();
-            VaultModel.AddLroHeaders(response, ctx, deletedId, opId, includeLocation: false, statusSegment: "operations");
+            VaultProtocol.AddLroHeaders(response, ctx, deletedId, opId, includeLocation: false, statusSegment: "operations");
             return response;
         });
     }

@@ -2,7 +2,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
 
 namespace RecoveryVault.Emulator.Handlers;

@@ -1,6 +1,8 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -29,7 +31,7 @@ internal static class OperationStatusHandler
         if (!Operations.IsDone(op, ctx.Now))
         {
             var running = ArmResponse.Accepted();
-            VaultModel.AddLroHeaders(running, ctx, vaultId, opId);
+            VaultProtocol.AddLroHeaders(running, ctx, vaultId, opId);
             return running;
         }
 

@@ -2,6 +2,8 @@
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator.Handlers;
 

@@ -2,8 +2,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -32,7 +33,7 @@ internal static class ProtectedItemHandler
     }
 
     /// <param name="inPlace">The document was read for this answer only: render into its body instead of a copy.</param>
-    public static JsonObject Render(IStoreSession s, BackupDoc item, DateTimeOffset now, bool inPlace = false)
+    public static JsonObject Render(IStoreSession s, ResourceDoc item, DateTimeOffset now, bool inPlace = false)
     {
         var body = inPlace ? item.Body : (JsonObject)item.Body.DeepClone();
         var p = Json.Obj(body, "properties");
@@ -76,12 +77,12 @@ internal static class ProtectedItemHandler
         {
             var v = BackupRequest.Begin(ctx, s);
             var now = ctx.SimNow();
-            var items = BackupDoc.List(s, DocumentKinds.ProtectedItem, v.Id + "/backupFabrics").Where(i => Matches(i, filter)).ToList();
+            var items = ResourceDoc.List(s, DocumentKinds.ProtectedItem, v.Id + "/backupFabrics").Where(i => Matches(i, filter)).ToList();
             return ctx.Page(items, i => Render(s, i, now, inPlace: true));
         });
     }
 
-    private static bool Matches(BackupDoc i, Dictionary<string, string> filter)
+    private static bool Matches(ResourceDoc i, Dictionary<string, string> filter)
     {
         foreach (var (k, want) in filter)
         {
@@ -108,17 +109,17 @@ internal static class ProtectedItemHandler
         return true;
     }
 
-    private static BackupDoc? Find(ArmContext ctx, IStoreSession s, VaultRecord v)
+    private static ResourceDoc? Find(ArmContext ctx, IStoreSession s, ResourceDoc v)
     {
         if (!BackupModel.Eq(ctx.Value("fabricName"), BackupModel.Fabric))
         {
             throw ArmErrors.NotFound("BMSUserErrorFabricNotFound", $"The fabric '{ctx.Value("fabricName")}' was not found; Azure Backup uses 'Azure'.");
         }
 
-        return BackupDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(v.Id, ctx.Value("containerName")), ctx.Value("protectedItemName")), DocumentKinds.ProtectedItem);
+        return ResourceDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(v.Id, ctx.Value("containerName")), ctx.Value("protectedItemName")), DocumentKinds.ProtectedItem);
     }
 
-    private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>
+    private static ResourceDoc Require(ArmContext ctx, IStoreSession s, ResourceDoc v) =>
         Find(ctx, s, v) ?? throw ArmErrors.NotFound("BMSUserErrorItemNotFound", $"The protected item '{ctx.Value("protectedItemName")}' was not found in container '{ctx.Value("containerName")}'.");
 
     private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s =>
@@ -128,7 +129,7 @@ internal static class ProtectedItemHandler
     });
 
     /// <summary>Style C answer for item operations (or 200 + item when lroDurationMs is 0).</summary>
-    private static ArmResponse ItemAccepted(ArmContext ctx, IStoreSession s, VaultRecord v, BackupDoc item, BackupDoc? job, string result = "item")
+    private static ArmResponse ItemAccepted(ArmContext ctx, IStoreSession s, ResourceDoc v, ResourceDoc item, ResourceDoc? job, string result = "item")
     {
         if (ctx.Sync() && result == "item")
         {
@@ -236,7 +237,7 @@ internal static class ProtectedItemHandler
         });
     }
 
-    private static BackupDoc RequirePolicy(IStoreSession s, VaultRecord v, string policyId, string bmt)
+    private static ResourceDoc RequirePolicy(IStoreSession s, ResourceDoc v, string policyId, string bmt)
     {
         var policy = PolicyStore.ByPolicyId(s, v.Id, policyId)
             ?? throw ArmErrors.BadRequest("BMSUserErrorPolicyNotFound", $"The backup policy '{policyId}' was not found in this vault.");
@@ -249,14 +250,14 @@ internal static class ProtectedItemHandler
         return policy;
     }
 
-    private static void ApplyDiskExclusion(IStoreSession s, BackupDoc item, JsonObject props)
+    private static void ApplyDiskExclusion(IStoreSession s, ResourceDoc item, JsonObject props)
     {
         if (props["extendedProperties"]?["diskExclusionProperties"] is not JsonObject dx || WorkloadCatalogue.Of(item)?.DiskExclusion != true)
         {
             return;
         }
 
-        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
+        var vm = ResourceDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
         var luns = (vm?.Body["properties"]?["storageProfile"]?["dataDisks"] as JsonArray ?? []).Select(d => Json.Int(d?["lun"]) ?? -1).ToHashSet();
         var list = (dx["diskLunList"] as JsonArray ?? []).Select(x => Json.Int(x) ?? -1).ToList();
         var bad = list.Where(l => !luns.Contains(l)).ToList();
@@ -274,150 +275,8 @@ internal static class ProtectedItemHandler
         item.Meta["includedDisks"] = inclusion ? list.Count : luns.Count - list.Count;
     }
 
-    /// <summary>
-    /// Azure configures protection only for an item its discovery has found in this vault; otherwise the PUT is 400
-    /// BMSUserErrorInvalidConfigureProtectionRequest ("Please ensure that container exists", as reported for a VM PUT
-    /// without a prior discovery in hashicorp/terraform-provider-azurerm#2207).
-    /// </summary>
-    private static void RequireDiscovered(IStoreSession s, VaultRecord v, string set, string key, string name, string bmt)
-    {
-        if (!Discovery.Load(s, v.Id).Has(set, key))
-        {
-            throw ArmErrors.BadRequest("BMSUserErrorInvalidConfigureProtectionRequest",
-                $"Input for configure protection is not in proper format. Please ensure that container exists and other parameters are in valid format: '{name}' has not been discovered by this vault; run a refresh of backupManagementType '{bmt}' (or an inquire on its container) first.");
-        }
-    }
-
-    /// <summary>A VM: its container is implicit and made here on first protection.</summary>
-    internal static ProtectedItemSource EnableVm(ProtectionRequest r)
-    {
-        var (ctx, s, v, props, containerName, itemName, containerId, location, container, kind) = r;
-        var bmt = kind.ManagementType;
-        var sourceId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "sourceResourceId (the VM id) is required to enable protection.");
-        var vm = BackupDoc.Load(s, sourceId, BackupDocKinds.VirtualMachine)
-            ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{sourceId}' was not found.");
-        var vmLocation = Json.Str(vm.Body, "location");
-        if (vmLocation != location)
-        {
-            throw ArmErrors.BadRequest("UserErrorVmAndVaultInDifferentRegions",
-                $"The virtual machine '{Json.Str(vm.Body, "name")}' is in '{vmLocation}' but the vault is in '{location}'. A VM can only be backed up to a vault in the same region.");
-        }
-
-        var vmName = Json.Str(vm.Body, "name")!;
-        RequireDiscovered(s, v, "vm", vm.Id, vmName, bmt);
-        if (!itemName.EndsWith(";" + vmName, StringComparison.OrdinalIgnoreCase))
-        {
-            throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"The protected item name '{itemName}' does not match the VM '{vmName}'.");
-        }
-
-        var sourceKey = vm.Id;
-        var segs = containerName.Split(';');
-        var p = new JsonObject
-        {
-            ["friendlyName"] = vmName,
-            ["virtualMachineId"] = Json.Str(vm.Body, "id"),
-            ["protectedItemType"] = kind.ProtectedItemType,
-            ["backupManagementType"] = bmt,
-            ["workloadType"] = kind.WorkloadType,
-            ["containerName"] = string.Join(';', segs.Skip(segs.Length == 4 ? 1 : 0)),
-            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
-            ["protectedItemDataId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
-        };
-        if (container is null)
-        {
-            container = new BackupDoc(containerId, BackupDocKinds.Container, v.Id, new JsonObject
-            {
-                ["id"] = containerId,
-                ["name"] = containerName,
-                ["type"] = BackupModel.ContainerType,
-                ["properties"] = new JsonObject
-                {
-                    ["friendlyName"] = vmName,
-                    ["backupManagementType"] = bmt,
-                    ["registrationStatus"] = "Registered",
-                    ["healthStatus"] = "Healthy",
-                    ["containerType"] = kind.ContainerType,
-                    ["virtualMachineId"] = Json.Str(vm.Body, "id"),
-                    ["virtualMachineVersion"] = "Compute",
-                    ["resourceGroup"] = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries)[3],
-                },
-            }, new JsonObject { ["vaultId"] = v.Id, ["implicit"] = true });
-        }
-
-        return new ProtectedItemSource(p, sourceKey, container);
-    }
-
-    /// <summary>A file share of a registered storage account container.</summary>
-    internal static ProtectedItemSource EnableFileShare(ProtectionRequest r)
-    {
-        var (_, s, v, _, containerName, itemName, _, _, container, kind) = r;
-        var bmt = kind.ManagementType;
-        if (container is null)
-        {
-            throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The storage account container '{containerName}' is not registered to this vault. Register it first.");
-        }
-
-        var sa = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.StorageAccount)
-            ?? throw ArmErrors.BadRequest("UserErrorStorageAccountNotFound", "The storage account of this container no longer exists.");
-        var share = itemName.Contains(';', StringComparison.Ordinal) ? itemName[(itemName.IndexOf(';', StringComparison.Ordinal) + 1)..] : itemName;
-        share = Sources.FileShares(sa).FirstOrDefault(x => BackupModel.Eq(x, share))
-            ?? throw ArmErrors.BadRequest("UserErrorFileShareNotFound", $"The file share '{share}' was not found in storage account '{Json.Str(sa.Body, "name")}'.");
-        RequireDiscovered(s, v, "share", sa.Id + "/" + share, share, bmt);
-        var sourceKey = sa.Id + "/" + share;
-        var p = new JsonObject
-        {
-            ["friendlyName"] = share,
-            ["protectedItemType"] = kind.ProtectedItemType,
-            ["backupManagementType"] = bmt,
-            ["workloadType"] = kind.WorkloadType,
-            ["containerName"] = containerName,
-            ["sourceResourceId"] = Json.Str(sa.Body, "id"),
-            ["kpisHealths"] = new JsonObject(),
-        };
-        // The share's snapshot URIs on its recovery points name the account.
-        return new ProtectedItemSource(p, sourceKey, container, new JsonObject { ["storageAccount"] = sourceKey.Split('/')[8] });
-    }
-
-    /// <summary>A SQL database of a registered workload container.</summary>
-    internal static ProtectedItemSource EnableSqlDatabase(ProtectionRequest r)
-    {
-        var (ctx, s, v, _, containerName, itemName, _, _, container, kind) = r;
-        var bmt = kind.ManagementType;
-        if (container is null)
-        {
-            throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The workload container '{containerName}' is not registered to this vault. Register it first.");
-        }
-
-        var vm = BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine);
-        var sql = vm is null ? null : Sources.Sql(vm);
-        var parts = itemName.Split(';');
-        var db = parts.Length == 3 && sql is not null ? sql.Value.Databases.FirstOrDefault(d => BackupModel.Eq(d, parts[2])) : null;
-        if (db is null || sql is null || vm is null)
-        {
-            throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"The SQL database '{itemName}' was not found on container '{containerName}'. Use SQLDataBase;<instance>;<database>.");
-        }
-
-        RequireDiscovered(s, v, "sqldb", Discovery.SqlKey(vm.Id, sql.Value.Instance, db), db, bmt);
-        var sourceKey = $"{vm.Id}/{sql.Value.Instance}/{db}";
-        var p = new JsonObject
-        {
-            ["friendlyName"] = db,
-            ["serverName"] = Json.Str(vm.Body, "name")!.ToLowerInvariant(),
-            ["parentName"] = sql.Value.Instance,
-            ["parentType"] = "AzureVmWorkloadSQLInstance",
-            ["protectedItemType"] = kind.ProtectedItemType,
-            ["backupManagementType"] = bmt,
-            ["workloadType"] = kind.WorkloadType,
-            ["containerName"] = containerName,
-            ["sourceResourceId"] = Json.Str(vm.Body, "id"),
-            ["protectedItemDataSourceId"] = BackupModel.NumericId(ctx.Runtime.Backup.Seed, BackupEngine.Next(s)),
-            ["protectedItemHealthStatus"] = "Healthy",
-        };
-        return new ProtectedItemSource(p, sourceKey, container);
-    }
-
     /// <summary>Enables protection of <paramref name="itemName"/> in <paramref name="containerName"/> (a PUT of a new item, or a protection intent acting on one).</summary>
-    internal static BackupDoc Enable(ArmContext ctx, IStoreSession s, VaultRecord v, JsonObject props, DateTimeOffset now, string containerName, string itemName)
+    internal static ResourceDoc Enable(ArmContext ctx, IStoreSession s, ResourceDoc v, JsonObject props, DateTimeOffset now, string containerName, string itemName)
     {
         var policyId = Json.Str(props, "policyId");
         if (string.IsNullOrEmpty(policyId))
@@ -427,7 +286,7 @@ internal static class ProtectedItemHandler
 
         var location = BackupModel.Location(v);
         var containerId = BackupModel.ContainerId(v.Id, containerName);
-        var existing = BackupDoc.Load(s, containerId, BackupDocKinds.Container);
+        var existing = ResourceDoc.Load(s, containerId, BackupDocKinds.Container);
         var kind = WorkloadCatalogue.ByContainerName(containerName);
         if (kind?.EnableProtection is null)
         {
@@ -435,9 +294,9 @@ internal static class ProtectedItemHandler
         }
 
         var bmt = kind.ManagementType;
-        var (p, sourceKey, container, itemMeta) = kind.EnableProtection(new ProtectionRequest(ctx, s, v, props, containerName, itemName, containerId, location, existing, kind));
+        var (p, sourceKey, container, itemMeta) = kind.EnableProtection(new ProtectionRequest(ctx.Runtime.Backup, s, v, props, containerName, itemName, containerId, location, existing, kind));
         var policy = RequirePolicy(s, v, policyId, bmt);
-        var elsewhere = BackupDoc.List(s, DocumentKinds.ProtectedItem).FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), sourceKey));
+        var elsewhere = ResourceDoc.List(s, DocumentKinds.ProtectedItem).FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), sourceKey));
         if (elsewhere is not null)
         {
             var otherVault = Json.Str(elsewhere.Meta, "vaultId")!;
@@ -455,7 +314,7 @@ internal static class ProtectedItemHandler
         p["lastRecoveryPoint"] = null;
         p["isScheduledForDeferredDelete"] = false;
         var wireId = BackupModel.ItemId(Json.Str(container.Body, "id")!, itemName);
-        var item = new BackupDoc(wireId, DocumentKinds.ProtectedItem, Json.Str(container.Body, "id"), new JsonObject
+        var item = new ResourceDoc(wireId, DocumentKinds.ProtectedItem, Json.Str(container.Body, "id"), new JsonObject
         {
             ["id"] = wireId,
             ["name"] = itemName,
@@ -545,7 +404,7 @@ internal static class ProtectedItemHandler
                 throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"A {bmt} item needs a backup request of objectType '{expected}', not '{objectType}'.");
             }
 
-            var running = s.ListByKind(BackupDocKinds.Job, v.Id).Select(BackupDoc.From)
+            var running = s.ListByKind(BackupDocKinds.Job, v.Id).Select(ResourceDoc.From)
                 .Any(j => Json.Str(j.Meta, "itemId") is { } id && BackupModel.Eq(id, item.Id) && Json.Str(j.Props, "operation") == "Backup" && Json.Str(j.Props, "status") == "InProgress");
             if (running)
             {
@@ -629,13 +488,13 @@ internal static class ProtectedItemHandler
                 var v = BackupRequest.Begin(ctx, s);
                 Require(ctx, s, v);
                 var now = ctx.SimNow();
-                return ids.Select(id => BackupDoc.Load(s, id, BackupDocKinds.RecoveryPoint)).Where(rp => rp is not null)
+                return ids.Select(id => ResourceDoc.Load(s, id, BackupDocKinds.RecoveryPoint)).Where(rp => rp is not null)
                     .Select(rp => (JsonNode)RecoveryPoints.Render(rp!, now, inPlace: true)).ToList();
             }));
     }
 
-    private static BackupDoc RequirePoint(ArmContext ctx, IStoreSession s, BackupDoc item) =>
-        BackupDoc.Load(s, RecoveryPoints.IdOf(item.Id, ctx.Value("recoveryPointId")), BackupDocKinds.RecoveryPoint)
+    private static ResourceDoc RequirePoint(ArmContext ctx, IStoreSession s, ResourceDoc item) =>
+        ResourceDoc.Load(s, RecoveryPoints.IdOf(item.Id, ctx.Value("recoveryPointId")), BackupDocKinds.RecoveryPoint)
         ?? throw ArmErrors.NotFound("BMSUserErrorRecoveryPointNotFound", $"The recovery point '{ctx.Value("recoveryPointId")}' was not found (it may have expired).");
 
     private static ArmResponse GetPoint(ArmContext ctx) => ctx.Store.Transaction(s =>
@@ -701,7 +560,7 @@ internal static class ProtectedItemHandler
             rp.Meta["ilrUntil"] = Json.Timestamp(now.AddHours(12));
             rp.Meta["ilrPassword"] = password;
             rp.Save(s);
-            var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
+            var vm = ResourceDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
             var os = Json.Str(vm?.Meta, "osType") ?? "Windows";
             var info = new JsonObject
             {
@@ -732,7 +591,7 @@ internal static class ProtectedItemHandler
     /// Az.RecoveryServices' Get-AzRecoveryServicesBackupRPMountScript reads it; for Linux one python script whose
     /// content holds <c>TargetPassword="…"</c>.
     /// </summary>
-    private static JsonArray IlrScripts(ArmContext ctx, IStoreSession s, BackupDoc item, BackupDoc rp, string os, string password)
+    private static JsonArray IlrScripts(ArmContext ctx, IStoreSession s, ResourceDoc item, ResourceDoc rp, string os, string password)
     {
         var vmName = Json.Str(item.Props, "friendlyName") ?? "vm";
         var rpName = Json.Str(rp.Body, "name")!;

@@ -1,9 +1,10 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -66,7 +67,7 @@ internal static class ProtectionIntentHandler
                     ["policyId"] = policyId,
                     ["protectionState"] = "Protected",
                 };
-                var doc = new BackupDoc(IdOf(v.Id, name), Kind, v.Id, Body(v, name, stored), new JsonObject { ["containerName"] = containerName, ["instance"] = instance });
+                var doc = new ResourceDoc(IdOf(v.Id, name), Kind, v.Id, Body(v, name, stored), new JsonObject { ["containerName"] = containerName, ["instance"] = instance });
                 doc.Save(s);
                 ProtectInstance(ctx, s, v, doc, now);
                 return ArmResponse.Ok(doc.Body);
@@ -77,13 +78,13 @@ internal static class ProtectionIntentHandler
                     $"protectionIntentItemType '{type}' is not one the emulator acts on (AzureResourceItem, {string.Join(", ", AutoProtectionTypes)}).", "properties.protectionIntentItemType");
             }
 
-            var intent = new BackupDoc(IdOf(v.Id, name), Kind, v.Id, Body(v, name, stored), Json.Object());
+            var intent = new ResourceDoc(IdOf(v.Id, name), Kind, v.Id, Body(v, name, stored), Json.Object());
             intent.Save(s);
             return ArmResponse.Ok(intent.Body);
         });
     }
 
-    private static JsonObject Body(VaultRecord v, string name, JsonObject properties) => new()
+    private static JsonObject Body(ResourceDoc v, string name, JsonObject properties) => new()
     {
         ["id"] = IdOf(v.Id, name),
         ["name"] = name,
@@ -92,10 +93,10 @@ internal static class ProtectionIntentHandler
     };
 
     /// <summary>AzureResourceItem: discovers the VM (as the VM blade does) and protects it like an enable-protection PUT.</summary>
-    private static JsonObject ProtectVm(ArmContext ctx, IStoreSession s, VaultRecord v, JsonObject props, string policyId, DateTimeOffset now)
+    private static JsonObject ProtectVm(ArmContext ctx, IStoreSession s, ResourceDoc v, JsonObject props, string policyId, DateTimeOffset now)
     {
         var vmId = Json.Str(props, "sourceResourceId") ?? throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", "sourceResourceId (the VM id) is required for an AzureResourceItem intent.", "properties.sourceResourceId");
-        var vm = BackupDoc.Load(s, vmId, BackupDocKinds.VirtualMachine) ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{vmId}' was not found.");
+        var vm = ResourceDoc.Load(s, vmId, BackupDocKinds.VirtualMachine) ?? throw ArmErrors.BadRequest("UserErrorVmNotFound", $"The virtual machine '{vmId}' was not found.");
         var segs = vm.Id.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var discovery = Discovery.Load(s, v.Id);
         discovery.RefreshVms(s, segs[1], BackupModel.Location(v));
@@ -103,7 +104,7 @@ internal static class ProtectionIntentHandler
         var rg = Json.Str(vm.Body, "id")!.Split('/')[4];
         var vmName = Json.Str(vm.Body, "name")!;
         var item = ProtectedItemHandler.Enable(ctx, s, v, new JsonObject { ["sourceResourceId"] = Json.Str(vm.Body, "id"), ["policyId"] = policyId }, now,
-            ContainerHandler.VmContainerName(rg, vmName), ContainerHandler.VmItemName(rg, vmName));
+            WorkloadHooks.VmContainerName(rg, vmName), WorkloadHooks.VmItemName(rg, vmName));
         BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "ConfigureBackup", now, null);
         return new JsonObject
         {
@@ -121,7 +122,7 @@ internal static class ProtectionIntentHandler
     /// <c>…/{VMAppContainer;…}/…/SQLInstance;{instance}</c> under this vault (the official example's form, with
     /// backupProtectionContainer/backupProtectableItems, and the protectionContainers/protectableItems form both).
     /// </summary>
-    private static (string ContainerName, string Instance) ParseInstanceItemId(VaultRecord v, string? itemId)
+    private static (string ContainerName, string Instance) ParseInstanceItemId(ResourceDoc v, string? itemId)
     {
         var segs = itemId?.Split('/') ?? [];
         var container = segs.FirstOrDefault(x => x.StartsWith(WorkloadCatalogue.SqlDatabase.ContainerNamePrefix, StringComparison.OrdinalIgnoreCase));
@@ -135,12 +136,12 @@ internal static class ProtectionIntentHandler
     }
 
     /// <summary>Protects every discovered, unprotected database of the intent's instance (called at PUT and after each inquire of its container).</summary>
-    private static void ProtectInstance(ArmContext ctx, IStoreSession s, VaultRecord v, BackupDoc intent, DateTimeOffset now)
+    private static void ProtectInstance(ArmContext ctx, IStoreSession s, ResourceDoc v, ResourceDoc intent, DateTimeOffset now)
     {
         var containerName = Json.Str(intent.Meta, "containerName")!;
-        var container = BackupDoc.Load(s, BackupModel.ContainerId(v.Id, containerName), BackupDocKinds.Container)
+        var container = ResourceDoc.Load(s, BackupModel.ContainerId(v.Id, containerName), BackupDocKinds.Container)
             ?? throw ArmErrors.BadRequest("BMSUserErrorContainerNotRegistered", $"The workload container '{containerName}' is not registered to this vault. Register it first.");
-        if (BackupDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql
+        if (ResourceDoc.Load(s, Json.Str(container.Props, "sourceResourceId")!, BackupDocKinds.VirtualMachine) is not { } vm || Sources.Sql(vm) is not { } sql
             || !BackupModel.Eq(sql.Instance, Json.Str(intent.Meta, "instance")))
         {
             throw ArmErrors.BadRequest("UserErrorWorkloadNotFound", $"The SQL instance '{Json.Str(intent.Meta, "instance")}' was not found on container '{containerName}'.");
@@ -149,8 +150,8 @@ internal static class ProtectionIntentHandler
         var discovery = Discovery.Load(s, v.Id);
         foreach (var db in sql.Databases.Where(db => discovery.Has("sqldb", Discovery.SqlKey(vm.Id, sql.Instance, db))))
         {
-            var itemName = ContainerHandler.SqlItemName(sql.Instance, db);
-            if (BackupDoc.Load(s, BackupModel.ItemId(container.Id, itemName), DocumentKinds.ProtectedItem) is not null)
+            var itemName = WorkloadHooks.SqlItemName(sql.Instance, db);
+            if (ResourceDoc.Load(s, BackupModel.ItemId(container.Id, itemName), DocumentKinds.ProtectedItem) is not null)
             {
                 continue;
             }
@@ -161,16 +162,16 @@ internal static class ProtectionIntentHandler
     }
 
     /// <summary>After an inquire of <paramref name="container"/>: the auto-protection intents on it protect what it found.</summary>
-    public static void ApplyAutoProtection(ArmContext ctx, IStoreSession s, VaultRecord v, BackupDoc container)
+    public static void ApplyAutoProtection(ArmContext ctx, IStoreSession s, ResourceDoc v, ResourceDoc container)
     {
-        foreach (var intent in BackupDoc.List(s, Kind, v.Id + "/backupFabrics").Where(i => BackupModel.Eq(Json.Str(i.Meta, "containerName"), Json.Str(container.Body, "name"))))
+        foreach (var intent in ResourceDoc.List(s, Kind, v.Id + "/backupFabrics").Where(i => BackupModel.Eq(Json.Str(i.Meta, "containerName"), Json.Str(container.Body, "name"))))
         {
             ProtectInstance(ctx, s, v, intent, ctx.SimNow());
         }
     }
 
-    private static BackupDoc Require(ArmContext ctx, IStoreSession s, VaultRecord v) =>
-        BackupDoc.Load(s, IdOf(v.Id, ctx.Value("intentObjectName")), Kind)
+    private static ResourceDoc Require(ArmContext ctx, IStoreSession s, ResourceDoc v) =>
+        ResourceDoc.Load(s, IdOf(v.Id, ctx.Value("intentObjectName")), Kind)
         ?? throw ArmErrors.NotFound("BMSUserErrorProtectionIntentNotFound", $"There is no protection intent '{ctx.Value("intentObjectName")}' in this vault.");
 
     private static ArmResponse Get(ArmContext ctx) => ctx.Store.Transaction(s => ArmResponse.Ok(Require(ctx, s, BackupRequest.Begin(ctx, s)).Body));
@@ -189,7 +190,7 @@ internal static class ProtectionIntentHandler
         var list = ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.Begin(ctx, s);
-            return BackupDoc.List(s, Kind, v.Id + "/backupFabrics")
+            return ResourceDoc.List(s, Kind, v.Id + "/backupFabrics")
                 .Where(i => !filter.TryGetValue("backupManagementType", out var bmt) || BackupModel.Eq(Json.Str(i.Props, "backupManagementType"), bmt))
                 .Where(i => !filter.TryGetValue("itemName", out var n) || BackupModel.Eq(Json.Str(i.Body, "name"), n))
                 .Select(i => (JsonNode)i.Body).ToList();
@@ -212,7 +213,7 @@ internal static class ProtectionIntentHandler
 
         return ctx.Store.Transaction(s =>
         {
-            var vm = BackupDoc.Load(s, resourceId, BackupDocKinds.VirtualMachine);
+            var vm = ResourceDoc.Load(s, resourceId, BackupDocKinds.VirtualMachine);
             if (vm is null)
             {
                 return ArmResponse.Ok(new JsonObject { ["status"] = "Failed", ["errorCode"] = "UserErrorVmNotFound", ["errorMessage"] = $"The virtual machine '{resourceId}' was not found.", ["recommendation"] = "Check the VM's resource id." });
@@ -222,10 +223,10 @@ internal static class ProtectionIntentHandler
             var vmName = Json.Str(vm.Body, "name")!;
             var result = new JsonObject
             {
-                ["containerName"] = ContainerHandler.VmContainerName(rg, vmName),
-                ["protectedItemName"] = ContainerHandler.VmItemName(rg, vmName),
+                ["containerName"] = WorkloadHooks.VmContainerName(rg, vmName),
+                ["protectedItemName"] = WorkloadHooks.VmItemName(rg, vmName),
             };
-            var protectedBy = BackupDoc.List(s, DocumentKinds.ProtectedItem, "/subscriptions/" + vm.Id.Split('/')[2])
+            var protectedBy = ResourceDoc.List(s, DocumentKinds.ProtectedItem, "/subscriptions/" + vm.Id.Split('/')[2])
                 .FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), vm.Id));
             if (protectedBy is not null)
             {

@@ -2,6 +2,8 @@
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -183,7 +185,7 @@ internal static class ProviderHandler
             throw ArmErrors.BadRequest("InvalidParameter", $"The resource type '{type}' is not supported; use 'Microsoft.RecoveryServices/Vaults'.", "type");
         }
 
-        var location = Hosting.Locations.Normalize(ctx.Value("location"));
+        var location = Domain.Locations.Normalize(ctx.Value("location"));
         var zones = new JsonArray();
         foreach (var zone in (input["properties"]?["dnsZones"] as JsonArray ?? []).Select(z => Json.Str(z as JsonObject, "subResource")))
         {

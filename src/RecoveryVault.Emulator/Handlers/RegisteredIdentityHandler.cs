@@ -1,6 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -23,7 +24,7 @@ internal static class RegisteredIdentityHandler
             bmt = Json.Str(engine.Props, "backupManagementType");
             BackupServers.Unregister(s, v.Id, engine);
         }
-        else if (BackupDoc.Load(s, BackupModel.ContainerId(v.Id, name), BackupDocKinds.Container) is { } c && WorkloadCatalogue.Of(c) == WorkloadCatalogue.MarsServer)
+        else if (ResourceDoc.Load(s, BackupModel.ContainerId(v.Id, name), BackupDocKinds.Container) is { } c && WorkloadCatalogue.Of(c) == WorkloadCatalogue.MarsServer)
         {
             bmt = Json.Str(c.Props, "backupManagementType");
             s.DeleteTree(c.Id);

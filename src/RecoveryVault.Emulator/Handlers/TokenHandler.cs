@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Auth;
 using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator.Handlers;
 

@@ -1,8 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -31,7 +32,7 @@ internal static class ValidateOperationHandler
         var response = Run(ctx);
         return ctx.Store.Transaction(s =>
         {
-            var v = BackupModel.RequireVault(ctx, s);
+            var v = BackupRequest.RequireVault(ctx, s);
             var status = new JsonObject { ["objectType"] = "OperationStatusValidateOperationExtendedInfo", ["validateOperationResponse"] = response };
             var op = BackupOps.Create(s, ctx, v.Id, v.Id, "validate", status, BackupEngine.Next(s));
             var opId = Json.Str(op, "name")!;
@@ -41,7 +42,7 @@ internal static class ValidateOperationHandler
 
     private static JsonObject RequireOperation(ArmContext ctx, IStoreSession s)
     {
-        var v = BackupModel.RequireVault(ctx, s);
+        var v = BackupRequest.RequireVault(ctx, s);
         var op = BackupOps.Get(s, v.Id, ctx.Value("operationId"));
         return op is not null && Json.Str(op, "result") == "validate"
             ? op
@@ -91,9 +92,9 @@ internal static class ValidateOperationHandler
                     throw ArmErrors.BadRequest("BMSUserErrorInvalidInput", $"id '{pointId}' is not a recovery point of vault '{Json.Str(v.Body, "name")}'.", "id");
                 }
 
-                var item = BackupDoc.Load(s, itemId, DocumentKinds.ProtectedItem)
+                var item = ResourceDoc.Load(s, itemId, DocumentKinds.ProtectedItem)
                     ?? throw ArmErrors.NotFound("BMSUserErrorItemNotFound", $"The protected item '{itemId.Split('/')[^1]}' was not found.");
-                var rp = BackupDoc.Load(s, pointId, BackupDocKinds.RecoveryPoint)
+                var rp = ResourceDoc.Load(s, pointId, BackupDocKinds.RecoveryPoint)
                     ?? throw ArmErrors.NotFound("BMSUserErrorRecoveryPointNotFound", $"The recovery point '{pointId.Split('/')[^1]}' was not found.");
                 try
                 {

@@ -3,9 +3,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -101,7 +102,7 @@ internal static class VaultCertificateHandler
     }
 
     /// <summary>The vault's agent identity: the service principal agents registered with the vault act as.</summary>
-    private static JsonObject AgentIdentity(IStoreSession s, VaultRecord v)
+    private static JsonObject AgentIdentity(IStoreSession s, ResourceDoc v)
     {
         if (v.Meta["agentIdentity"] is JsonObject existing)
         {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -19,10 +20,10 @@ internal static class VaultExtendedInfoHandler
         router.Map("PATCH", Path, ApiFamily.Vaults, Type, ctx => Write(ctx, replace: false));
     }
 
-    private static string IdOf(VaultRecord vault) => vault.Id + "/extendedInformation/vaultExtendedInfo";
+    private static string IdOf(ResourceDoc vault) => vault.Id + "/extendedInformation/vaultExtendedInfo";
 
     // Azure creates the integrity key with the vault; doing it on first read keeps vault creation lean.
-    private static JsonObject LoadOrCreate(IStoreSession s, VaultRecord vault)
+    private static JsonObject LoadOrCreate(IStoreSession s, ResourceDoc vault)
     {
         var doc = s.Get(IdOf(vault));
         if (doc is not null)

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
+using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -39,7 +41,7 @@ internal static class VaultHandler
             var rgName = Json.Str(rg, "name")!;
             var rgId = Json.Str(rg, "id")!;
             var existing = VaultModel.Load(s, VaultModel.IdOf(sub, rgName, name), ctx.Now);
-            VaultModel.CheckIfMatch(ctx, existing?.Body);
+            VaultProtocol.CheckIfMatch(ctx, existing?.Body);
             if (existing is not null && Json.Str(existing.Meta, "pending") == "Deleting")
             {
                 throw ArmErrors.Conflict("AnotherOperationInProgress", $"The vault '{name}' is being deleted; retry after the delete completes.");
@@ -60,10 +62,10 @@ internal static class VaultHandler
                 var op = Operations.Create(s, "Create", id, ctx.Now, ctx.Runtime.LroDurationMs);
                 var opId = Json.Str(op, "name")!;
                 VaultModel.SetPending(meta, "Creating", opId, ctx.Now, ctx.Runtime.LroDurationMs);
-                var record = new VaultRecord(id, rgId, vault, meta);
+                var record = ResourceDoc.Vault(id, rgId, vault, meta);
                 VaultModel.Save(s, record);
                 var response = ArmResponse.Created(VaultModel.Render(record, ctx.Now));
-                VaultModel.AddLroHeaders(response, ctx, id, opId);
+                VaultProtocol.AddLroHeaders(response, ctx, id, opId);
                 return response;
             }
             else
@@ -97,7 +99,7 @@ internal static class VaultHandler
         return ctx.Store.Transaction(s =>
         {
             var existing = VaultModel.Require(s, ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("vaultName"), ctx.Now);
-            VaultModel.CheckIfMatch(ctx, existing.Body);
+            VaultProtocol.CheckIfMatch(ctx, existing.Body);
             if (Json.Str(existing.Meta, "pending") == "Deleting")
             {
                 throw ArmErrors.Conflict("AnotherOperationInProgress", "The vault is being deleted.");
@@ -124,7 +126,7 @@ internal static class VaultHandler
             if (duration <= 0)
             {
                 VaultModel.SetPending(meta, null, null, ctx.Now, 0);
-                var done = new VaultRecord(existing.Id, existing.ParentId, merged, meta);
+                var done = ResourceDoc.Vault(existing.Id, existing.ParentId, merged, meta);
                 VaultModel.Save(s, done);
                 return ArmResponse.Ok(VaultModel.Render(done, ctx.Now));
             }
@@ -132,9 +134,9 @@ internal static class VaultHandler
             var op = Operations.Create(s, "Update", existing.Id, ctx.Now, duration);
             var opId = Json.Str(op, "name")!;
             VaultModel.SetPending(meta, "Updating", opId, ctx.Now, duration);
-            VaultModel.Save(s, new VaultRecord(existing.Id, existing.ParentId, merged, meta));
+            VaultModel.Save(s, ResourceDoc.Vault(existing.Id, existing.ParentId, merged, meta));
             var response = ArmResponse.Accepted();
-            VaultModel.AddLroHeaders(response, ctx, existing.Id, opId);
+            VaultProtocol.AddLroHeaders(response, ctx, existing.Id, opId);
             return response;
         });
     }
@@ -152,7 +154,7 @@ internal static class VaultHandler
         if (Json.Str(existing.Meta, "pending") == "Deleting")
         {
             var running = ArmResponse.Accepted();
-            VaultModel.AddLroHeaders(running, ctx, existing.Id, Json.Str(existing.Meta, "operationId")!);
+            VaultProtocol.AddLroHeaders(running, ctx, existing.Id, Json.Str(existing.Meta, "operationId")!);
             return running;
         }
 
@@ -166,7 +168,7 @@ internal static class VaultHandler
         VaultModel.Save(s, existing with { Meta = meta });
         DeletedVaultHandler.Record(s, existing, ctx.Now);
         var response = ArmResponse.Accepted();
-        VaultModel.AddLroHeaders(response, ctx, existing.Id, opId);
+        VaultProtocol.AddLroHeaders(response, ctx, existing.Id, opId);
         return response;
     });
 

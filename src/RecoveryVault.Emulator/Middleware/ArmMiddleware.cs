@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Auth;
 using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Domain.Backup;
 
 namespace RecoveryVault.Emulator.Middleware;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>Recovery points: made by completed backup jobs, expired by the engine, rendered per workload.</summary>
 internal static class RecoveryPoints
@@ -12,10 +12,10 @@ internal static class RecoveryPoints
 
     public static string IdOf(string itemId, string rpName) => $"{itemId}/recoveryPoints/{rpName}";
 
-    public static List<BackupDoc> ForItem(IStoreSession s, string itemId) =>
-        BackupDoc.List(s, BackupDocKinds.RecoveryPoint, itemId + "/recoveryPoints");
+    public static List<ResourceDoc> ForItem(IStoreSession s, string itemId) =>
+        ResourceDoc.List(s, BackupDocKinds.RecoveryPoint, itemId + "/recoveryPoints");
 
-    public static void Create(IStoreSession s, BackupRuntime rt, BackupDoc item, BackupDoc job, DateTimeOffset end)
+    public static void Create(IStoreSession s, BackupRuntime rt, ResourceDoc item, ResourceDoc job, DateTimeOffset end)
     {
         var t = Json.ParseTime(Json.Str(job.Props, "startTime")) ?? end;
         var backupType = Json.Str(job.Meta, "backupType") ?? "Full";
@@ -44,7 +44,7 @@ internal static class RecoveryPoints
             }
 
             var id = IdOf(itemWireId, name);
-            new BackupDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
+            new ResourceDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
             {
                 ["id"] = id,
                 ["name"] = name,
@@ -76,7 +76,7 @@ internal static class RecoveryPoints
     /// </summary>
     public static JsonObject SeedHistory(IStoreSession s, BackupRuntime rt, string itemId, int count, TimeSpan interval, DateTimeOffset now)
     {
-        var item = BackupDoc.Load(s, itemId, Store.DocumentKinds.ProtectedItem) ?? throw new ArgumentException($"No protected item '{itemId}'.");
+        var item = ResourceDoc.Load(s, itemId, Store.DocumentKinds.ProtectedItem) ?? throw new ArgumentException($"No protected item '{itemId}'.");
         if (WorkloadCatalogue.Of(item) != WorkloadCatalogue.AzureVM)
         {
             throw new ArgumentException("History can be seeded for Azure VM items only.");
@@ -89,7 +89,7 @@ internal static class RecoveryPoints
             var t = now - (interval * (i + 1));
             var name = BackupModel.NumericId(rt.Seed, first + i);
             var id = IdOf(itemWireId, name);
-            new BackupDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
+            new ResourceDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
             {
                 ["id"] = id,
                 ["name"] = name,
@@ -131,9 +131,9 @@ internal static class RecoveryPoints
         ["extendedInfo"] = new JsonObject { ["dataDirectoryTimeInUTC"] = Json.Timestamp(c.Time), ["dataDirectoryPaths"] = SqlDataFiles(Json.Str(c.Item.Props, "friendlyName") ?? "db") },
     };
 
-    internal static JsonObject VmPoint(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string name)
+    internal static JsonObject VmPoint(IStoreSession s, BackupRuntime rt, ResourceDoc item, DateTimeOffset t, string name)
     {
-        var vm = BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
+        var vm = ResourceDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine);
         var premium = Json.Bool(vm?.Meta["premium"]) == true;
         var encrypted = Json.Bool(vm?.Meta["encrypted"]) == true;
         // Deterministic per seed: roughly one point in ten is crash consistent (VM agent busy), as in practice.
@@ -169,7 +169,7 @@ internal static class RecoveryPoints
         };
     }
 
-    private static JsonObject KeyAndSecret(BackupDoc vm, string pointName)
+    private static JsonObject KeyAndSecret(ResourceDoc vm, string pointName)
     {
         var p = BackupModel.ParseResourceId(Json.Str(vm.Body, "id"), "Microsoft.Compute/virtualMachines");
         var keyVault = $"/subscriptions/{p?.Sub}/resourceGroups/{p?.Rg}/providers/Microsoft.KeyVault/vaults/{p?.Name}-kv";
@@ -202,11 +202,11 @@ internal static class RecoveryPoints
         new JsonObject { ["type"] = "Log", ["path"] = $"F:\\LOG\\{db}_log.ldf", ["logicalName"] = db + "_log" },
     ];
 
-    public static void SetLogRange(IStoreSession s, BackupDoc item, DateTimeOffset start, DateTimeOffset end)
+    public static void SetLogRange(IStoreSession s, ResourceDoc item, DateTimeOffset start, DateTimeOffset end)
     {
         var itemWireId = Json.Str(item.Body, "id")!;
         var id = IdOf(itemWireId, LogRangeName);
-        new BackupDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
+        new ResourceDoc(id, BackupDocKinds.RecoveryPoint, itemWireId, new JsonObject
         {
             ["id"] = id,
             ["name"] = LogRangeName,
@@ -221,7 +221,7 @@ internal static class RecoveryPoints
     }
 
     /// <param name="inPlace">The point was read for this answer only: render into its body instead of a copy.</param>
-    public static JsonObject Render(BackupDoc rp, DateTimeOffset now, bool inPlace = false)
+    public static JsonObject Render(ResourceDoc rp, DateTimeOffset now, bool inPlace = false)
     {
         var body = inPlace ? rp.Body : (JsonObject)rp.Body.DeepClone();
         var p = Json.Obj(body, "properties");
@@ -288,7 +288,7 @@ internal static class RecoveryPoints
 
     private static string? Text(System.Text.Json.JsonElement e) => e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() : null;
 
-    public static DateTimeOffset? TimeOf(BackupDoc rp) =>
+    public static DateTimeOffset? TimeOf(ResourceDoc rp) =>
         Json.ParseTime(Json.Str(rp.Props, "recoveryPointTime") ?? Json.Str(rp.Props, "recoveryPointTimeInUTC")
             ?? Json.Str((rp.Props["timeRanges"] as JsonArray)?.LastOrDefault() as JsonObject, "endTime"));
 }

@@ -1,10 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>Restore requests: validation per objectType, the job's property bag, and what completion leaves behind.</summary>
 internal static class Restores
@@ -12,7 +11,7 @@ internal static class Restores
     private static ArmException Bad(string code, string message) => ArmErrors.BadRequest(code, message);
 
     /// <summary>Validates the request against the item / point and returns the job's property bag (what gets restored where).</summary>
-    public static JsonObject Validate(IStoreSession s, string vaultLocation, BackupDoc item, BackupDoc rp, JsonObject props, JsonObject meta)
+    public static JsonObject Validate(IStoreSession s, string vaultLocation, ResourceDoc item, ResourceDoc rp, JsonObject props, JsonObject meta)
     {
         var objectType = Json.Str(props, "objectType") ?? throw Bad("BMSUserErrorInvalidInput", "properties.objectType is required for a restore request.");
         var bmt = Json.Str(item.Props, "backupManagementType");
@@ -74,7 +73,7 @@ internal static class Restores
                         ?? throw Bad("BMSUserErrorInvalidInput", "targetVirtualMachineId is required for an AlternateLocation restore.");
                     var parsed = BackupModel.ParseResourceId(target, "Microsoft.Compute/virtualMachines")
                         ?? throw Bad("BMSUserErrorInvalidInput", $"targetVirtualMachineId '{target}' is not a virtual machine id.");
-                    if (BackupDoc.Load(s, target, BackupDocKinds.VirtualMachine) is not null)
+                    if (ResourceDoc.Load(s, target, BackupDocKinds.VirtualMachine) is not null)
                     {
                         throw Bad("UserErrorVmAlreadyExists", $"A virtual machine named '{parsed.Name}' already exists in resource group '{parsed.Rg}'. Choose a new name for the restored VM.");
                     }
@@ -88,7 +87,7 @@ internal static class Restores
                 }
 
             case "OriginalLocation":
-                if (BackupDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine) is null)
+                if (ResourceDoc.Load(s, Json.Str(item.Props, "sourceResourceId") ?? string.Empty, BackupDocKinds.VirtualMachine) is null)
                 {
                     throw Bad("UserErrorVmNotFound", "The original virtual machine no longer exists; use RestoreDisks or AlternateLocation.");
                 }
@@ -186,7 +185,7 @@ internal static class Restores
         if (BackupModel.Eq(recoveryType, "AlternateLocation"))
         {
             var containerId = Json.Str(target, "containerId") ?? throw Bad("BMSUserErrorInvalidInput", "targetInfo.containerId is required for an AlternateLocation restore.");
-            var targetContainer = BackupDoc.Load(s, containerId, BackupDocKinds.Container)
+            var targetContainer = ResourceDoc.Load(s, containerId, BackupDocKinds.Container)
                 ?? throw Bad("BMSUserErrorContainerNotRegistered", $"The target container '{containerId}' is not registered to this vault.");
             RequireSqlFileMove(rp, item, targetContainer, target, props);
         }
@@ -209,7 +208,7 @@ internal static class Restores
     /// Get-AzRecoveryServicesBackupWorkloadRecoveryConfig fills them for an alternate restore). No Azure-specific code
     /// for this case was found, so it is the service's generic BMSUserErrorInvalidInput.
     /// </summary>
-    private static void RequireSqlFileMove(BackupDoc rp, BackupDoc item, BackupDoc targetContainer, JsonObject? target, JsonObject props)
+    private static void RequireSqlFileMove(ResourceDoc rp, ResourceDoc item, ResourceDoc targetContainer, JsonObject? target, JsonObject props)
     {
         var sourceVm = Json.Str(item.Props, "sourceResourceId");
         var instance = Json.Str(item.Props, "parentName") ?? "MSSQLSERVER";
@@ -239,14 +238,14 @@ internal static class Restores
         }
     }
 
-    private static BackupDoc RequireStorageAccount(IStoreSession s, string? id, string vaultLocation, string name)
+    private static ResourceDoc RequireStorageAccount(IStoreSession s, string? id, string vaultLocation, string name)
     {
         if (string.IsNullOrEmpty(id))
         {
             throw Bad("BMSUserErrorInvalidInput", $"{name} is required.");
         }
 
-        var sa = BackupDoc.Load(s, id, BackupDocKinds.StorageAccount)
+        var sa = ResourceDoc.Load(s, id, BackupDocKinds.StorageAccount)
             ?? throw Bad("UserErrorStorageAccountNotFound", $"The storage account '{id}' was not found.");
         if (Json.Str(sa.Body, "location") != vaultLocation)
         {
@@ -268,14 +267,14 @@ internal static class Restores
     }
 
     /// <summary>An AlternateLocation VM restore leaves a new VM behind, like Azure.</summary>
-    public static void OnCompleted(IStoreSession s, BackupDoc job)
+    public static void OnCompleted(IStoreSession s, ResourceDoc job)
     {
         if (Json.Str(job.Meta, "createVm") is not { } target || BackupModel.ParseResourceId(target, "Microsoft.Compute/virtualMachines") is not { } p)
         {
             return;
         }
 
-        var source = BackupDoc.Load(s, Json.Str(job.Meta, "sourceVm") ?? string.Empty, BackupDocKinds.VirtualMachine);
+        var source = ResourceDoc.Load(s, Json.Str(job.Meta, "sourceVm") ?? string.Empty, BackupDocKinds.VirtualMachine);
         Sources.PutVm(s, p.Sub, p.Rg, p.Name, Json.Str(job.Meta, "createVmLocation") ?? "westus",
             Json.Str(source?.Meta, "osType") ?? "Windows", source?.Body["properties"]?["storageProfile"]?["dataDisks"]?.DeepClone() as JsonArray,
             Json.Bool(source?.Meta["premium"]) == true, Json.Bool(source?.Meta["encrypted"]) == true);

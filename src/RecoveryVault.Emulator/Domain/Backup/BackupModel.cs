@@ -3,11 +3,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Handlers;
-using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>Document kinds of the backup surface (protected items reuse <see cref="DocumentKinds.ProtectedItem"/>).</summary>
 internal static class BackupDocKinds
@@ -21,27 +19,6 @@ internal static class BackupDocKinds
     public const string StorageAccount = "storageAccount";
     public const string Engine = "backupEngineState";
     public const string VaultMarker = "backupVaultMarker";
-}
-
-/// <summary>A stored backup document: body (wire properties) + meta (emulator-only state).</summary>
-internal sealed record BackupDoc(string Id, string Kind, string? ParentId, JsonObject Body, JsonObject Meta)
-{
-    public JsonObject Props => Json.Obj(Body, "properties");
-
-    public static BackupDoc? Load(IStoreSession s, string id, string? kind = null)
-    {
-        var d = s.Get(id);
-        return d is null || (kind is not null && d.Kind != kind) ? null : From(d);
-    }
-
-    public static BackupDoc From(StoredDocument d) =>
-        new(d.Id, d.Kind, d.ParentId, Json.ParseObject(d.Body), d.Meta is null ? Json.Object() : Json.ParseObject(d.Meta));
-
-    public static List<BackupDoc> List(IStoreSession s, string kind, string? prefix = null) =>
-        s.ListByKind(kind, prefix).Select(From).ToList();
-
-    public void Save(IStoreSession s) =>
-        s.Put(new StoredDocument(Json.Str(Body, "id") ?? Id, Kind, ParentId, Body.ToJsonString(), Meta.ToJsonString()));
 }
 
 /// <summary>Names, ids and small shared rules of the backup surface.</summary>
@@ -64,15 +41,8 @@ internal static partial class BackupModel
 
     public static string JobId(string vaultId, string jobName) => $"{vaultId}/backupJobs/{jobName}";
 
-    /// <summary>Vault of the request; lazily gets Azure's default policies the first time the backup surface sees it.</summary>
-    public static VaultRecord RequireVault(ArmContext ctx, IStoreSession s)
-    {
-        var v = VaultModel.Require(s, ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("vaultName"), ctx.Now);
-        EnsureVaultSeeded(s, v, ctx.Runtime.Backup.Clock.Now);
-        return v;
-    }
 
-    public static void EnsureVaultSeeded(IStoreSession s, VaultRecord v, DateTimeOffset now)
+    public static void EnsureVaultSeeded(IStoreSession s, ResourceDoc v, DateTimeOffset now)
     {
         var marker = v.Id + "/_backupSeeded";
         if (s.Get(marker) is not null)
@@ -88,14 +58,14 @@ internal static partial class BackupModel
         s.Put(new StoredDocument(marker, BackupDocKinds.VaultMarker, v.Id, "{}"));
     }
 
-    public static int SoftDeleteDaysOf(BackupDoc item) => Json.Int(item.Meta["softDeleteDays"]) ?? 14;
+    public static int SoftDeleteDaysOf(ResourceDoc item) => Json.Int(item.Meta["softDeleteDays"]) ?? 14;
 
-    public static string Location(VaultRecord v) => Json.Str(v.Body, "location") ?? "westus";
+    public static string Location(ResourceDoc v) => Json.Str(v.Body, "location") ?? "westus";
 
-    public static string SoftDeleteState(VaultRecord v) =>
+    public static string SoftDeleteState(ResourceDoc v) =>
         Json.Str(v.Body["properties"]?["securitySettings"]?["softDeleteSettings"] as JsonObject, "softDeleteState") ?? "Enabled";
 
-    public static int SoftDeleteDays(VaultRecord v) =>
+    public static int SoftDeleteDays(ResourceDoc v) =>
         Json.Int(v.Body["properties"]?["securitySettings"]?["softDeleteSettings"]?["softDeleteRetentionPeriodInDays"]) ?? 14;
 
     /// <summary>Resource-id parts: subscription, resource group, provider type, name.</summary>
@@ -226,92 +196,3 @@ internal static partial class BackupModel
     private static partial Regex SdkTime();
 }
 
-/// <summary>
-/// Backup operation records (styles B and C). They sit next to the vault LRO records (addressed by id alone) and
-/// finish after <c>lroDurationMs</c> of real time, like every other LRO of the emulator; the jobs they start run on
-/// the simulated clock.
-/// </summary>
-internal static class BackupOps
-{
-    private const string Prefix = "/_operations/";
-
-    /// <param name="result">What operationResults answers once done: item, policy, container or none (204).</param>
-    public static JsonObject Create(IStoreSession s, ArmContext ctx, string vaultId, string resourceId, string result, JsonObject? statusProperties, long counter)
-    {
-        var id = BackupModel.Guid(ctx.Runtime.Backup.Seed, "op", counter);
-        var now = DateTimeOffset.UtcNow;
-        var body = new JsonObject
-        {
-            ["name"] = id,
-            ["vaultId"] = vaultId,
-            ["resourceId"] = resourceId,
-            ["result"] = result,
-            ["startTime"] = Json.Timestamp(now),
-            ["endTime"] = Json.Timestamp(now.AddMilliseconds(ctx.Runtime.LroDurationMs)),
-            ["properties"] = statusProperties,
-        };
-        s.Put(new StoredDocument(Prefix + id, DocumentKinds.Operation, null, body.ToJsonString()));
-        return body;
-    }
-
-    public static JsonObject? Get(IStoreSession s, string vaultId, string id)
-    {
-        var doc = s.Get(Prefix + id);
-        if (doc is null)
-        {
-            return null;
-        }
-
-        var body = Json.ParseObject(doc.Body);
-        return BackupModel.Eq(Json.Str(body, "vaultId"), vaultId) ? body : null;
-    }
-
-    public static bool IsDone(JsonObject op) => (Json.ParseTime(Json.Str(op, "endTime")) ?? DateTimeOffset.MinValue) <= DateTimeOffset.UtcNow;
-
-    /// <summary>Backup <c>OperationStatus</c>: id and name are the operation id; endTime is Azure's zero date while running.</summary>
-    public static JsonObject Status(JsonObject op)
-    {
-        var done = IsDone(op);
-        var body = new JsonObject
-        {
-            ["id"] = Json.Str(op, "name"),
-            ["name"] = Json.Str(op, "name"),
-            ["status"] = done ? Json.Str(op, "status") ?? "Succeeded" : "InProgress",
-            ["startTime"] = Json.Str(op, "startTime"),
-            ["endTime"] = done ? Json.Str(op, "endTime") : "0001-01-01T00:00:00Z",
-        };
-        if (done && op["error"] is JsonObject err)
-        {
-            body["error"] = err.DeepClone();
-        }
-
-        if (op["properties"] is JsonObject p && (done || Json.Str(p, "objectType") != "OperationStatusProvisionILRExtendedInfo"))
-        {
-            body["properties"] = p.DeepClone();
-        }
-
-        return body;
-    }
-
-    /// <summary>Style B/C 202: Location + Azure-AsyncOperation (+ Retry-After) with the request's api-version.</summary>
-    /// <summary>
-    /// Percent-encodes the segments a URL cannot carry raw: MARS item names hold Windows paths (<c>FileFolder;C:\Data</c>),
-    /// and a raw backslash turns into a slash in the client's URL parser.
-    /// </summary>
-    public static string EscapePath(string path) =>
-        string.Join('/', path.Split('/').Select(seg => seg.IndexOfAny(['\\', ' ', '#', '?', '%']) >= 0 ? Uri.EscapeDataString(seg) : seg));
-
-    public static ArmResponse Accepted(ArmContext ctx, string resultPath, string? statusPath)
-    {
-        var v = Uri.EscapeDataString(ctx.ApiVersion);
-        var r = ArmResponse.Accepted();
-        r.Headers["Location"] = $"{ctx.BaseUrl}{EscapePath(resultPath)}?api-version={v}";
-        if (statusPath is not null)
-        {
-            r.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{EscapePath(statusPath)}?api-version={v}";
-        }
-
-        r.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return r;
-    }
-}

@@ -1,7 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.RegularExpressions;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>
 /// Azure's naming rules for the resources the admin surface seeds (learn.microsoft.com, "Naming rules and

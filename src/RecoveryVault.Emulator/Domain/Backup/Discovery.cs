@@ -1,10 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Handlers;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>
 /// What one vault has discovered. Azure lists a source as protectable only once that vault ran the matching discovery
@@ -16,14 +15,14 @@ internal sealed class Discovery
     public const string Kind = "backupDiscovery";
 
     /// <summary>Keys: VM ids, storage account ids, "{saId}/{share}", SQL VM ids, "{vmId}/{instance}/{db}".</summary>
-    private readonly BackupDoc doc;
+    private readonly ResourceDoc doc;
 
-    private Discovery(BackupDoc doc) => this.doc = doc;
+    private Discovery(ResourceDoc doc) => this.doc = doc;
 
     public static Discovery Load(IStoreSession s, string vaultId)
     {
         var id = vaultId + "/backupDiscovery/state";
-        return new Discovery(BackupDoc.Load(s, id, Kind) ?? new BackupDoc(id, Kind, vaultId, new JsonObject { ["id"] = id }, new JsonObject()));
+        return new Discovery(ResourceDoc.Load(s, id, Kind) ?? new ResourceDoc(id, Kind, vaultId, new JsonObject { ["id"] = id }, new JsonObject()));
     }
 
     public bool Has(string set, string key) => Set(set).Contains(key);
@@ -33,7 +32,7 @@ internal sealed class Discovery
     /// <summary>Discovers every VM of the vault's subscription and region, as a refresh of the Azure VM kind (<see cref="WorkloadCatalogue.AzureVM"/>) does.</summary>
     public void RefreshVms(IStoreSession s, string sub, string location)
     {
-        foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location))
+        foreach (var vm in ResourceDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location))
         {
             Add("vm", vm.Id);
         }
@@ -42,14 +41,14 @@ internal sealed class Discovery
     /// <summary>Storage accounts and, for those already registered to this vault, their file shares.</summary>
     public void RefreshStorage(IStoreSession s, string vaultId, string sub, string location)
     {
-        foreach (var sa in BackupDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location))
+        foreach (var sa in ResourceDoc.List(s, BackupDocKinds.StorageAccount, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location))
         {
             Add("storage", sa.Id);
         }
 
         foreach (var c in RegisteredSources(s, vaultId, WorkloadCatalogue.AzureFileShare.ContainerType))
         {
-            if (BackupDoc.Load(s, c, BackupDocKinds.StorageAccount) is { } sa)
+            if (ResourceDoc.Load(s, c, BackupDocKinds.StorageAccount) is { } sa)
             {
                 InquireStorage(sa);
             }
@@ -59,21 +58,21 @@ internal sealed class Discovery
     /// <summary>VMs running SQL and, for those already registered to this vault, their databases.</summary>
     public void RefreshWorkload(IStoreSession s, string vaultId, string sub, string location)
     {
-        foreach (var vm in BackupDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null))
+        foreach (var vm in ResourceDoc.List(s, BackupDocKinds.VirtualMachine, "/subscriptions/" + sub).Where(x => Json.Str(x.Body, "location") == location && Sources.Sql(x) is not null))
         {
             Add("sqlvm", vm.Id);
         }
 
         foreach (var c in RegisteredSources(s, vaultId, WorkloadCatalogue.SqlDatabase.ContainerType))
         {
-            if (BackupDoc.Load(s, c, BackupDocKinds.VirtualMachine) is { } vm)
+            if (ResourceDoc.Load(s, c, BackupDocKinds.VirtualMachine) is { } vm)
             {
                 InquireSql(vm);
             }
         }
     }
 
-    public void InquireStorage(BackupDoc sa)
+    public void InquireStorage(ResourceDoc sa)
     {
         foreach (var share in Sources.FileShares(sa))
         {
@@ -81,7 +80,7 @@ internal sealed class Discovery
         }
     }
 
-    public void InquireSql(BackupDoc vm)
+    public void InquireSql(ResourceDoc vm)
     {
         if (Sources.Sql(vm) is { } sql)
         {
@@ -95,7 +94,7 @@ internal sealed class Discovery
     public static string SqlKey(string vmId, string instance, string db) => $"{vmId}/{instance}/{db}";
 
     private static IEnumerable<string> RegisteredSources(IStoreSession s, string vaultId, string containerType) =>
-        BackupDoc.List(s, BackupDocKinds.Container, vaultId + "/backupFabrics")
+        ResourceDoc.List(s, BackupDocKinds.Container, vaultId + "/backupFabrics")
             .Where(c => Json.Str(c.Props, "containerType") == containerType)
             .Select(c => Json.Str(c.Props, "sourceResourceId"))
             .OfType<string>();

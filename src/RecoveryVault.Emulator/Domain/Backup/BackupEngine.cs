@@ -1,10 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Handlers;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>Run-time state of the backup simulation that is not in the store: clock, seed, queued job failures.</summary>
 internal sealed class BackupRuntime(double clockRate, int seed, DateTimeOffset? clockStart = null)
@@ -122,7 +121,7 @@ internal static class BackupEngine
         var from = last.Value;
         var started = 0;
         var due = now + DueHorizon;
-        var items = BackupDoc.List(s, DocumentKinds.ProtectedItem);
+        var items = ResourceDoc.List(s, DocumentKinds.ProtectedItem);
         foreach (var item in items)
         {
             var st = Json.Str(item.Props, "protectionState");
@@ -156,7 +155,7 @@ internal static class BackupEngine
 
         var completed = 0;
         var created = 0;
-        foreach (var p in s.ListByKind(BackupDocKinds.PendingJob).Select(BackupDoc.From)
+        foreach (var p in s.ListByKind(BackupDocKinds.PendingJob).Select(ResourceDoc.From)
                      .OrderBy(p => Json.ParseTime(Json.Str(p.Body, "end")) ?? now).ToList())
         {
             var end = Json.ParseTime(Json.Str(p.Body, "end")) ?? now;
@@ -167,7 +166,7 @@ internal static class BackupEngine
             }
 
             s.Delete(p.Id);
-            var job = BackupDoc.Load(s, Json.Str(p.Body, "jobId")!, BackupDocKinds.Job);
+            var job = ResourceDoc.Load(s, Json.Str(p.Body, "jobId")!, BackupDocKinds.Job);
             if (job is not null && Json.Str(job.Props, "status") == "InProgress")
             {
                 created += CompleteJob(s, rt, job, end);
@@ -175,7 +174,7 @@ internal static class BackupEngine
             }
         }
 
-        foreach (var item in BackupDoc.List(s, DocumentKinds.ProtectedItem))
+        foreach (var item in ResourceDoc.List(s, DocumentKinds.ProtectedItem))
         {
             // A log chain's range follows the clock itself: while one runs, every request is a full run.
             if (UpdateLogChain(s, item, now))
@@ -201,7 +200,7 @@ internal static class BackupEngine
             }
         }
 
-        foreach (var item in BackupDoc.List(s, DocumentKinds.ProtectedItem))
+        foreach (var item in ResourceDoc.List(s, DocumentKinds.ProtectedItem))
         {
             if (Json.ParseTime(Json.Str(item.Meta, "purgeAt")) is { } purge)
             {
@@ -234,11 +233,11 @@ internal static class BackupEngine
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     /// <summary>Deletes an item with its points and, for an implicit VM container, the container once empty.</summary>
-    public static void PurgeItem(IStoreSession s, BackupDoc item)
+    public static void PurgeItem(IStoreSession s, ResourceDoc item)
     {
         s.DeleteTree(item.Id);
         var containerId = item.ParentId!;
-        var container = BackupDoc.Load(s, containerId, BackupDocKinds.Container);
+        var container = ResourceDoc.Load(s, containerId, BackupDocKinds.Container);
         if (container is not null && Json.Bool(container.Meta["implicit"]) == true && s.ListByKind(DocumentKinds.ProtectedItem, containerId).Count == 0)
         {
             s.Delete(containerId);
@@ -254,7 +253,7 @@ internal static class BackupEngine
         return i >= 0 && i + 1 < parts.Length ? Uri.UnescapeDataString(parts[i + 1]) : null;
     }
 
-    public static BackupDoc NewJob(IStoreSession s, BackupRuntime rt, string vaultId, BackupDoc? item, string operation, DateTimeOffset start, TimeSpan? duration, JsonObject? propertyBag = null, string? entityName = null, string? bmt = null)
+    public static ResourceDoc NewJob(IStoreSession s, BackupRuntime rt, string vaultId, ResourceDoc? item, string operation, DateTimeOffset start, TimeSpan? duration, JsonObject? propertyBag = null, string? entityName = null, string? bmt = null)
     {
         var name = BackupModel.Guid(rt.Seed, "job", Next(s));
         var id = BackupModel.JobId(vaultId, name);
@@ -299,7 +298,7 @@ internal static class BackupEngine
             s.Put(new StoredDocument(PendingPrefix + name, BackupDocKinds.PendingJob, null, new JsonObject { ["jobId"] = id, ["end"] = Json.Timestamp(end) }.ToJsonString()));
         }
 
-        var job = new BackupDoc(id, BackupDocKinds.Job, vaultId, new JsonObject { ["id"] = id, ["name"] = name, ["type"] = BackupModel.JobType, ["properties"] = p }, meta);
+        var job = new ResourceDoc(id, BackupDocKinds.Job, vaultId, new JsonObject { ["id"] = id, ["name"] = name, ["type"] = BackupModel.JobType, ["properties"] = p }, meta);
         job.Save(s);
         return job;
     }
@@ -313,7 +312,7 @@ internal static class BackupEngine
         _ => [operation],
     };
 
-    public static BackupDoc StartBackupJob(IStoreSession s, BackupRuntime rt, BackupDoc item, DateTimeOffset t, string backupType, DateTimeOffset? expiry, bool adhoc)
+    public static ResourceDoc StartBackupJob(IStoreSession s, BackupRuntime rt, ResourceDoc item, DateTimeOffset t, string backupType, DateTimeOffset? expiry, bool adhoc)
     {
         var vaultId = Json.Str(item.Meta, "vaultId")!;
         var bag = new JsonObject { ["Backup Size"] = "0 MB" };
@@ -334,14 +333,14 @@ internal static class BackupEngine
         return job;
     }
 
-    public static void Cancel(IStoreSession s, BackupDoc job, DateTimeOffset now)
+    public static void Cancel(IStoreSession s, ResourceDoc job, DateTimeOffset now)
     {
         s.Delete(PendingPrefix + Json.Str(job.Body, "name"));
         Finish(job, "Cancelled", now);
         job.Save(s);
     }
 
-    private static void Finish(BackupDoc job, string status, DateTimeOffset end)
+    private static void Finish(ResourceDoc job, string status, DateTimeOffset end)
     {
         var p = job.Props;
         p["status"] = status;
@@ -359,10 +358,10 @@ internal static class BackupEngine
     }
 
     /// <summary>Completes (or fails, when a jobFailure was queued) a job; returns recovery points created.</summary>
-    private static int CompleteJob(IStoreSession s, BackupRuntime rt, BackupDoc job, DateTimeOffset end)
+    private static int CompleteJob(IStoreSession s, BackupRuntime rt, ResourceDoc job, DateTimeOffset end)
     {
         var operation = Json.Str(job.Props, "operation");
-        var item = Json.Str(job.Meta, "itemId") is { } itemId ? BackupDoc.Load(s, itemId, DocumentKinds.ProtectedItem) : null;
+        var item = Json.Str(job.Meta, "itemId") is { } itemId ? ResourceDoc.Load(s, itemId, DocumentKinds.ProtectedItem) : null;
         var created = 0;
         if (rt.TryConsumeFailure())
         {
@@ -410,7 +409,7 @@ internal static class BackupEngine
     }
 
     /// <summary>Moves the item's log range to <paramref name="now"/>; false when the item has no running log chain.</summary>
-    private static bool UpdateLogChain(IStoreSession s, BackupDoc item, DateTimeOffset now)
+    private static bool UpdateLogChain(IStoreSession s, ResourceDoc item, DateTimeOffset now)
     {
         if (WorkloadCatalogue.Of(item)?.LogChain != true || Json.ParseTime(Json.Str(item.Meta, "logChainStart")) is not { } chainStart)
         {

@@ -3,15 +3,15 @@ using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>Policy documents: stored properties, rendered with the live protectedItemsCount.</summary>
 internal static class PolicyStore
 {
-    public static BackupDoc Save(IStoreSession s, string vaultId, string name, JsonObject props)
+    public static ResourceDoc Save(IStoreSession s, string vaultId, string name, JsonObject props)
     {
         var id = BackupModel.PolicyId(vaultId, name);
-        var doc = new BackupDoc(id, BackupDocKinds.Policy, vaultId, new JsonObject
+        var doc = new ResourceDoc(id, BackupDocKinds.Policy, vaultId, new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -22,21 +22,21 @@ internal static class PolicyStore
         return doc;
     }
 
-    public static BackupDoc? Load(IStoreSession s, string vaultId, string name) => BackupDoc.Load(s, BackupModel.PolicyId(vaultId, name), BackupDocKinds.Policy);
+    public static ResourceDoc? Load(IStoreSession s, string vaultId, string name) => ResourceDoc.Load(s, BackupModel.PolicyId(vaultId, name), BackupDocKinds.Policy);
 
     /// <summary>The policy a policyId names, which must live in this vault.</summary>
-    public static BackupDoc? ByPolicyId(IStoreSession s, string vaultId, string? policyId)
+    public static ResourceDoc? ByPolicyId(IStoreSession s, string vaultId, string? policyId)
     {
         if (string.IsNullOrEmpty(policyId) || !policyId.StartsWith(vaultId + "/backupPolicies/", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
-        return BackupDoc.Load(s, policyId, BackupDocKinds.Policy);
+        return ResourceDoc.Load(s, policyId, BackupDocKinds.Policy);
     }
 
     public static int ItemsUsing(IStoreSession s, string vaultId, string policyId) =>
-        BackupDoc.List(s, DocumentKinds.ProtectedItem, vaultId).Count(i => BackupModel.Eq(Json.Str(i.Props, "policyId"), policyId));
+        ResourceDoc.List(s, DocumentKinds.ProtectedItem, vaultId).Count(i => BackupModel.Eq(Json.Str(i.Props, "policyId"), policyId));
 
     /// <summary>How many of the vault's items use each policy, by policy id (case-insensitive).</summary>
     public static Dictionary<string, int> ItemsUsing(IStoreSession s, string vaultId)
@@ -53,9 +53,9 @@ internal static class PolicyStore
         return counts;
     }
 
-    public static JsonObject Render(IStoreSession s, BackupDoc p) => Render(p, ItemsUsing(s, p.ParentId ?? string.Empty));
+    public static JsonObject Render(IStoreSession s, ResourceDoc p) => Render(p, ItemsUsing(s, p.ParentId ?? string.Empty));
 
-    public static JsonObject Render(BackupDoc p, IReadOnlyDictionary<string, int> itemsUsing)
+    public static JsonObject Render(ResourceDoc p, IReadOnlyDictionary<string, int> itemsUsing)
     {
         var body = (JsonObject)p.Body.DeepClone();
         Json.Obj(body, "properties")["protectedItemsCount"] = itemsUsing.GetValueOrDefault(Json.Str(p.Body, "id")!);

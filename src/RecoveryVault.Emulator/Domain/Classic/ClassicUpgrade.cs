@@ -1,12 +1,10 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
-using RecoveryVault.Emulator.Handlers;
-using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Classic;
+namespace RecoveryVault.Emulator.Domain.Classic;
 
 /// <summary>What an upgrade request asks for.</summary>
 internal sealed record UpgradeTarget(string SubscriptionId, string ResourceGroup, string VaultName, bool AcceptBillingChange);
@@ -36,7 +34,7 @@ internal static class ClassicUpgrade
     private const int CommitPhase = 4;
 
     /// <summary>The id as the client sent and sees it (the store keys ids in lower case).</summary>
-    public static string Wire(BackupDoc d) => Json.Str(d.Body, "id") ?? d.Id;
+    public static string Wire(ResourceDoc d) => Json.Str(d.Body, "id") ?? d.Id;
 
     public static UpgradeTarget ReadTarget(JsonObject body, string classicSubscription, string classicName)
     {
@@ -63,7 +61,7 @@ internal static class ClassicUpgrade
     };
 
     /// <summary>Every prerequisite, each a finding; nothing changes.</summary>
-    public static JsonArray Check(IStoreSession s, BackupDoc vault, UpgradeTarget t, string callerObjectId, DateTimeOffset now)
+    public static JsonArray Check(IStoreSession s, ResourceDoc vault, UpgradeTarget t, string callerObjectId, DateTimeOffset now)
     {
         var findings = new JsonArray();
         var name = Json.Str(vault.Body, "name")!;
@@ -187,15 +185,15 @@ internal static class ClassicUpgrade
 
     public static bool CanUpgrade(JsonArray findings) => findings.OfType<JsonObject>().All(f => Json.Str(f, "severity") != "Error");
 
-    public static BackupDoc? Latest(IStoreSession s, string classicVaultId) =>
-        BackupDoc.List(s, OperationKind, classicVaultId + "/upgradeOperations/")
+    public static ResourceDoc? Latest(IStoreSession s, string classicVaultId) =>
+        ResourceDoc.List(s, OperationKind, classicVaultId + "/upgradeOperations/")
             .OrderByDescending(o => Json.ParseTime(Json.Str(o.Props, "startTime")) ?? DateTimeOffset.MinValue).FirstOrDefault();
 
     /// <summary>
     /// Starts the upgrade, or returns the operation that already runs (or resumes a failed one): a client that was
     /// interrupted and asks again gets the same operation, never a second one.
     /// </summary>
-    public static BackupDoc Start(IStoreSession s, BackupRuntime rt, BackupDoc vault, UpgradeTarget t, string callerObjectId, DateTimeOffset now)
+    public static ResourceDoc Start(IStoreSession s, BackupRuntime rt, ResourceDoc vault, UpgradeTarget t, string callerObjectId, DateTimeOffset now)
     {
         if (Latest(s, vault.Id) is { } existing)
         {
@@ -242,7 +240,7 @@ internal static class ClassicUpgrade
         Refuse(Check(s, vault, t, callerObjectId, now));
         var name = BackupModel.Guid(rt.Seed, "upgrade", BackupEngine.Next(s));
         var id = $"{Wire(vault)}/upgradeOperations/{name}";
-        var op = new BackupDoc(id, OperationKind, vault.Id, new JsonObject
+        var op = new ResourceDoc(id, OperationKind, vault.Id, new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -279,7 +277,7 @@ internal static class ClassicUpgrade
         return op;
     }
 
-    private static bool SameTarget(BackupDoc op, UpgradeTarget t) =>
+    private static bool SameTarget(ResourceDoc op, UpgradeTarget t) =>
         string.Equals(Json.Str(op.Props, "targetVaultId"), TargetVaultId(t), StringComparison.OrdinalIgnoreCase);
 
     private static void Refuse(JsonArray findings)
@@ -313,7 +311,7 @@ internal static class ClassicUpgrade
     public static void Advance(IStoreSession s, BackupRuntime rt, DateTimeOffset now)
     {
         ClassicVaults.CompleteDueJobs(s, rt, now);
-        foreach (var op in BackupDoc.List(s, OperationKind).Where(o => Json.Str(o.Props, "status") == "InProgress"))
+        foreach (var op in ResourceDoc.List(s, OperationKind).Where(o => Json.Str(o.Props, "status") == "InProgress"))
         {
             var phase = Json.Int(op.Meta["phaseIndex"]) ?? 0;
             var phaseStart = Json.ParseTime(Json.Str(op.Meta, "phaseStart")) ?? now;
@@ -363,7 +361,7 @@ internal static class ClassicUpgrade
         return true;
     }
 
-    private static void Fail(IStoreSession s, BackupDoc op, int phase, DateTimeOffset at)
+    private static void Fail(IStoreSession s, ResourceDoc op, int phase, DateTimeOffset at)
     {
         var committed = Json.Bool(op.Meta["committed"]) == true;
         op.Props["status"] = "Failed";
@@ -386,7 +384,7 @@ internal static class ClassicUpgrade
         }
     }
 
-    private static void Describe(BackupDoc op, DateTimeOffset now)
+    private static void Describe(ResourceDoc op, DateTimeOffset now)
     {
         var phase = Math.Min(Json.Int(op.Meta["phaseIndex"]) ?? 0, Phases.Length - 1);
         var phaseStart = Json.ParseTime(Json.Str(op.Meta, "phaseStart")) ?? now;
@@ -397,7 +395,7 @@ internal static class ClassicUpgrade
         op.Props["lastUpdatedTime"] = Json.Timestamp(now);
     }
 
-    private static bool TryCommit(IStoreSession s, BackupRuntime rt, BackupDoc op, DateTimeOffset at)
+    private static bool TryCommit(IStoreSession s, BackupRuntime rt, ResourceDoc op, DateTimeOffset at)
     {
         var vault = ClassicVaults.Load(s, Json.Str(op.Props, "classicVaultId")!)!;
         var target = (JsonObject)op.Meta["target"]!;
@@ -456,7 +454,7 @@ internal static class ClassicUpgrade
             ["upgradedResourceId"] = newId,
             ["previousResourceId"] = Wire(vault),
         };
-        var record = new VaultRecord(newId, Json.Str(rg, "id")!, body, Json.Object());
+        var record = ResourceDoc.Vault(newId, Json.Str(rg, "id")!, body, Json.Object());
         VaultModel.Save(s, record);
         BackupModel.EnsureVaultSeeded(s, record, at);
 
@@ -506,7 +504,7 @@ internal static class ClassicUpgrade
             var path = Json.Str(it.Props, "path")!;
             var containerId = BackupModel.ContainerId(newId, serverName);
             var policyName = policyNames.GetValueOrDefault(Json.Str(it.Props, "policyName") ?? string.Empty);
-            var classicPoints = BackupDoc.List(s, ClassicVaults.PointKind, it.Id + "/recoveryPoints/");
+            var classicPoints = ResourceDoc.List(s, ClassicVaults.PointKind, it.Id + "/recoveryPoints/");
             var latest = classicPoints.Select(p => Json.ParseTime(Json.Str(p.Props, "recoveryPointTime"))).OfType<DateTimeOffset>().DefaultIfEmpty().Max();
             var item = Sources.MarsItem(newId, containerId, serverName, path, classicPoints.Count > 0 ? latest : null, at, classicPoints.Count);
             var itemId = Json.Str(item.Body, "id")!;
@@ -521,7 +519,7 @@ internal static class ClassicUpgrade
             {
                 var rpName = Json.Str(cp.Body, "name")!;
                 var rpId = RecoveryPoints.IdOf(itemId, rpName);
-                new BackupDoc(rpId, BackupDocKinds.RecoveryPoint, itemId, new JsonObject
+                new ResourceDoc(rpId, BackupDocKinds.RecoveryPoint, itemId, new JsonObject
                 {
                     ["id"] = rpId,
                     ["name"] = rpName,
@@ -537,7 +535,7 @@ internal static class ClassicUpgrade
         {
             var serverName = Json.Str(job.Props, "serverName")!;
             var path = Json.Str(job.Props, "path")!;
-            var item = BackupDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(newId, serverName), WorkloadCatalogue.MarsServer.ItemNamePrefix + path), DocumentKinds.ProtectedItem)!;
+            var item = ResourceDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(newId, serverName), WorkloadCatalogue.MarsServer.ItemNamePrefix + path), DocumentKinds.ProtectedItem)!;
             var start = Json.ParseTime(Json.Str(job.Props, "startTime")) ?? at;
             var end = Json.ParseTime(Json.Str(job.Meta, "end")) ?? at;
             var policy = PolicyStore.ByPolicyId(s, newId, Json.Str(item.Props, "policyId"));
@@ -569,7 +567,7 @@ internal static class ClassicUpgrade
         return true;
     }
 
-    private static void FinalizeUpgrade(IStoreSession s, BackupDoc op, DateTimeOffset at)
+    private static void FinalizeUpgrade(IStoreSession s, ResourceDoc op, DateTimeOffset at)
     {
         var vault = ClassicVaults.Load(s, Json.Str(op.Props, "classicVaultId")!)!;
         var newId = Json.Str(vault.Props, "upgradedVaultId")!;
@@ -594,5 +592,5 @@ internal static class ClassicUpgrade
     }
 
     /// <summary>The id map (classic id → new id) of a committed upgrade, for verification.</summary>
-    public static JsonObject? IdMap(BackupDoc op) => op.Meta["idMap"] as JsonObject;
+    public static JsonObject? IdMap(ResourceDoc op) => op.Meta["idMap"] as JsonObject;
 }

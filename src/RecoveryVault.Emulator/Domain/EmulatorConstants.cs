@@ -1,5 +1,5 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
-namespace RecoveryVault.Emulator.Hosting;
+namespace RecoveryVault.Emulator.Domain;
 
 /// <summary>The fixed seed from docs/EMULATOR.md.</summary>
 public static class EmulatorConstants

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>The workload kinds the emulator models; one <see cref="WorkloadDescriptor"/> each.</summary>
 internal enum WorkloadKind
@@ -30,31 +30,31 @@ internal enum HourlySupport
 internal sealed record RetentionLimits(int MinDaily, int MaxDaily, int MaxWeeks, int MaxMonths, int MaxYears);
 
 /// <summary>What a new job of a kind adds to the common job properties.</summary>
-internal sealed record JobFieldsContext(JsonObject Properties, BackupDoc? Item, string FriendlyName, JsonObject PropertyBag);
+internal sealed record JobFieldsContext(JsonObject Properties, ResourceDoc? Item, string FriendlyName, JsonObject PropertyBag);
 
 /// <summary>What a recovery point renderer gets: the point's time, expiry and backup type, and the job that made it.</summary>
-internal sealed record RecoveryPointContext(IStoreSession Session, BackupRuntime Runtime, BackupDoc Item, BackupDoc Job, DateTimeOffset Time, DateTimeOffset Expiry, string BackupType, string Name);
+internal sealed record RecoveryPointContext(IStoreSession Session, BackupRuntime Runtime, ResourceDoc Item, ResourceDoc Job, DateTimeOffset Time, DateTimeOffset Expiry, string BackupType, string Name);
 
 /// <summary>An enable-protection PUT as a kind sees it; <see cref="Container"/> is null when the container is not registered (yet).</summary>
-internal sealed record ProtectionRequest(ArmContext Context, IStoreSession Session, Handlers.VaultRecord Vault, JsonObject Properties, string ContainerName, string ItemName, string ContainerId, string Location, BackupDoc? Container, WorkloadDescriptor Kind);
+internal sealed record ProtectionRequest(BackupRuntime Runtime, IStoreSession Session, ResourceDoc Vault, JsonObject Properties, string ContainerName, string ItemName, string ContainerId, string Location, ResourceDoc? Container, WorkloadDescriptor Kind);
 
 /// <summary>The new item's properties, the key of its source (one vault per source), its container (made if implicit) and any kind-specific item metadata.</summary>
-internal sealed record ProtectedItemSource(JsonObject Properties, string SourceKey, BackupDoc Container, JsonObject? ItemMeta = null);
+internal sealed record ProtectedItemSource(JsonObject Properties, string SourceKey, ResourceDoc Container, JsonObject? ItemMeta = null);
 
 /// <summary>A restore request as its kind validates it; the kind adds what is restored where to <see cref="PropertyBag"/> (the job's).</summary>
-internal sealed record RestoreRequest(IStoreSession Session, string VaultLocation, BackupDoc Item, BackupDoc RecoveryPoint, JsonObject Properties, JsonObject Meta, string ObjectType, string RecoveryType, JsonObject PropertyBag);
+internal sealed record RestoreRequest(IStoreSession Session, string VaultLocation, ResourceDoc Item, ResourceDoc RecoveryPoint, JsonObject Properties, JsonObject Meta, string ObjectType, string RecoveryType, JsonObject PropertyBag);
 
 /// <summary>A protectable-items listing as a kind answers it; <see cref="Container"/> is the registered container, or null for kinds with implicit containers.</summary>
-internal sealed record ProtectableQuery(IStoreSession Session, Handlers.VaultRecord Vault, string Subscription, string Location, ISet<string> Taken, Discovery Discovery, BackupDoc? Container, WorkloadDescriptor Kind);
+internal sealed record ProtectableQuery(IStoreSession Session, ResourceDoc Vault, string Subscription, string Location, ISet<string> Taken, Discovery Discovery, ResourceDoc? Container, WorkloadDescriptor Kind);
 
 /// <summary>A container registration PUT as a kind checks it; the kind returns the container's stored properties.</summary>
 internal sealed record ContainerRegistration(IStoreSession Session, JsonObject Properties, string SourceId, string Location, WorkloadDescriptor Kind);
 
 /// <summary>An inquire on a registered container; <see cref="WorkloadType"/> is the request's filter, if any.</summary>
-internal sealed record ContainerInquiry(IStoreSession Session, Discovery Discovery, BackupDoc Container, string? WorkloadType, WorkloadDescriptor Kind);
+internal sealed record ContainerInquiry(IStoreSession Session, Discovery Discovery, ResourceDoc Container, string? WorkloadType, WorkloadDescriptor Kind);
 
 /// <summary>A protectable-containers listing as a kind answers it; <see cref="Registered"/> holds the source ids already registered to any vault.</summary>
-internal sealed record ProtectableContainerQuery(IStoreSession Session, Handlers.VaultRecord Vault, string Subscription, string Location, ISet<string?> Registered, Discovery Discovery, WorkloadDescriptor Kind);
+internal sealed record ProtectableContainerQuery(IStoreSession Session, ResourceDoc Vault, string Subscription, string Location, ISet<string?> Registered, Discovery Discovery, WorkloadDescriptor Kind);
 
 /// <summary>
 /// Everything that differs between workload kinds, so handlers and the engine ask the descriptor instead of branching
@@ -197,7 +197,7 @@ internal static class WorkloadCatalogue
         ContainerNameAliases = ["iaasvmcontainerv2;"],
         ItemNamePrefix = "VM;",
         ProtectableItemType = "Microsoft.Compute/virtualMachines",
-        ListProtectableItems = Handlers.ContainerHandler.ProtectableVms,
+        ListProtectableItems = WorkloadHooks.ProtectableVms,
         ProtectedItemType = "Microsoft.Compute/virtualMachines",
         JobType = "AzureIaaSVMJob",
         DetailedJobTasks = true,
@@ -225,7 +225,7 @@ internal static class WorkloadCatalogue
         IlrRequestObjectType = "IaasVMILRRegistrationRequest",
         ItemExtendedInfo = true,
         DiskExclusion = true,
-        EnableProtection = Handlers.ProtectedItemHandler.EnableVm,
+        EnableProtection = WorkloadHooks.EnableVm,
         Retention = LongRetention,
         HourlySchedules = HourlySupport.EnhancedPolicyOnly,
         ValidatePolicy = PolicyRules.ValidateVm,
@@ -241,11 +241,11 @@ internal static class WorkloadCatalogue
         ContainerNamePrefix = "StorageContainer;",
         ItemNamePrefix = "AzureFileShare;",
         ProtectableItemType = "AzureFileShare",
-        ListProtectableItems = Handlers.ContainerHandler.ProtectableFileShares,
+        ListProtectableItems = WorkloadHooks.ProtectableFileShares,
         ProtectableContainerType = "StorageContainer",
-        RegisterContainer = Handlers.ContainerHandler.RegisterStorageContainer,
-        ListProtectableContainers = Handlers.ContainerHandler.ProtectableStorageContainers,
-        InquireContainer = Handlers.ContainerHandler.InquireStorageContainer,
+        RegisterContainer = WorkloadHooks.RegisterStorageContainer,
+        ListProtectableContainers = WorkloadHooks.ProtectableStorageContainers,
+        InquireContainer = WorkloadHooks.InquireStorageContainer,
         ProtectedItemType = "AzureFileShareProtectedItem",
         JobType = "AzureStorageJob",
         AddJobFields = j =>
@@ -259,7 +259,7 @@ internal static class WorkloadCatalogue
         RestoreRequestTypes = ["AzureFileShareRestoreRequest"],
         ValidateRestore = Restores.ValidateFileShareRestore,
         IlrRequestObjectType = "AzureFileShareProvisionILRRequest",
-        EnableProtection = Handlers.ProtectedItemHandler.EnableFileShare,
+        EnableProtection = WorkloadHooks.EnableFileShare,
         // Azure Files keeps snapshots, capped at 200 daily / 200 weekly / 120 monthly / 10 yearly
         // (learn.microsoft.com/azure/backup/azure-file-share-support-matrix, "Retention limits").
         Retention = new(1, 200, 200, 120, 10),
@@ -277,11 +277,11 @@ internal static class WorkloadCatalogue
         ContainerNamePrefix = "VMAppContainer;",
         ItemNamePrefix = "SQLDataBase;",
         ProtectableItemType = "SQLDataBase",
-        ListProtectableItems = Handlers.ContainerHandler.ProtectableSqlDatabases,
+        ListProtectableItems = WorkloadHooks.ProtectableSqlDatabases,
         ProtectableContainerType = "VMAppContainer",
-        RegisterContainer = Handlers.ContainerHandler.RegisterWorkloadContainer,
-        ListProtectableContainers = Handlers.ContainerHandler.ProtectableWorkloadContainers,
-        InquireContainer = Handlers.ContainerHandler.InquireWorkloadContainer,
+        RegisterContainer = WorkloadHooks.RegisterWorkloadContainer,
+        ListProtectableContainers = WorkloadHooks.ProtectableWorkloadContainers,
+        InquireContainer = WorkloadHooks.InquireWorkloadContainer,
         ProtectedItemType = "AzureVmWorkloadSQLDatabase",
         LastBackupStatus = ("IRPending", "Healthy", "Unhealthy"),
         JobType = "AzureWorkloadJob",
@@ -293,7 +293,7 @@ internal static class WorkloadCatalogue
         BackupRequestObjectType = "AzureWorkloadBackupRequest",
         // Azure Backup for SQL keeps an on-demand Full at least 45 days (learn.microsoft.com/azure/backup/backup-azure-sql-database).
         DefaultAdhocRetentionDays = 45,
-        EnableProtection = Handlers.ProtectedItemHandler.EnableSqlDatabase,
+        EnableProtection = WorkloadHooks.EnableSqlDatabase,
         RestoreRequestTypes = ["AzureWorkloadSQLRestoreRequest", "AzureWorkloadSQLPointInTimeRestoreRequest"],
         ValidateRestore = Restores.ValidateSqlRestore,
         Retention = LongRetention,
@@ -370,7 +370,7 @@ internal static class WorkloadCatalogue
         managementType is null ? null : All.FirstOrDefault(d => d.Is(managementType));
 
     /// <summary>The kind of a stored container, item, policy or job (its backupManagementType).</summary>
-    public static WorkloadDescriptor? Of(BackupDoc doc) => ByManagementType(Json.Str(doc.Props, "backupManagementType"));
+    public static WorkloadDescriptor? Of(ResourceDoc doc) => ByManagementType(Json.Str(doc.Props, "backupManagementType"));
 
     public static WorkloadDescriptor? ByProtectedItemType(string? protectedItemType) =>
         All.FirstOrDefault(d => BackupModel.Eq(d.ProtectedItemType, protectedItemType));

@@ -1,5 +1,5 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>
 /// The backup surface's own clock: runs <see cref="Rate"/> simulated seconds per real second and can be pushed

@@ -1,36 +1,19 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Handlers;
-using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>
 /// The things Azure Backup protects, seeded through <c>/_emulator/*</c>: VMs (optionally running SQL), storage
-/// accounts with file shares, MARS servers. VMs and storage accounts also answer ARM GETs.
+/// accounts with file shares, MARS servers (Handlers/SourceHandler answers the ARM GETs of VMs and storage accounts).
 /// </summary>
 internal static class Sources
 {
     public static string VmId(string sub, string rg, string name) => $"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}";
 
     public static string StorageId(string sub, string rg, string name) => $"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/{name}";
-
-    public static void Register(ArmRouter router)
-    {
-        router.Map("GET", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{name}", ApiFamily.Compute, "Microsoft.Compute/virtualMachines",
-            ctx => Get(ctx, BackupDocKinds.VirtualMachine, VmId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Compute/virtualMachines"));
-        router.Map("GET", "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Storage/storageAccounts/{name}", ApiFamily.Storage, "Microsoft.Storage/storageAccounts",
-            ctx => Get(ctx, BackupDocKinds.StorageAccount, StorageId(ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("name")), "Microsoft.Storage/storageAccounts"));
-    }
-
-    private static ArmResponse Get(ArmContext ctx, string kind, string id, string type) => ctx.Store.Transaction(s =>
-    {
-        VaultModel.RequireResourceGroup(s, ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"));
-        var d = BackupDoc.Load(s, id, kind) ?? throw ArmErrors.ResourceNotFound(type, ctx.Value("name"), ctx.Value("resourceGroupName"));
-        return ArmResponse.Ok(d.Body);
-    });
 
     private static (string Sub, string Rg) RequireGroup(IStoreSession s, JsonObject body)
     {
@@ -65,11 +48,11 @@ internal static class Sources
         return PutVm(s, sub, rg, name, location, BackupModel.Eq(os, "Linux") ? "Linux" : "Windows", disks, Json.Bool(body["premium"]) == true, Json.Bool(body["encrypted"]) == true).Body;
     }
 
-    public static BackupDoc PutVm(IStoreSession s, string sub, string rg, string name, string location, string os, JsonArray? disks, bool premium, bool encrypted)
+    public static ResourceDoc PutVm(IStoreSession s, string sub, string rg, string name, string location, string os, JsonArray? disks, bool premium, bool encrypted)
     {
         var id = VmId(sub, rg, name);
-        var existing = BackupDoc.Load(s, id, BackupDocKinds.VirtualMachine);
-        var vm = new BackupDoc(id, BackupDocKinds.VirtualMachine, ResourceGroups.IdOf(sub, rg), new JsonObject
+        var existing = ResourceDoc.Load(s, id, BackupDocKinds.VirtualMachine);
+        var vm = new ResourceDoc(id, BackupDocKinds.VirtualMachine, ResourceGroups.IdOf(sub, rg), new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -106,7 +89,7 @@ internal static class Sources
         }
 
         var shares = new JsonArray([.. (body["fileShares"] as JsonArray ?? []).Select(x => (JsonNode?)SeedNames.FileShare(Json.Str(x)))]);
-        var sa = new BackupDoc(id, BackupDocKinds.StorageAccount, ResourceGroups.IdOf(sub, rg), new JsonObject
+        var sa = new ResourceDoc(id, BackupDocKinds.StorageAccount, ResourceGroups.IdOf(sub, rg), new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -126,13 +109,13 @@ internal static class Sources
         return result;
     }
 
-    public static List<string> FileShares(BackupDoc sa) => (sa.Meta["fileShares"] as JsonArray ?? []).Select(Json.Str).Where(x => x is not null).Select(x => x!).ToList();
+    public static List<string> FileShares(ResourceDoc sa) => (sa.Meta["fileShares"] as JsonArray ?? []).Select(Json.Str).Where(x => x is not null).Select(x => x!).ToList();
 
     public static JsonObject SeedSql(IStoreSession s, JsonObject body)
     {
         var (sub, rg) = RequireGroup(s, body);
         var vmName = Json.Str(body, "vmName") ?? throw new ArgumentException("vmName is required.");
-        var vm = BackupDoc.Load(s, VmId(sub, rg, vmName), BackupDocKinds.VirtualMachine)
+        var vm = ResourceDoc.Load(s, VmId(sub, rg, vmName), BackupDocKinds.VirtualMachine)
             ?? throw new ArgumentException($"Virtual machine '{vmName}' does not exist; POST /_emulator/virtualMachines first.");
         var instance = Json.Str(body, "instance") ?? "MSSQLSERVER";
         var dbs = new JsonArray([.. (body["databases"] as JsonArray ?? []).Select(x => (JsonNode?)Json.Str(x))]);
@@ -141,7 +124,7 @@ internal static class Sources
         return new JsonObject { ["vmId"] = vm.Id, ["instance"] = instance, ["databases"] = dbs.DeepClone() };
     }
 
-    public static (string Instance, List<string> Databases)? Sql(BackupDoc vm) =>
+    public static (string Instance, List<string> Databases)? Sql(ResourceDoc vm) =>
         vm.Meta["sql"] is JsonObject sql
             ? (Json.Str(sql, "instance") ?? "MSSQLSERVER", (sql["databases"] as JsonArray ?? []).Select(Json.Str).Where(x => x is not null).Select(x => x!).ToList())
             : null;
@@ -178,10 +161,10 @@ internal static class Sources
     }
 
     /// <summary>The container of a server with the MARS agent (registered by seeding, or moved by a classic vault upgrade).</summary>
-    public static BackupDoc MarsContainer(IStoreSession s, string vaultId, string name, string? agentVersion, DateTimeOffset lastContact, bool healthy)
+    public static ResourceDoc MarsContainer(IStoreSession s, string vaultId, string name, string? agentVersion, DateTimeOffset lastContact, bool healthy)
     {
         var containerId = BackupModel.ContainerId(vaultId, name);
-        return new BackupDoc(containerId, BackupDocKinds.Container, vaultId, new JsonObject
+        return new ResourceDoc(containerId, BackupDocKinds.Container, vaultId, new JsonObject
         {
             ["id"] = containerId,
             ["name"] = name,
@@ -205,11 +188,11 @@ internal static class Sources
     }
 
     /// <summary>A protected folder of a MARS server; <paramref name="lastBackup"/> null when it has none yet.</summary>
-    public static BackupDoc MarsItem(string vaultId, string containerId, string serverName, string path, DateTimeOffset? lastBackup, DateTimeOffset refreshedAt, int recoveryPointCount)
+    public static ResourceDoc MarsItem(string vaultId, string containerId, string serverName, string path, DateTimeOffset? lastBackup, DateTimeOffset refreshedAt, int recoveryPointCount)
     {
         var itemName = WorkloadCatalogue.MarsServer.ItemNamePrefix + path;
         var id = BackupModel.ItemId(containerId, itemName);
-        return new BackupDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
+        return new ResourceDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
         {
             ["id"] = id,
             ["name"] = itemName,

@@ -2,13 +2,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Hosting;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Handlers;
+namespace RecoveryVault.Emulator.Domain;
 
-/// <summary>A loaded vault: stored body (no provisioningState of its own) plus emulator-only LRO meta.</summary>
-internal sealed record VaultRecord(string Id, string ParentId, JsonObject Body, JsonObject Meta);
 
 /// <summary>Vault rules shared by the vault, deleted-vault, operation and backup-config handlers.</summary>
 internal static partial class VaultModel
@@ -40,7 +37,7 @@ internal static partial class VaultModel
         ResourceGroups.Get(s, subscriptionId, resourceGroup) ?? throw ArmErrors.ResourceGroupNotFound(resourceGroup);
 
     /// <summary>The vault, or null when absent or its delete has completed (then it is purged here).</summary>
-    public static VaultRecord? Load(IStoreSession s, string vaultId, DateTimeOffset now)
+    public static ResourceDoc? Load(IStoreSession s, string vaultId, DateTimeOffset now)
     {
         var doc = s.Get(vaultId);
         if (doc is null || doc.Kind != DocumentKinds.Vault)
@@ -55,10 +52,10 @@ internal static partial class VaultModel
             return null;
         }
 
-        return new VaultRecord(Json.Str(Json.ParseObject(doc.Body), "id") ?? vaultId, doc.ParentId ?? string.Empty, Json.ParseObject(doc.Body), meta);
+        return ResourceDoc.Vault(Json.Str(Json.ParseObject(doc.Body), "id") ?? vaultId, doc.ParentId ?? string.Empty, Json.ParseObject(doc.Body), meta);
     }
 
-    public static VaultRecord Require(IStoreSession s, string subscriptionId, string resourceGroup, string name, DateTimeOffset now)
+    public static ResourceDoc Require(IStoreSession s, string subscriptionId, string resourceGroup, string name, DateTimeOffset now)
     {
         RequireResourceGroup(s, subscriptionId, resourceGroup);
         return Load(s, IdOf(subscriptionId, resourceGroup, name), now) ?? throw ArmErrors.ResourceNotFound(Type, name, resourceGroup);
@@ -67,10 +64,10 @@ internal static partial class VaultModel
     public static bool IsGone(JsonObject meta, DateTimeOffset now) =>
         Json.Str(meta, "pending") == "Deleting" && (Json.ParseTime(Json.Str(meta, "until")) ?? now) <= now;
 
-    public static List<VaultRecord> List(IStoreSession s, string idPrefix, string? parentId, DateTimeOffset now)
+    public static List<ResourceDoc> List(IStoreSession s, string idPrefix, string? parentId, DateTimeOffset now)
     {
         var docs = parentId is null ? s.ListByKind(DocumentKinds.Vault, idPrefix) : s.ListByParent(parentId, DocumentKinds.Vault);
-        var list = new List<VaultRecord>();
+        var list = new List<ResourceDoc>();
         foreach (var d in docs)
         {
             var v = Load(s, d.Id, now);
@@ -83,7 +80,7 @@ internal static partial class VaultModel
         return list;
     }
 
-    public static void Save(IStoreSession s, VaultRecord v) =>
+    public static void Save(IStoreSession s, ResourceDoc v) =>
         s.Put(new StoredDocument(v.Id, DocumentKinds.Vault, v.ParentId, v.Body.ToJsonString(), v.Meta.ToJsonString()));
 
     public static void SetPending(JsonObject meta, string? state, string? operationId, DateTimeOffset now, int durationMs)
@@ -102,7 +99,7 @@ internal static partial class VaultModel
     }
 
     /// <summary>Wire form: the stored body plus provisioningState and the computed read-only properties.</summary>
-    public static JsonObject Render(VaultRecord v, DateTimeOffset now)
+    public static JsonObject Render(ResourceDoc v, DateTimeOffset now)
     {
         var body = (JsonObject)v.Body.DeepClone();
         var props = Json.Obj(body, "properties");
@@ -358,41 +355,6 @@ internal static partial class VaultModel
 
             throw ArmErrors.Conflict("ServiceResourceNotEmpty",
                 $"Vault '{name}' cannot be deleted as there are existing resources within the vault: {string.Join(" and ", parts)}. Please delete all backup items, registered servers and storage accounts (stop protection with delete data, then unregister) and try again.");
-        }
-    }
-
-    public static void AddLroHeaders(ArmResponse response, ArmContext ctx, string resourcePath, string operationId, bool includeLocation = true, string statusSegment = "operationStatus", string resultSegment = "operationResults")
-    {
-        var v = Uri.EscapeDataString(ctx.ApiVersion);
-        var op = operationId;
-        response.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{resourcePath}/{statusSegment}/{op}?api-version={v}";
-        if (includeLocation)
-        {
-            response.Headers["Location"] = $"{ctx.BaseUrl}{resourcePath}/{resultSegment}/{op}?api-version={v}";
-        }
-
-        var seconds = ctx.Runtime.RetryAfterSeconds;
-        response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["x-ms-retry-after-ms"] = (seconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public static void CheckIfMatch(ArmContext ctx, JsonObject? current)
-    {
-        var ifMatch = ctx.Header("If-Match");
-        if (!string.IsNullOrEmpty(ifMatch) && ifMatch != "*" && !string.Equals(ifMatch, Json.Str(current, "etag"), StringComparison.Ordinal))
-        {
-            throw ArmErrors.PreconditionFailed("The If-Match precondition failed: the resource's etag has changed.");
-        }
-
-        if (!string.IsNullOrEmpty(ifMatch) && current is null)
-        {
-            throw ArmErrors.PreconditionFailed("The If-Match precondition failed: the resource does not exist.");
-        }
-
-        var ifNoneMatch = ctx.Header("If-None-Match");
-        if (ifNoneMatch == "*" && current is not null)
-        {
-            throw ArmErrors.PreconditionFailed("The If-None-Match precondition failed: the resource already exists.");
         }
     }
 

@@ -1,10 +1,9 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Handlers;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>
 /// Azure Backup Server (MABS) and DPM servers registered with a vault: the vault's <c>backupEngines</c> (spec
@@ -50,7 +49,7 @@ internal static class BackupServers
             var serverName = Json.Str(server, "name") ?? throw new ArgumentException("servers[].name is required.");
             var containerId = BackupModel.ContainerId(vault.Id, serverName);
             var items = (server["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-            new BackupDoc(containerId, BackupDocKinds.Container, vault.Id, new JsonObject
+            new ResourceDoc(containerId, BackupDocKinds.Container, vault.Id, new JsonObject
             {
                 ["id"] = containerId,
                 ["name"] = serverName,
@@ -76,7 +75,7 @@ internal static class BackupServers
             {
                 var itemName = Json.Str(item, "name") ?? throw new ArgumentException("servers[].items[].name is required.");
                 var id = BackupModel.ItemId(containerId, itemName);
-                new BackupDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
+                new ResourceDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
                 {
                     ["id"] = id,
                     ["name"] = itemName,
@@ -105,7 +104,7 @@ internal static class BackupServers
             }
         }
 
-        var engine = new BackupDoc(EngineId(vault.Id, name), EngineKind, vault.Id, new JsonObject
+        var engine = new ResourceDoc(EngineId(vault.Id, name), EngineKind, vault.Id, new JsonObject
         {
             ["id"] = EngineId(vault.Id, name),
             ["name"] = name,
@@ -140,15 +139,15 @@ internal static class BackupServers
         return (JsonObject)engine.Body.DeepClone();
     }
 
-    public static List<BackupDoc> Engines(IStoreSession s, string vaultId) => BackupDoc.List(s, EngineKind, vaultId + "/backupEngines");
+    public static List<ResourceDoc> Engines(IStoreSession s, string vaultId) => ResourceDoc.List(s, EngineKind, vaultId + "/backupEngines");
 
-    public static BackupDoc? Engine(IStoreSession s, string vaultId, string name) => BackupDoc.Load(s, EngineId(vaultId, name), EngineKind);
+    public static ResourceDoc? Engine(IStoreSession s, string vaultId, string name) => ResourceDoc.Load(s, EngineId(vaultId, name), EngineKind);
 
     /// <summary>Unregisters a server: the engine, the servers it protects and their items (their data is on the server's side of the story).</summary>
-    public static void Unregister(IStoreSession s, string vaultId, BackupDoc engine)
+    public static void Unregister(IStoreSession s, string vaultId, ResourceDoc engine)
     {
         var name = Json.Str(engine.Body, "name");
-        foreach (var c in BackupDoc.List(s, BackupDocKinds.Container, vaultId + "/backupFabrics").Where(c => BackupModel.Eq(Json.Str(c.Meta, "backupEngine"), name)))
+        foreach (var c in ResourceDoc.List(s, BackupDocKinds.Container, vaultId + "/backupFabrics").Where(c => BackupModel.Eq(Json.Str(c.Meta, "backupEngine"), name)))
         {
             s.DeleteTree(c.Id);
         }

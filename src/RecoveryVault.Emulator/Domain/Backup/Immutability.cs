@@ -1,9 +1,8 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Handlers;
 
-namespace RecoveryVault.Emulator.Backup;
+namespace RecoveryVault.Emulator.Domain.Backup;
 
 /// <summary>
 /// Immutable vaults (Azure Backup "immutable vault" concept page): while immutability is Unlocked or Locked, no operation
@@ -15,17 +14,17 @@ internal static class Immutability
 {
     public const string DeniedCode = "UserErrorOperationDeniedOnImmutableItem";
 
-    public static string State(VaultRecord v) =>
+    public static string State(ResourceDoc v) =>
         Json.Str(v.Body["properties"]?["securitySettings"]?["immutabilitySettings"] as JsonObject, "state") ?? "Disabled";
 
-    public static bool IsImmutable(VaultRecord v) => State(v) is "Unlocked" or "Locked";
+    public static bool IsImmutable(ResourceDoc v) => State(v) is "Unlocked" or "Locked";
 
-    public static ArmException Denied(VaultRecord v, string what) => ArmErrors.BadRequest(DeniedCode,
+    public static ArmException Denied(ResourceDoc v, string what) => ArmErrors.BadRequest(DeniedCode,
         $"The vault is immutable (immutability {State(v)}), so destructive operations are denied: {what}. " +
         "Immutability keeps every recovery point until it expires; see https://aka.ms/AB-ImmutableVaults-States.");
 
     /// <summary>Refuses, on an immutable vault, a retention change from <paramref name="before"/> to <paramref name="after"/> that keeps any point for less time.</summary>
-    public static void RequireNoRetentionReduction(VaultRecord v, JsonObject before, JsonObject after, string what)
+    public static void RequireNoRetentionReduction(ResourceDoc v, JsonObject before, JsonObject after, string what)
     {
         if (!IsImmutable(v))
         {

@@ -2,11 +2,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
-using RecoveryVault.Emulator.Backup;
-using RecoveryVault.Emulator.Hosting;
+using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
 
-namespace RecoveryVault.Emulator.Classic;
+namespace RecoveryVault.Emulator.Domain.Classic;
 
 /// <summary>
 /// The classic (Service Manager) Backup vaults the upgrade starts from: per subscription and region, no resource
@@ -39,30 +38,30 @@ internal static class ClassicVaults
 
     public static string PolicyId(string vaultId, string name) => $"{vaultId}/policies/{name}";
 
-    public static BackupDoc? Load(IStoreSession s, string id) => BackupDoc.Load(s, id, VaultKind);
+    public static ResourceDoc? Load(IStoreSession s, string id) => ResourceDoc.Load(s, id, VaultKind);
 
-    public static BackupDoc Require(IStoreSession s, string subscriptionId, string name) =>
+    public static ResourceDoc Require(IStoreSession s, string subscriptionId, string name) =>
         Load(s, IdOf(subscriptionId, name))
         ?? throw ArmErrors.NotFound("ClassicVaultNotFound", $"The classic Backup vault '{name}' was not found in subscription '{subscriptionId}'.");
 
     /// <summary>Active classic vaults; an upgraded one is no longer listed (it can still be read by name).</summary>
-    public static List<BackupDoc> List(IStoreSession s, string subscriptionId) =>
-        BackupDoc.List(s, VaultKind, Prefix(subscriptionId) + "/").Where(v => State(v) != "Upgraded").ToList();
+    public static List<ResourceDoc> List(IStoreSession s, string subscriptionId) =>
+        ResourceDoc.List(s, VaultKind, Prefix(subscriptionId) + "/").Where(v => State(v) != "Upgraded").ToList();
 
-    public static string State(BackupDoc vault) => Json.Str(vault.Props, "state") ?? "Active";
+    public static string State(ResourceDoc vault) => Json.Str(vault.Props, "state") ?? "Active";
 
-    public static List<BackupDoc> Servers(IStoreSession s, string vaultId) => BackupDoc.List(s, ServerKind, vaultId + "/registeredServers/");
+    public static List<ResourceDoc> Servers(IStoreSession s, string vaultId) => ResourceDoc.List(s, ServerKind, vaultId + "/registeredServers/");
 
-    public static List<BackupDoc> Items(IStoreSession s, string vaultId) => BackupDoc.List(s, ItemKind, vaultId + "/registeredServers/");
+    public static List<ResourceDoc> Items(IStoreSession s, string vaultId) => ResourceDoc.List(s, ItemKind, vaultId + "/registeredServers/");
 
-    public static List<BackupDoc> Policies(IStoreSession s, string vaultId) => BackupDoc.List(s, PolicyKind, vaultId + "/policies/");
+    public static List<ResourceDoc> Policies(IStoreSession s, string vaultId) => ResourceDoc.List(s, PolicyKind, vaultId + "/policies/");
 
-    public static List<BackupDoc> Points(IStoreSession s, string vaultId) => BackupDoc.List(s, PointKind, vaultId + "/registeredServers/");
+    public static List<ResourceDoc> Points(IStoreSession s, string vaultId) => ResourceDoc.List(s, PointKind, vaultId + "/registeredServers/");
 
-    public static List<BackupDoc> Jobs(IStoreSession s, string vaultId) => BackupDoc.List(s, JobKind, vaultId + "/jobs/");
+    public static List<ResourceDoc> Jobs(IStoreSession s, string vaultId) => ResourceDoc.List(s, JobKind, vaultId + "/jobs/");
 
     /// <summary>The wire form, with the counts the service reports.</summary>
-    public static JsonObject Render(IStoreSession s, BackupDoc vault)
+    public static JsonObject Render(IStoreSession s, ResourceDoc vault)
     {
         var body = (JsonObject)vault.Body.DeepClone();
         var p = Json.Obj(body, "properties");
@@ -74,10 +73,10 @@ internal static class ClassicVaults
         return body;
     }
 
-    public static JsonObject RenderItem(IStoreSession s, BackupDoc item)
+    public static JsonObject RenderItem(IStoreSession s, ResourceDoc item)
     {
         var body = (JsonObject)item.Body.DeepClone();
-        var times = BackupDoc.List(s, PointKind, item.Id + "/recoveryPoints/").Select(p => Json.ParseTime(Json.Str(p.Props, "recoveryPointTime"))).OfType<DateTimeOffset>().Order().ToList();
+        var times = ResourceDoc.List(s, PointKind, item.Id + "/recoveryPoints/").Select(p => Json.ParseTime(Json.Str(p.Props, "recoveryPointTime"))).OfType<DateTimeOffset>().Order().ToList();
         var p = Json.Obj(body, "properties");
         p["recoveryPointCount"] = times.Count;
         p["oldestRecoveryPoint"] = times.Count > 0 ? Json.Timestamp(times[0]) : null;
@@ -103,7 +102,7 @@ internal static class ClassicVaults
         var vault = Load(s, id);
         if (vault is null)
         {
-            vault = new BackupDoc(id, VaultKind, null, new JsonObject
+            vault = new ResourceDoc(id, VaultKind, null, new JsonObject
             {
                 ["id"] = id,
                 ["name"] = name,
@@ -155,7 +154,7 @@ internal static class ClassicVaults
             }
 
             var runTime = TimeSpan.Parse(Json.Str(p, "runTime") ?? "22:00", CultureInfo.InvariantCulture);
-            new BackupDoc(PolicyId(id, policyName), PolicyKind, id, new JsonObject
+            new ResourceDoc(PolicyId(id, policyName), PolicyKind, id, new JsonObject
             {
                 ["id"] = PolicyId(id, policyName),
                 ["name"] = policyName,
@@ -183,11 +182,11 @@ internal static class ClassicVaults
         return Render(s, vault);
     }
 
-    private static void SeedServer(IStoreSession s, BackupRuntime rt, BackupDoc vault, JsonObject sv, int pointDays, DateTimeOffset now)
+    private static void SeedServer(IStoreSession s, BackupRuntime rt, ResourceDoc vault, JsonObject sv, int pointDays, DateTimeOffset now)
     {
         var serverName = Json.Str(sv, "name") ?? throw new ArgumentException("Every server needs a name.");
         var serverId = ServerId(ClassicUpgrade.Wire(vault), serverName);
-        var server = BackupDoc.Load(s, serverId, ServerKind) ?? new BackupDoc(serverId, ServerKind, vault.Id, new JsonObject
+        var server = ResourceDoc.Load(s, serverId, ServerKind) ?? new ResourceDoc(serverId, ServerKind, vault.Id, new JsonObject
         {
             ["id"] = serverId,
             ["name"] = serverName,
@@ -228,18 +227,18 @@ internal static class ClassicVaults
         server.Save(s);
 
         var policyName = Json.Str(sv, "policy") ?? Policies(s, vault.Id).Select(p => p.Body["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).First();
-        var policy = BackupDoc.Load(s, PolicyId(vault.Id, policyName), PolicyKind) ?? throw new ArgumentException($"No policy '{policyName}' in classic vault '{Json.Str(vault.Body, "name")}'.");
+        var policy = ResourceDoc.Load(s, PolicyId(vault.Id, policyName), PolicyKind) ?? throw new ArgumentException($"No policy '{policyName}' in classic vault '{Json.Str(vault.Body, "name")}'.");
         var retention = Json.Int(policy.Props["retentionDays"]) ?? 180;
         var runTime = TimeSpan.Parse(Json.Str(policy.Props, "scheduleRunTime") ?? "22:00", CultureInfo.InvariantCulture);
         foreach (var path in (sv["items"] as JsonArray ?? []).Select(Json.Str).OfType<string>())
         {
             var itemId = ItemId(serverId, path);
-            if (BackupDoc.Load(s, itemId, ItemKind) is not null)
+            if (ResourceDoc.Load(s, itemId, ItemKind) is not null)
             {
                 continue;
             }
 
-            new BackupDoc(itemId, ItemKind, serverId, new JsonObject
+            new ResourceDoc(itemId, ItemKind, serverId, new JsonObject
             {
                 ["id"] = itemId,
                 ["name"] = WorkloadCatalogue.MarsServer.ItemNamePrefix + path,
@@ -274,7 +273,7 @@ internal static class ClassicVaults
     {
         var name = BackupModel.NumericId(rt.Seed, counter);
         var id = $"{itemId}/recoveryPoints/{name}";
-        new BackupDoc(id, PointKind, itemId, new JsonObject
+        new ResourceDoc(id, PointKind, itemId, new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -288,7 +287,7 @@ internal static class ClassicVaults
         }, Json.Object()).Save(s);
     }
 
-    public static BackupDoc StartJob(IStoreSession s, BackupRuntime rt, BackupDoc vault, string operation, string serverName, string? path, TimeSpan duration, DateTimeOffset now)
+    public static ResourceDoc StartJob(IStoreSession s, BackupRuntime rt, ResourceDoc vault, string operation, string serverName, string? path, TimeSpan duration, DateTimeOffset now)
     {
         operation = operation.ToUpperInvariant() switch
         {
@@ -298,7 +297,7 @@ internal static class ClassicVaults
             _ => throw new ArgumentException("operation must be Backup, ConfigureBackup or Register."),
         };
         var serverId = ServerId(vault.Id, serverName);
-        if (operation != "Register" && BackupDoc.Load(s, serverId, ServerKind) is null)
+        if (operation != "Register" && ResourceDoc.Load(s, serverId, ServerKind) is null)
         {
             throw new ArgumentException($"No registered server '{serverName}'.");
         }
@@ -306,17 +305,17 @@ internal static class ClassicVaults
         if (operation == "Backup" && path is null)
         {
             // No folder named: the server's first one, as a scheduled backup would take.
-            path = BackupDoc.List(s, ItemKind, serverId + "/protectedItems/").Select(i => Json.Str(i.Props, "path")).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
+            path = ResourceDoc.List(s, ItemKind, serverId + "/protectedItems/").Select(i => Json.Str(i.Props, "path")).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
         }
 
-        if (operation == "Backup" && (path is null || BackupDoc.Load(s, ItemId(serverId, path), ItemKind) is null))
+        if (operation == "Backup" && (path is null || ResourceDoc.Load(s, ItemId(serverId, path), ItemKind) is null))
         {
             throw new ArgumentException($"A backup job needs an item of '{serverName}' (got '{path}').");
         }
 
         var name = BackupModel.Guid(rt.Seed, "classicjob", BackupEngine.Next(s));
         var id = $"{ClassicUpgrade.Wire(vault)}/jobs/{name}";
-        var job = new BackupDoc(id, JobKind, vault.Id, new JsonObject
+        var job = new ResourceDoc(id, JobKind, vault.Id, new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
@@ -337,7 +336,7 @@ internal static class ClassicVaults
     /// <summary>Finishes classic jobs that are due (a backup adds its point), for vaults not yet moved.</summary>
     public static void CompleteDueJobs(IStoreSession s, BackupRuntime rt, DateTimeOffset now)
     {
-        foreach (var job in BackupDoc.List(s, JobKind).Where(j => Json.Str(j.Props, "status") == "InProgress"))
+        foreach (var job in ResourceDoc.List(s, JobKind).Where(j => Json.Str(j.Props, "status") == "InProgress"))
         {
             var end = Json.ParseTime(Json.Str(job.Meta, "end")) ?? now;
             if (end > now || Json.Bool(job.Meta["handedOver"]) == true)
@@ -353,8 +352,8 @@ internal static class ClassicVaults
                 var serverName = Json.Str(job.Props, "serverName")!;
                 var path = Json.Str(job.Props, "path")!;
                 var itemId = ItemId(ServerId(job.ParentId!, serverName), path);
-                var item = BackupDoc.Load(s, itemId, ItemKind);
-                var policy = item is null ? null : BackupDoc.Load(s, PolicyId(job.ParentId!, Json.Str(item.Props, "policyName") ?? string.Empty), PolicyKind);
+                var item = ResourceDoc.Load(s, itemId, ItemKind);
+                var policy = item is null ? null : ResourceDoc.Load(s, PolicyId(job.ParentId!, Json.Str(item.Props, "policyName") ?? string.Empty), PolicyKind);
                 if (item is not null)
                 {
                     AddPoint(s, rt, itemId, serverName, path, BackupEngine.Next(s), end, end.AddDays(Json.Int(policy?.Props["retentionDays"]) ?? 180));
