@@ -137,6 +137,34 @@ Describe 'several runspaces in one process' {
         $after.ScheduleRunTimes[0] | Should -Match 'T05:30:00'
     }
 
+    It 'concurrent Set-RecoveryVault calls each keep their change (If-Match, applied again on 412)' {
+        New-RecoveryVault -Name rb-setv -ResourceGroupName rg-prod -Location westeurope | Out-Null
+        $emu | Connect-RecoveryVault -Scope Process | Out-Null
+        try {
+            $changes = @(
+                @{ SoftDeleteRetentionDays = 45 }
+                @{ PublicNetworkAccess = 'Disabled' }
+                @{ Tag = @{ team = 'backup' } }
+                @{ EnhancedSecurityState = 'Enabled' }
+            )
+            $jobs = foreach ($c in $changes) {
+                Start-ThreadJob -ArgumentList $manifest, $c -ScriptBlock {
+                    param($m, $change)
+                    Import-Module $m
+                    Set-RecoveryVault -Name rb-setv -ResourceGroupName rg-prod @change -Force -ErrorAction Stop | Out-Null
+                }
+            }
+            $jobs | Wait-Job -Timeout 120 | Receive-Job
+            $jobs | ForEach-Object { $_.State | Should -Be 'Completed' }
+            $jobs | Remove-Job
+        }
+        finally { Disconnect-RecoveryVault; $emu | Connect-RecoveryVault | Out-Null }
+        $v = Get-RecoveryVault -Name rb-setv -ResourceGroupName rg-prod
+        $v.SoftDeleteRetentionDays | Should -Be 45
+        $v.PublicNetworkAccess | Should -Be 'Disabled'
+        $v.Tags['team'] | Should -Be 'backup'
+    }
+
     It 'stacks no assembly resolver per runspace that imports the module' {
         1..3 | ForEach-Object -Parallel { Import-Module $using:manifest } | Out-Null
         $field = [System.Runtime.Loader.AssemblyLoadContext].GetField('_resolving', [Reflection.BindingFlags] 'NonPublic,Instance')

@@ -146,9 +146,21 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
             }
             try
             {
-                // Changed only if the vault is still as read: a concurrent change gets 412, not a silent overwrite.
-                var current = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
-                Emit(new Vault(await Session.PatchVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, patch, ct, current.ETag).ConfigureAwait(false)));
+                // The patch carries only the fields asked for, sent only on the vault as read (If-Match): a concurrent
+                // change answers 412, and the patch is applied again on the vault as it now is, a few times at most.
+                for (var attempt = 1; ; attempt++)
+                {
+                    var current = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
+                    try
+                    {
+                        Emit(new Vault(await Session.PatchVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, patch, ct, current.ETag).ConfigureAwait(false)));
+                        break;
+                    }
+                    catch (RecoveryVaultServiceException conflict) when (conflict.Status == 412 && attempt < 5)
+                    {
+                        EmitVerbose($"Vault '{id.Name}' changed while it was being updated (412); applying the change again on its current state.");
+                    }
+                }
             }
             catch (RecoveryVaultServiceException ex)
             {
