@@ -129,7 +129,8 @@ function Get-TrxCount {
     param([string] $Directory)
     $passed = 0; $failed = 0
     foreach ($file in Get-ChildItem $Directory -Filter *.trx -Recurse -ErrorAction SilentlyContinue) {
-        [xml] $trx = Get-Content $file.FullName -Raw
+        # -LiteralPath: two test projects finishing in the same second get "name[1].trx", and [1] is a wildcard.
+        [xml] $trx = Get-Content -LiteralPath $file.FullName -Raw
         $counters = $trx.TestRun.ResultSummary.Counters
         $passed += [int] $counters.passed
         $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
