@@ -37,8 +37,8 @@ try {
     $operator = Add-RecoveryVaultEmulatorData -PrincipalName 'night-operator'
     Get-RecoveryVault -Name prod-backup-01 | Grant-RecoveryVaultAccess -Role BackupReader -PrincipalId $operator.ObjectId | Out-Null
     Get-RecoveryVault -Name prod-backup-01 | Get-RecoveryVaultRoleAssignment | Format-Table | Out-Host
-    $secret = ConvertTo-SecureString $operator.ClientSecret -AsPlainText -Force
-    $emulator | Connect-RecoveryVault -Credential ([pscredential]::new($operator.ClientId, $secret)) | Out-Null
+    # The secret was shown once, at creation, as a SecureString; Credential carries it with the client id.
+    $emulator | Connect-RecoveryVault -Credential $operator.Credential | Out-Null
     Get-RecoveryVault -Name prod-backup-01 -ResourceGroupName rg-prod | Format-Table | Out-Host
     try { Set-RecoveryVault -Name prod-backup-01 -ResourceGroupName rg-prod -Tag @{ x = 'y' } -ErrorAction Stop }
     catch { Write-Host "  As expected: [$($_.FullyQualifiedErrorId)] $($_.Exception.Message)" -ForegroundColor Yellow }
