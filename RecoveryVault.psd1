@@ -53,6 +53,10 @@
         'Undo-RecoveryVaultItemDeletion'
         'Unregister-RecoveryVaultContainer'
         'Wait-RecoveryVaultJob'
+        'Get-RecoveryVaultBackupServer'
+        'Unregister-RecoveryVaultBackupServer'
+        'Get-RecoveryVaultBackupStatus'
+        'Get-RecoveryVaultUsage'
 
         # Upgrade of classic Backup vaults
         'Get-RecoveryVaultClassicVault'

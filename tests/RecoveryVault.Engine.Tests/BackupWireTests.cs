@@ -137,7 +137,7 @@ public class WorkloadCatalogueTests
     [Theory]
     [InlineData("AzureWorkload", "SAPHanaDatabase")]
     [InlineData("AzureWorkload", "SAPAseDatabase")]
-    [InlineData("DPM", "FileFolder")]
+    [InlineData("MAB", "SQLDataBase")]
     public void UnknownWorkloadsAreNotTakenForAKnownOne(string management, string workload) =>
         Assert.Null(WorkloadCatalogue.Of(management, workload));
 

@@ -15,10 +15,13 @@ public sealed record ItemQuery
     /// <summary>Only items of this policy (name).</summary>
     public string? PolicyName { get; init; }
 
-    /// <summary>The request.</summary>
+    /// <summary>
+    /// The request. A kind of several management types (backup servers) is not filtered by the service, whose filter
+    /// takes one value: the caller keeps the items of the kind.
+    /// </summary>
     public BackupListRequest ToRequest() => new("backupProtectedItems", new ODataFilter()
-        .Eq("backupManagementType", Kind?.BackupManagementType)
-        .Eq("itemType", Kind?.ItemTypeFilter)
+        .Eq("backupManagementType", Kind?.ManagementTypes.Count == 1 ? Kind.BackupManagementType : null)
+        .Eq("itemType", Kind?.ManagementTypes.Count == 1 ? Kind.ItemTypeFilter : null)
         .Eq("policyName", PolicyName)
         .Build());
 }
@@ -38,10 +41,13 @@ public sealed record ProtectableItemQuery(WorkloadDescriptor Kind)
 /// <param name="Kind">The kind of containers.</param>
 public sealed record ContainerQuery(WorkloadDescriptor Kind)
 {
-    /// <summary>The request.</summary>
-    public BackupListRequest ToRequest() => new("backupProtectionContainers", new ODataFilter()
-        .Eq("backupManagementType", Kind.BackupManagementType)
-        .Build());
+    /// <summary>The request (of the kind's first management type).</summary>
+    public BackupListRequest ToRequest() => ToRequests()[0];
+
+    /// <summary>One request per management type of the kind (the filter is required and takes one value).</summary>
+    public IReadOnlyList<BackupListRequest> ToRequests() => Kind.ManagementTypes
+        .Select(t => new BackupListRequest("backupProtectionContainers", new ODataFilter().Eq("backupManagementType", t).Build()))
+        .ToArray();
 }
 
 /// <summary>Policies (BackupPolicies_List, example ListProtectionPolicies with backupManagementType).</summary>
@@ -119,14 +125,18 @@ public sealed record JobQuery
         do
         {
             var start = end - from > MaxWindow ? end - MaxWindow : from;
-            // Terms in the order of the official example ListJobsWithAllSupportedFilters.
-            requests.Add(new("backupJobs", new ODataFilter()
-                .EqDate("startTime", start)
-                .EqDate("endTime", end)
-                .Eq("operation", Operation)
-                .Eq("backupManagementType", Kind?.BackupManagementType)
-                .Eq("status", Status)
-                .Build()));
+            // Terms in the order of the official example ListJobsWithAllSupportedFilters. The filter takes one
+            // management type: a kind of several (backup servers) is asked once per type.
+            foreach (var management in Kind?.ManagementTypes ?? [null!])
+            {
+                requests.Add(new("backupJobs", new ODataFilter()
+                    .EqDate("startTime", start)
+                    .EqDate("endTime", end)
+                    .Eq("operation", Operation)
+                    .Eq("backupManagementType", management)
+                    .Eq("status", Status)
+                    .Build()));
+            }
             end = start;
         }
         while (end > from);

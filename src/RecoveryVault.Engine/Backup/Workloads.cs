@@ -30,13 +30,19 @@ public sealed record WorkloadDescriptor(
     PolicyLimits Policy,
     bool Protectable)
 {
-    /// <summary>The workload types this kind answers to (the service spells some of them several ways).</summary>
+    /// <summary>The workload types this kind answers to (the service spells some of them several ways); empty: any.</summary>
     public IReadOnlyList<string> WorkloadAliases { get; init; } = [WorkloadType];
+
+    /// <summary>
+    /// Every backupManagementType of this kind. Most kinds have one; a backup server is an Azure Backup Server or a
+    /// DPM server, the same thing to a script, two types on the wire.
+    /// </summary>
+    public IReadOnlyList<string> ManagementTypes { get; init; } = [BackupManagementType];
 
     /// <summary>Whether a document with this management and workload type is of this kind.</summary>
     public bool Matches(string? management, string? workload) =>
-        string.Equals(management, BackupManagementType, StringComparison.OrdinalIgnoreCase)
-        && (workload is null || WorkloadAliases.Contains(workload, StringComparer.OrdinalIgnoreCase));
+        ManagementTypes.Contains(management ?? string.Empty, StringComparer.OrdinalIgnoreCase)
+        && (workload is null || WorkloadAliases.Count == 0 || WorkloadAliases.Contains(workload, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Container name of a source in a resource group ("IaasVMContainer;iaasvmcontainerv2;rg;vm").</summary>
     public string ContainerName(string resourceGroup, string sourceName) => $"{ContainerPrefix};{resourceGroup};{sourceName}";
@@ -101,8 +107,23 @@ public static class WorkloadCatalogue
         "Windows", "FileFolder", null, null,
         new PolicyLimits(7, 9999, 5163, 1188, 99, HourlySupport.None), Protectable: false);
 
+    /// <summary>
+    /// Data sources of Azure Backup Servers (MABS) and DPM servers (backupManagementType AzureBackupServer or DPM,
+    /// containers AzureBackupServerContainer / DPMContainer, items DPMProtectedItem). Read-only from Azure: the
+    /// server protects them and runs their backups on-premises, so no policy, protection or on-demand backup here.
+    /// Their data sources are SQL databases, files, Hyper-V and VMware VMs, Exchange…: any workload type.
+    /// </summary>
+    public static readonly WorkloadDescriptor BackupServer = new(
+        "BackupServer", "AzureBackupServer", "FileFolder", "FileFolder", "DPMProtectedItem",
+        "AzureBackupServerContainer", "DPMProtectedItem", null, null,
+        new PolicyLimits(7, 9999, 5163, 1188, 99, HourlySupport.None), Protectable: false)
+    {
+        WorkloadAliases = [],
+        ManagementTypes = ["AzureBackupServer", "DPM"],
+    };
+
     /// <summary>Every kind, in the order they are offered.</summary>
-    public static IReadOnlyList<WorkloadDescriptor> All { get; } = [AzureVM, AzureFileShare, SqlDatabase, MarsServer];
+    public static IReadOnlyList<WorkloadDescriptor> All { get; } = [AzureVM, AzureFileShare, SqlDatabase, MarsServer, BackupServer];
 
     /// <summary>The kind names (for parameter validation and completion).</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(k => k.Name).ToArray();

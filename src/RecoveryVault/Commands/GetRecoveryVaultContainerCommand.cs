@@ -6,7 +6,7 @@ using RecoveryVault.Models;
 
 namespace RecoveryVault.Commands;
 
-/// <summary>Gets the backup containers of a vault: registered storage accounts, SQL VMs, MARS servers, VM containers.</summary>
+/// <summary>Gets the backup containers of a vault: registered storage accounts, SQL VMs, MARS servers, VM containers, servers protected by a backup server.</summary>
 [Cmdlet(VerbsCommon.Get, "RecoveryVaultContainer")]
 [OutputType(typeof(BackupContainer))]
 public sealed class GetRecoveryVaultContainerCommand : VaultScopedCmdletBase
@@ -39,12 +39,15 @@ public sealed class GetRecoveryVaultContainerCommand : VaultScopedCmdletBase
         {
             try
             {
-                await foreach (var d in Session.ListBackupAsync(vault, new ContainerQuery(WorkloadCatalogue.Get(Kind)).ToRequest(), ct).ConfigureAwait(false))
+                foreach (var request in new ContainerQuery(WorkloadCatalogue.Get(Kind)).ToRequests())
                 {
-                    var c = new BackupContainer(d, vault.ToString());
-                    if (pattern.IsMatch(c.FriendlyName))
+                    await foreach (var d in Session.ListBackupAsync(vault, request, ct).ConfigureAwait(false))
                     {
-                        Emit(c);
+                        var c = new BackupContainer(d, vault.ToString());
+                        if (pattern.IsMatch(c.FriendlyName))
+                        {
+                            Emit(c);
+                        }
                     }
                 }
             }

@@ -61,6 +61,8 @@ public static class ErrorIds
     public const string ItemNotFound = "ItemNotFound";
     /// <summary>No such job.</summary>
     public const string JobNotFound = "JobNotFound";
+    /// <summary>No Azure Backup Server / DPM server of that name is registered with the vault.</summary>
+    public const string BackupServerNotFound = "BackupServerNotFound";
     /// <summary>No such recovery point.</summary>
     public const string RecoveryPointNotFound = "RecoveryPointNotFound";
     /// <summary>The kind does not support what was asked.</summary>

@@ -8,7 +8,8 @@ namespace RecoveryVault.Internal;
 
 /// <summary>
 /// The clean-up Az users script by hand before a vault can be deleted, as one plan: turn soft delete off, purge
-/// soft-deleted items (undelete, then delete), stop protection with delete for every item, unregister containers.
+/// soft-deleted items (undelete, then delete), stop protection with delete for every item, unregister containers,
+/// unregister Azure Backup Servers and DPM servers (their protected servers and items go with them, as in Azure).
 /// </summary>
 internal static class VaultCleanup
 {
@@ -19,6 +20,7 @@ internal static class VaultCleanup
     private const string ItemWrite = "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/write";
     private const string ItemDelete = "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/delete";
     private const string ContainerDelete = "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/delete";
+    private const string IdentityDelete = "Microsoft.RecoveryServices/Vaults/registeredIdentities/delete";
 
     public static async Task<bool> RunAsync(ICmdletAccess cmdlet, RecoveryVaultSession session, RecoveryVaultResourceId vault, string? softDeleteState, bool force, CancellationToken ct)
     {
@@ -27,16 +29,29 @@ internal static class VaultCleanup
         var items = new List<BackupItem>();
         await foreach (var d in session.ListBackupAsync(vault, new ItemQuery().ToRequest(), ct).ConfigureAwait(false))
         {
-            items.Add(new BackupItem(d, vaultId));
+            var item = new BackupItem(d, vaultId);
+            // A backup server's data sources are not deleted one by one from Azure: they go with the server's unregistration.
+            if (item.Kind != WorkloadCatalogue.BackupServer.Name)
+            {
+                items.Add(item);
+            }
         }
         var containers = new List<BackupContainer>();
-        // VM containers go with their items; the others must be unregistered.
-        foreach (var kind in WorkloadCatalogue.All.Where(k => k != WorkloadCatalogue.AzureVM))
+        // VM containers go with their items, a backup server's protected servers with it; the others must be unregistered.
+        foreach (var kind in WorkloadCatalogue.All.Where(k => k != WorkloadCatalogue.AzureVM && k != WorkloadCatalogue.BackupServer))
         {
-            await foreach (var d in session.ListBackupAsync(vault, new ContainerQuery(kind).ToRequest(), ct).ConfigureAwait(false))
+            foreach (var request in new ContainerQuery(kind).ToRequests())
             {
-                containers.Add(new BackupContainer(d, vaultId));
+                await foreach (var d in session.ListBackupAsync(vault, request, ct).ConfigureAwait(false))
+                {
+                    containers.Add(new BackupContainer(d, vaultId));
+                }
             }
+        }
+        var servers = new List<BackupServer>();
+        await foreach (var d in session.ListBackupEnginesAsync(vault, ct).ConfigureAwait(false))
+        {
+            servers.Add(new BackupServer(d, vaultId));
         }
         if (string.Equals(softDeleteState, "AlwaysON", StringComparison.OrdinalIgnoreCase) && items.Count > 0)
         {
@@ -68,6 +83,11 @@ internal static class VaultCleanup
             var (fabric, name, _) = BackupPath.ItemParts(c.Id);
             steps.Add(new Step(c.Id, $"Unregister '{c.FriendlyName}'", ContainerDelete, t => session.BackupOperationAsync(vault, "DELETE", BackupPath.Container(fabric, name), null, true, t)));
         }
+        foreach (var server in servers)
+        {
+            steps.Add(new Step(server.Id, $"Unregister backup server '{server.Name}' ({server.Type}) and DELETE the backup data of its {server.ProtectedItemCount} item(s)", IdentityDelete,
+                t => session.UnregisterIdentityAsync(vault, server.Name, t)));
+        }
         if (cmdlet.IsWhatIf)
         {
             foreach (var step in steps)
@@ -80,7 +100,8 @@ internal static class VaultCleanup
         await RequirePermissionsAsync(cmdlet, session, vaultId, steps, ct).ConfigureAwait(false);
         var summary = steps.Count == 0
             ? "Delete Recovery Services vault"
-            : $"Delete Recovery Services vault after {items.Count} item(s) are stopped with their backup data DELETED and {containers.Count} container(s) unregistered";
+            : $"Delete Recovery Services vault after {items.Count} item(s) are stopped with their backup data DELETED, {containers.Count} container(s) unregistered"
+                + (servers.Count > 0 ? $" and {servers.Count} backup server(s) unregistered with the backup data of their {servers.Sum(s => s.ProtectedItemCount)} item(s)" : string.Empty);
         if (!force && !await cmdlet.ShouldProcessStepAsync(vaultId, summary).ConfigureAwait(false))
         {
             return false;

@@ -160,7 +160,7 @@ public sealed class BackupContainer : BackupObject
         HealthStatus = data.Read("healthStatus");
         ContainerType = data.Read("containerType");
         SourceResourceId = data.Read("sourceResourceId") ?? data.Read("virtualMachineId");
-        AgentVersion = data.Read("extendedInfo", "agentVersion") ?? data.Read("agentVersion");
+        AgentVersion = data.Read("extendedInfo", "agentVersion") ?? data.Read("agentVersion") ?? data.Read("dpmAgentVersion");
     }
 
     /// <summary>Display name.</summary>
@@ -178,7 +178,7 @@ public sealed class BackupContainer : BackupObject
     /// <summary>Azure resource behind it.</summary>
     public string? SourceResourceId { get; }
 
-    /// <summary>MARS agent version.</summary>
+    /// <summary>MARS agent version (for a server protected by a backup server, its protection agent version).</summary>
     public string? AgentVersion { get; }
 }
 
