@@ -1,0 +1,245 @@
+# Hybrid IT and monitoring (issue 11): backup servers (MABS / DPM), -Kind BackupServer, Remove-RecoveryVault
+# -DeleteBackupData on a vault with a backup server, "is this protected?" and vault usage, end to end against the
+# strict emulator (every answer is checked against the vendored specs).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-RecoveryVaultUnderTest
+    $script:emu = Start-TestEmulator
+
+    function Add-TestBackupServer {
+        <# Seeds a registered backup server the way docs/EMULATOR.md describes (POST /_emulator/backupServers). #>
+        param([Parameter(Mandatory)] $Vault, [Parameter(Mandatory)] [string] $Name, [string] $Type = 'AzureBackupServer', [hashtable[]] $Servers)
+        $body = @{ vaultId = $Vault.Id; name = $Name; type = $Type; version = '15.0.1'; servers = @($Servers) } | ConvertTo-Json -Depth 6
+        $raw = & curl -s --cacert $script:emu.CertificatePath -w "`n%{http_code}" -H 'Content-Type: application/json' -d $body "$($script:emu.Endpoint)/_emulator/backupServers"
+        $raw[-1] | Should -Be '201' -Because ($raw -join "`n")
+    }
+
+    function New-TestHybridVault {
+        param([string] $Name = 'hybrid-vault')
+        $vault = New-RecoveryVault -Name $Name -ResourceGroupName rg-prod -Location westeurope
+        Add-TestBackupServer -Vault $vault -Name 'mabs01.contoso.com' -Servers @(
+            @{ name = 'sql01.contoso.com'; items = @(@{ name = 'sql01\db1'; workloadType = 'SQLDB' }, @{ name = 'sql01\db2'; workloadType = 'SQLDB' }) },
+            @{ name = 'fs01.contoso.com'; items = @(@{ name = 'D:\Shares'; workloadType = 'FileFolder' }) })
+        Add-TestBackupServer -Vault $vault -Name 'dpm01.contoso.com' -Type DPM -Servers @(
+            @{ name = 'hv01.contoso.com'; items = @(@{ name = 'vm-legacy'; workloadType = 'VMwareVM' }) })
+        $vault
+    }
+}
+AfterAll { Stop-RecoveryVaultEmulator }
+
+Describe 'Get-RecoveryVaultBackupServer' {
+    BeforeEach { Initialize-TestState -Emulator $emu; $script:vault = New-TestHybridVault }
+
+    It 'lists both kinds of registered server with their versions, health and counts (BackupEngines_List)' {
+        $servers = @($vault | Get-RecoveryVaultBackupServer | Sort-Object Name)
+        $servers.Count | Should -Be 2
+        $servers[0] | Should -BeOfType RecoveryVault.Models.BackupServer
+        $servers[0].Name | Should -Be 'dpm01.contoso.com'
+        $servers[0].Type | Should -Be 'DPM'
+        $servers[0].BackupEngineType | Should -Be 'DpmBackupEngine'
+        $servers[1].Type | Should -Be 'AzureBackupServer'
+        $servers[1].BackupEngineType | Should -Be 'AzureBackupServerEngine'
+        $servers[1].Version | Should -Be '15.0.1'
+        $servers[1].AgentVersion | Should -Not -BeNullOrEmpty
+        $servers[1].Health | Should -Be 'Healthy'
+        $servers[1].LastContact | Should -BeOfType [DateTimeOffset]
+        $servers[1].ProtectedItemCount | Should -Be 3
+        $servers[1].ProtectedServerCount | Should -Be 2
+        $servers[1].VaultId | Should -Be $vault.Id
+        $servers[1].Id | Should -Be "$($vault.Id)/backupEngines/mabs01.contoso.com"
+    }
+
+    It 'filters by name with wildcards, and a plain name that is not there is BackupServerNotFound' {
+        @(Get-RecoveryVaultBackupServer -VaultName hybrid-vault -ResourceGroupName rg-prod -Name mabs*).Name | Should -Be 'mabs01.contoso.com'
+        @($vault | Get-RecoveryVaultBackupServer -Name nothing*) | Should -BeNullOrEmpty
+        $err = $null
+        $vault | Get-RecoveryVaultBackupServer -Name nope -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'BackupServerNotFound,RecoveryVault.Commands.GetRecoveryVaultBackupServerCommand'
+    }
+}
+
+Describe 'Unregister-RecoveryVaultBackupServer' {
+    BeforeEach { Initialize-TestState -Emulator $emu; $script:vault = New-TestHybridVault }
+
+    It 'is ConfirmImpact High with the server id as ShouldProcess target, and -WhatIf changes nothing' {
+        $meta = [System.Management.Automation.CommandMetadata]::new((Get-Command Unregister-RecoveryVaultBackupServer))
+        $meta.ConfirmImpact | Should -Be 'High'
+        $vault | Get-RecoveryVaultBackupServer -Name dpm01.contoso.com | Unregister-RecoveryVaultBackupServer -WhatIf
+        @($vault | Get-RecoveryVaultBackupServer).Count | Should -Be 2
+        $requests = (Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/requests?last=20').Body | ConvertFrom-Json
+        @($requests | Where-Object method -eq 'DELETE') | Should -BeNullOrEmpty
+    }
+
+    It 'unregisters a piped server: its protected servers and items go with it (RegisteredIdentities_Delete, 204)' {
+        $vault | Get-RecoveryVaultBackupServer -Name mabs01.contoso.com | Unregister-RecoveryVaultBackupServer -Force
+        @($vault | Get-RecoveryVaultBackupServer).Name | Should -Be 'dpm01.contoso.com'
+        @($vault | Get-RecoveryVaultContainer -Kind BackupServer).FriendlyName | Should -Be 'hv01.contoso.com'
+        @($vault | Get-RecoveryVaultItem -Kind BackupServer).FriendlyName | Should -Be 'vm-legacy'
+    }
+
+    It 'unregisters by name and by resource id; an unknown server is BackupServerNotFound' {
+        Unregister-RecoveryVaultBackupServer -Name dpm01.contoso.com -VaultId $vault.Id -Confirm:$false
+        Unregister-RecoveryVaultBackupServer -ResourceId "$($vault.Id)/backupEngines/mabs01.contoso.com" -Force
+        @($vault | Get-RecoveryVaultBackupServer) | Should -BeNullOrEmpty
+        $err = $null
+        Unregister-RecoveryVaultBackupServer -Name dpm01.contoso.com -VaultId $vault.Id -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'BackupServerNotFound,RecoveryVault.Commands.UnregisterRecoveryVaultBackupServerCommand'
+        $err = $null
+        Unregister-RecoveryVaultBackupServer -ResourceId $vault.Id -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.UnregisterRecoveryVaultBackupServerCommand'
+    }
+}
+
+Describe '-Kind BackupServer' {
+    BeforeEach { Initialize-TestState -Emulator $emu; $script:vault = New-TestHybridVault }
+
+    It 'lists the protected servers of both management types as containers' {
+        $containers = @($vault | Get-RecoveryVaultContainer -Kind BackupServer | Sort-Object FriendlyName)
+        $containers.FriendlyName | Should -Be @('fs01.contoso.com', 'hv01.contoso.com', 'sql01.contoso.com')
+        ($containers | Where-Object FriendlyName -eq 'hv01.contoso.com').ContainerType | Should -Be 'DPMContainer'
+        ($containers | Where-Object FriendlyName -eq 'sql01.contoso.com').ContainerType | Should -Be 'AzureBackupServerContainer'
+        $containers.Kind | Sort-Object -Unique | Should -Be 'BackupServer'
+        @($vault | Get-RecoveryVaultContainer -Kind BackupServer -Name sql*).Count | Should -Be 1
+        # Not taken for MARS servers, nor the other way round.
+        @($vault | Get-RecoveryVaultContainer -Kind MarsServer) | Should -BeNullOrEmpty
+    }
+
+    It 'lists their data sources as read-only items' {
+        $items = @($vault | Get-RecoveryVaultItem -Kind BackupServer | Sort-Object FriendlyName)
+        $items.FriendlyName | Should -Be @('D:\Shares', 'sql01\db1', 'sql01\db2', 'vm-legacy')
+        ($items | Where-Object FriendlyName -eq 'vm-legacy').BackupManagementType | Should -Be 'DPM'
+        ($items | Where-Object FriendlyName -eq 'sql01\db1').WorkloadType | Should -Be 'SQLDB'
+        @($vault | Get-RecoveryVaultItem -Kind AzureVM) | Should -BeNullOrEmpty
+        # Read-only, as in Azure: not a protectable kind, and no on-demand backup from here.
+        { $vault | Get-RecoveryVaultProtectableItem -Kind BackupServer } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        $err = $null
+        $items[0] | Backup-RecoveryVaultItem -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedForKind,*'
+    }
+}
+
+Describe 'Remove-RecoveryVault -DeleteBackupData with a backup server' {
+    BeforeEach { Initialize-TestState -Emulator $emu; $script:vault = New-TestHybridVault }
+
+    It 'is refused without the clean-up while a backup server is registered' {
+        $err = $null
+        $vault | Remove-RecoveryVault -Force -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -Not -BeNullOrEmpty
+        Get-RecoveryVault -Name hybrid-vault -ResourceGroupName rg-prod | Should -Not -BeNullOrEmpty
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $vault | Remove-RecoveryVault -DeleteBackupData -WhatIf
+        @($vault | Get-RecoveryVaultBackupServer).Count | Should -Be 2
+        $requests = (Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/requests?last=30').Body | ConvertFrom-Json
+        @($requests | Where-Object { $_.method -in 'DELETE', 'PATCH' }) | Should -BeNullOrEmpty
+    }
+
+    It 'unregisters the backup servers and deletes the vault' {
+        $vault | Remove-RecoveryVault -DeleteBackupData -Force
+        Get-RecoveryVault -Name hybrid-vault -ResourceGroupName rg-prod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $requests = (Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/requests?last=60').Body | ConvertFrom-Json
+        @($requests | Where-Object { $_.method -eq 'DELETE' -and $_.path -like '*/registeredIdentities/*' -and $_.status -eq 204 }).Count | Should -Be 2
+    }
+
+    It 'needs registeredIdentities/delete: a Backup Reader is told before any step and nothing changes' {
+        $reader = Add-RecoveryVaultEmulatorData -PrincipalName "hybrid-reader-$(Get-Random)"
+        Add-RecoveryVaultEmulatorData -PrincipalId $reader.ObjectId -RoleName 'Backup Reader' -Scope $vault.Id | Out-Null
+        Connect-AsPrincipal -Emulator $emu -Principal $reader
+        try {
+            $err = $null
+            $vault | Remove-RecoveryVault -DeleteBackupData -Force -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PermissionDenied,*'
+            # Backup Reader's documented actions have no registeredIdentities/delete; the first step needs it.
+            $err[0].Exception.Message | Should -Match 'Microsoft.RecoveryServices/Vaults/registeredIdentities/delete'
+        }
+        finally { $emu | Connect-RecoveryVault | Out-Null }
+        @($vault | Get-RecoveryVaultBackupServer).Count | Should -Be 2
+    }
+}
+
+Describe 'Get-RecoveryVaultBackupStatus' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name status-vault -ResourceGroupName rg-prod -Location westeurope
+        $script:protectedVm = Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app01
+        $script:bareVm = Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app02
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app01 |
+            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+    }
+
+    It 'finds the vault, policy and item of a protected VM piped in, reading its region from the VM' {
+        # BackupStatus_Get (example AzureIaasVm/GetBackupStatus.json): protectionStatus, vaultId, containerName, protectedItemName, policyName.
+        $s = $protectedVm | Get-RecoveryVaultBackupStatus
+        $s | Should -BeOfType RecoveryVault.Models.BackupStatus
+        $s.ProtectionStatus | Should -Be 'Protected'
+        $s.IsProtected | Should -BeTrue
+        $s.VaultId | Should -Be $vault.Id
+        $s.VaultName | Should -Be 'status-vault'
+        $s.PolicyName | Should -Be 'DefaultPolicy'
+        $s.ItemName | Should -Be 'VM;iaasvmcontainerv2;rg-prod;app01'
+        $s.ContainerName | Should -BeLike '*iaasvmcontainerv2;rg-prod;app01'
+        $s.Location | Should -Be 'westeurope'
+    }
+
+    It 'says NotProtected for an unprotected VM, with no vault' {
+        $s = $bareVm | Get-RecoveryVaultBackupStatus
+        $s.ProtectionStatus | Should -Be 'NotProtected'
+        $s.IsProtected | Should -BeFalse
+        $s.VaultId | Should -BeNullOrEmpty
+    }
+
+    It 'takes any object with Id and Location, and asks in that region' {
+        $rows = @([pscustomobject]@{ Id = $protectedVm.id; Location = 'westeurope' }, [pscustomobject]@{ Id = $protectedVm.id; Location = 'northeurope' })
+        $answers = @($rows | Get-RecoveryVaultBackupStatus)
+        $answers.ProtectionStatus | Should -Be @('Protected', 'NotProtected')
+    }
+
+    It 'answers for a file share and refuses a storage account without a share' {
+        $account = Add-RecoveryVaultEmulatorData -StorageAccountName sa01 -FileShareName share1 -ResourceGroupName rg-prod
+        (Get-RecoveryVaultBackupStatus -ResourceId $account.id -FileShareName share1).ProtectionStatus | Should -Be 'NotProtected'
+        $err = $null
+        Get-RecoveryVaultBackupStatus -ResourceId $account.id -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidParameterCombination,RecoveryVault.Commands.GetRecoveryVaultBackupStatusCommand'
+    }
+
+    It 'refuses an id that is neither a VM nor a storage account, and reports a missing VM as ResourceNotFound' {
+        $err = $null
+        Get-RecoveryVaultBackupStatus -ResourceId $vault.Id -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.GetRecoveryVaultBackupStatusCommand'
+        $err = $null
+        Get-RecoveryVaultBackupStatus -ResourceId ($protectedVm.id -replace 'app01$', 'ghost') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ResourceNotFound,RecoveryVault.Commands.GetRecoveryVaultBackupStatusCommand'
+    }
+}
+
+Describe 'Get-RecoveryVaultUsage' {
+    BeforeEach { Initialize-TestState -Emulator $emu }
+
+    It 'counts items and containers per management type (BackupUsageSummaries_List) and reads the vault usages' {
+        $vault = New-TestHybridVault
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName web01 | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web01 |
+            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        $u = $vault | Get-RecoveryVaultUsage
+        $u | Should -BeOfType RecoveryVault.Models.VaultUsage
+        $u.ItemsByType['AzureBackupServer'] | Should -Be 3
+        $u.ItemsByType['DPM'] | Should -Be 1
+        $u.ItemsByType['AzureIaasVM'] | Should -Be 1
+        $u.ProtectedItemCount | Should -Be 5
+        # Each backup server counts as a container of its type, besides the servers it protects.
+        $u.ContainersByType['AzureBackupServer'] | Should -Be 3
+        $u.ContainersByType['DPM'] | Should -Be 2
+        $u.Usages.Keys | Should -Contain 'LRSStorageUsage'
+        $u.Usages.Keys | Should -Contain 'ProtectedItemCount'
+        $u.VaultName | Should -Be 'hybrid-vault'
+    }
+
+    It 'reports an empty vault as zero counts' {
+        $u = New-RecoveryVault -Name empty-vault -ResourceGroupName rg-prod -Location westeurope | Get-RecoveryVaultUsage
+        $u.ProtectedItemCount | Should -Be 0
+        $u.ContainerCount | Should -Be 0
+        $u.ItemsByType.Count | Should -Be 0
+    }
+}
