@@ -25,25 +25,28 @@ public partial class RecoveryVaultClient
             cancellationToken, safeToResend: true).ConfigureAwait(false);
 
     /// <summary>The vault's usages (Usages_ListByVaults, vaults api): counts and bytes, one entry per usage name.</summary>
-    public virtual AsyncPageable<BackupResourceData> GetVaultUsagesAsync(RecoveryVaultResourceId vaultId, CancellationToken cancellationToken = default) =>
-        GetAsyncPageable(BuildUri(vaultId.ToPath() + "/usages", _options.VaultsApiVersion), o => new BackupResourceData(o), cancellationToken);
+    public virtual AsyncPageable<UsageCount> GetVaultUsagesAsync(RecoveryVaultResourceId vaultId, CancellationToken cancellationToken = default) =>
+        GetAsyncPageable(BuildUri(vaultId.ToPath() + "/usages", _options.VaultsApiVersion), o => UsageCount.From(o) ?? Unnamed, cancellationToken);
 
     /// <summary>
     /// Counts per backup management type (BackupUsageSummaries_List with <c>$filter=type eq '…'</c>; examples
     /// Common/BackupProtectedItem_UsageSummary_Get.json and Common/BackupProtectionContainers_UsageSummary_Get.json).
     /// </summary>
-    public virtual AsyncPageable<BackupResourceData> GetBackupUsageSummariesAsync(RecoveryVaultResourceId vaultId, UsageSummaryType type, CancellationToken cancellationToken = default) =>
-        GetBackupResourcesAsync(vaultId, "backupUsageSummaries", new ODataFilter().Eq("type", HybridPaths.SummaryType(type)).Build(), cancellationToken);
+    public virtual AsyncPageable<UsageCount> GetBackupUsageSummariesAsync(RecoveryVaultResourceId vaultId, UsageSummaryType type, CancellationToken cancellationToken = default) =>
+        GetAsyncPageable(GetBackupUri(vaultId, "backupUsageSummaries", new ODataFilter().Eq("type", HybridPaths.SummaryType(type)).Build()), o => UsageCount.From(o) ?? Unnamed, cancellationToken);
+
+    // An entry without a name is kept as an empty one (a page cannot hold null); readers skip it.
+    private static readonly UsageCount Unnamed = new(string.Empty, null, null, 0, 0);
 
     /// <summary>
     /// Whether a VM or file share is protected, by which vault (BackupStatus_Get: POST
     /// /subscriptions/{s}/providers/Microsoft.RecoveryServices/locations/{region}/backupStatus, example
     /// AzureIaasVm/GetBackupStatus.json). A read: safe to re-send.
     /// </summary>
-    public virtual async Task<JsonObject> GetBackupStatusAsync(BackupStatusRequest request, CancellationToken cancellationToken = default)
+    public virtual async Task<BackupStatusResult> GetBackupStatusAsync(BackupStatusRequest request, CancellationToken cancellationToken = default)
     {
         var response = await SendAsync(true, RequestMethod.Post, BuildUri(request.Path, _options.BackupApiVersion), request.ToBody(), cancellationToken, safeToResend: true).ConfigureAwait(false);
-        return ArmResourceData.ParseObject(response.Content);
+        return BackupStatusResult.From(ArmResourceData.ParseObject(response.Content));
     }
 
     /// <summary>Gets any ARM resource by id with the given api-version (a VM's or storage account's location).</summary>

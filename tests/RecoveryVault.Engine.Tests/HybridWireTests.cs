@@ -81,4 +81,27 @@ public class HybridWireTests
         // RegisteredIdentities_Delete (DeleteRegisteredIdentities.json): the identity is addressed by its name.
         Assert.Equal("registeredIdentities/dpmcontainer01", HybridPaths.RegisteredIdentity("dpmcontainer01"));
     }
+
+    [Fact]
+    public void BackupStatusAnswerReadsTheExampleResponse()
+    {
+        var answer = BackupStatusResult.From(Examples.Load("AzureIaasVm/GetBackupStatus.json")["responses"]!["200"]!["body"]!.AsObject());
+        Assert.Equal("Protected", answer.ProtectionStatus);
+        Assert.Equal("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/testRg/providers/Microsoft.RecoveryServices/Vaults/testVault", answer.VaultId);
+        Assert.Equal("myPolicy", answer.PolicyName);
+        Assert.Equal("vm;iaasvmcontainerv2;testRg;testVm", answer.ProtectedItemName);
+        Assert.Equal("iaasvmcontainer;iaasvmcontainerv2;testRg;testVm", answer.ContainerName);
+        // protectionStatus is optional in BackupStatusResponse: none means nothing protects the source.
+        Assert.Equal("NotProtected", BackupStatusResult.From(new System.Text.Json.Nodes.JsonObject()).ProtectionStatus);
+    }
+
+    [Fact]
+    public void UsageSummaryEntriesReadTheExampleResponse()
+    {
+        var first = Examples.Load("Common/BackupProtectedItem_UsageSummary_Get.json")["responses"]!["200"]!["body"]!["value"]!.AsArray()
+            .Select(e => UsageCount.From(e!.AsObject())!).ToList();
+        Assert.NotEmpty(first);
+        Assert.All(first, u => Assert.False(string.IsNullOrEmpty(u.Name)));
+        Assert.Contains(first, u => u.Name == "AzureIaasVM" && u.Unit == "Count");
+    }
 }

@@ -78,3 +78,49 @@ public sealed record BackupStatusRequest(string SubscriptionId, string Region, s
         return body;
     }
 }
+
+/// <summary>The answer of BackupStatus_Get (spec BackupStatusResponse).</summary>
+/// <param name="ProtectionStatus">Protected, NotProtected, ProtectionFailed… (spec enum ProtectionStatus).</param>
+/// <param name="VaultId">The protecting vault.</param>
+/// <param name="FabricName">The fabric (Azure).</param>
+/// <param name="ContainerName">The protection container.</param>
+/// <param name="ProtectedItemName">The protected item.</param>
+/// <param name="PolicyName">The backup policy.</param>
+/// <param name="ErrorCode">The service's code for the answer (Success when it could answer).</param>
+/// <param name="ErrorMessage">The service's message, when it gave one.</param>
+public sealed record BackupStatusResult(string ProtectionStatus, string? VaultId, string? FabricName, string? ContainerName, string? ProtectedItemName,
+    string? PolicyName, string? ErrorCode, string? ErrorMessage)
+{
+    /// <summary>Reads the response body.</summary>
+    public static BackupStatusResult From(JsonObject body)
+    {
+        string? S(string name) => body[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        // protectionStatus is optional in the spec; without one nothing was found protecting the source.
+        return new(S("protectionStatus") ?? "NotProtected", S("vaultId"), S("fabricName"), S("containerName"), S("protectedItemName"),
+            S("policyName"), S("errorCode"), S("errorMessage"));
+    }
+}
+
+/// <summary>One usage of a vault (spec VaultUsage) or of a usage summary (spec BackupManagementUsage).</summary>
+/// <param name="Name">name.value: a usage name (LRSStorageUsage…) or a backup management type (AzureIaasVM…).</param>
+/// <param name="LocalizedName">name.localizedValue.</param>
+/// <param name="Unit">Count, Bytes…</param>
+/// <param name="CurrentValue">The value now.</param>
+/// <param name="Limit">The limit (-1: none).</param>
+public sealed record UsageCount(string Name, string? LocalizedName, string? Unit, long CurrentValue, long Limit)
+{
+    /// <summary>Reads one entry; null when it has no name.</summary>
+    public static UsageCount? From(JsonObject entry)
+    {
+        if (entry["name"]?["value"] is not JsonValue nameValue || !nameValue.TryGetValue<string>(out var name))
+        {
+            return null;
+        }
+        return new(name, entry["name"]?["localizedValue"]?.ToString(), entry["unit"]?.ToString(), Number(entry["currentValue"]), Number(entry["limit"]));
+    }
+
+    // The spec types both as int64; a byte count beyond that is capped rather than wrapped.
+    private static long Number(JsonNode? node) =>
+        node is JsonValue v && double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? (long)Math.Clamp(d, long.MinValue, long.MaxValue) : 0;
+}

@@ -16,15 +16,15 @@ public sealed partial class RecoveryVaultSession
         Call(async () => (await _client.DeleteRegisteredIdentityAsync(vaultId, name, ct).ConfigureAwait(false)).Status, vaultId + "/" + HybridPaths.RegisteredIdentity(name));
 
     /// <summary>Streams the vault's usages.</summary>
-    public IAsyncEnumerable<BackupResourceData> ListVaultUsagesAsync(RecoveryVaultResourceId vaultId, CancellationToken ct) =>
+    public IAsyncEnumerable<UsageCount> ListVaultUsagesAsync(RecoveryVaultResourceId vaultId, CancellationToken ct) =>
         Stream(_client.GetVaultUsagesAsync(vaultId, ct), vaultId.ToString(), ct);
 
     /// <summary>Streams a usage summary of the vault (counts per backup management type).</summary>
-    public IAsyncEnumerable<BackupResourceData> ListUsageSummariesAsync(RecoveryVaultResourceId vaultId, UsageSummaryType type, CancellationToken ct) =>
+    public IAsyncEnumerable<UsageCount> ListUsageSummariesAsync(RecoveryVaultResourceId vaultId, UsageSummaryType type, CancellationToken ct) =>
         Stream(_client.GetBackupUsageSummariesAsync(vaultId, type, ct), vaultId.ToString(), ct);
 
     /// <summary>Asks whether a source is protected, and by which vault.</summary>
-    public Task<JsonObject> GetBackupStatusAsync(BackupStatusRequest request, CancellationToken ct) =>
+    public Task<BackupStatusResult> GetBackupStatusAsync(BackupStatusRequest request, CancellationToken ct) =>
         Call(() => _client.GetBackupStatusAsync(request, ct), request.ResourceId);
 
     /// <summary>The region of a VM or storage account, read from its own resource.</summary>

@@ -1,9 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
-using System.Globalization;
 using System.Management.Automation;
 using RecoveryVault.Engine.Backup;
 using RecoveryVault.Engine.Hosting;
-using RecoveryVault.Engine.Models;
 using RecoveryVault.Internal;
 using RecoveryVault.Models;
 
@@ -44,15 +42,14 @@ public sealed class GetRecoveryVaultUsageCommand : VaultScopedCmdletBase
         });
     }
 
-    // Both lists are BackupManagementUsage / VaultUsage entries: name.value and currentValue.
-    private static async Task<IReadOnlyDictionary<string, long>> CollectAsync(IAsyncEnumerable<BackupResourceData> entries)
+    private static async Task<IReadOnlyDictionary<string, long>> CollectAsync(IAsyncEnumerable<UsageCount> entries)
     {
         var result = new SortedDictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         await foreach (var e in entries.ConfigureAwait(false))
         {
-            if (e.StringAt("name", "value") is { } name)
+            if (e.Name.Length > 0)
             {
-                result[name] = double.TryParse(e.StringAt("currentValue"), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? (long)v : 0;
+                result[e.Name] = e.CurrentValue;
             }
         }
         return result;

@@ -1,7 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Globalization;
-using System.Text.Json.Nodes;
 using RecoveryVault.Engine;
+using RecoveryVault.Engine.Backup;
 using RecoveryVault.Engine.Models;
 
 namespace RecoveryVault.Models;
@@ -90,23 +90,23 @@ public sealed class BackupServer
 /// <summary>Whether a VM or file share is protected, and by which vault (backupStatus).</summary>
 public sealed class BackupStatus
 {
-    internal BackupStatus(string resourceId, string? fileShareName, string location, JsonObject answer)
+    internal BackupStatus(string resourceId, string? fileShareName, string location, BackupStatusResult answer)
     {
         ResourceId = resourceId;
         FileShareName = fileShareName;
         Location = location;
-        ProtectionStatus = answer["protectionStatus"]?.GetValue<string>() ?? "NotProtected";
-        VaultId = answer["vaultId"]?.GetValue<string>();
+        ProtectionStatus = answer.ProtectionStatus;
+        VaultId = answer.VaultId;
         if (VaultId is not null && RecoveryVaultResourceId.TryParse(VaultId, out var vault, out _))
         {
             VaultName = vault.Name;
             VaultResourceGroupName = vault.ResourceGroupName;
         }
-        ContainerName = answer["containerName"]?.GetValue<string>();
-        ItemName = answer["protectedItemName"]?.GetValue<string>();
-        PolicyName = answer["policyName"]?.GetValue<string>();
-        ErrorCode = answer["errorCode"]?.GetValue<string>();
-        ErrorMessage = answer["errorMessage"]?.GetValue<string>();
+        ContainerName = answer.ContainerName;
+        ItemName = answer.ProtectedItemName;
+        PolicyName = answer.PolicyName;
+        ErrorCode = answer.ErrorCode;
+        ErrorMessage = answer.ErrorMessage;
     }
 
     /// <summary>The VM or storage account asked about.</summary>
