@@ -196,9 +196,16 @@ Describe 'Get-RecoveryVaultBackupStatus' {
         $answers.ProtectionStatus | Should -Be @('Protected', 'NotProtected')
     }
 
-    It 'answers for a file share and refuses a storage account without a share' {
-        $account = Add-RecoveryVaultEmulatorData -StorageAccountName sa01 -FileShareName share1 -ResourceGroupName rg-prod
-        (Get-RecoveryVaultBackupStatus -ResourceId $account.id -FileShareName share1).ProtectionStatus | Should -Be 'NotProtected'
+    It 'answers per file share (poLogicalName) and refuses a storage account without a share' {
+        $account = Add-RecoveryVaultEmulatorData -StorageAccountName sa01 -FileShareName share1, share2 -ResourceGroupName rg-prod
+        $vault | Register-RecoveryVaultContainer -StorageAccountId $account.id | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureFileShare -Name share1 |
+            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Kind AzureFileShare | Select-Object -First 1) -Wait | Out-Null
+        $s = Get-RecoveryVaultBackupStatus -ResourceId $account.id -FileShareName share1
+        $s.ProtectionStatus | Should -Be 'Protected'
+        $s.VaultName | Should -Be 'status-vault'
+        $s.FileShareName | Should -Be 'share1'
+        (Get-RecoveryVaultBackupStatus -ResourceId $account.id -FileShareName share2).ProtectionStatus | Should -Be 'NotProtected'
         $err = $null
         Get-RecoveryVaultBackupStatus -ResourceId $account.id -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'InvalidParameterCombination,RecoveryVault.Commands.GetRecoveryVaultBackupStatusCommand'
