@@ -57,6 +57,7 @@
         'Unregister-RecoveryVaultBackupServer'
         'Get-RecoveryVaultBackupStatus'
         'Get-RecoveryVaultUsage'
+        'Get-RecoveryVaultCredential'
 
         # Upgrade of classic Backup vaults
         'Get-RecoveryVaultClassicVault'

@@ -296,12 +296,36 @@ internal static class AdminHandler
             case ("POST", "/_emulator/classicvaults"):
                 return (201, runtime.Store.Transaction(s => Domain.Classic.ClassicVaults.Seed(s, runtime.Backup, body)));
             case ("POST", "/_emulator/marsservers"):
-                return (201, runtime.Store.Transaction(s => Sources.SeedMars(s, body, runtime.Backup)));
+                return (201, runtime.Store.Transaction(s => Sources.SeedMars(s, WithCredentialVault(s, body, runtime), runtime.Backup)));
             case ("POST", "/_emulator/backupservers"):
-                return (201, runtime.Store.Transaction(s => BackupServers.Seed(s, body, runtime.Backup)));
+                return (201, runtime.Store.Transaction(s => BackupServers.Seed(s, WithCredentialVault(s, body, runtime), runtime.Backup)));
             default:
                 return (404, ArmErrors.Body("NotFound", $"No emulator admin call '{method} {path}'."));
         }
+    }
+
+    /// <summary>
+    /// A registration with a vault credentials file (vaultCredential: the file's text) is checked as the agent's
+    /// registration is, against the emulator's clock, and registers to the file's vault; a vaultId given as well must
+    /// be that vault.
+    /// </summary>
+    private static JsonObject WithCredentialVault(Store.IStoreSession s, JsonObject body, EmulatorRuntime runtime)
+    {
+        if (Json.Str(body, "vaultCredential") is not { } text)
+        {
+            return body;
+        }
+
+        var vaultId = VaultCredentials.Check(s, text, runtime.Backup.Clock.Now);
+        if (Json.Str(body, "vaultId") is { } given && !string.Equals(given.TrimEnd('/'), vaultId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"vaultId '{given}' is not the vault of the vault credentials file ('{vaultId}').");
+        }
+
+        var copy = (JsonObject)body.DeepClone();
+        copy.Remove("vaultCredential");
+        copy["vaultId"] = vaultId;
+        return copy;
     }
 
     /// <summary>Role assignments live at a scope ARM knows: the subscription (existing) or a path below it.</summary>

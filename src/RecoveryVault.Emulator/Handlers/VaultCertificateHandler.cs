@@ -18,7 +18,7 @@ namespace RecoveryVault.Emulator.Handlers;
 /// </summary>
 internal static class VaultCertificateHandler
 {
-    public const string Kind = "vaultCertificate";
+    public const string Kind = VaultCredentials.CertificateKind;
     private const string Type = "Microsoft.RecoveryServices/vaults/certificates";
 
     public static void Register(ArmRouter router) =>

@@ -13,7 +13,7 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RecoveryVaultEmulatorData", SupportsShouldProcess = true, DefaultParameterSetName = ResourceGroupSet)]
 [OutputType(typeof(EmulatorPrincipal), ParameterSetName = [PrincipalSet])]
-[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, ClockSet, ClassicVaultSet])]
+[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, MarsCredentialSet, ClockSet, ClassicVaultSet])]
 public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBase
 {
     private const string ResourceGroupSet = "ResourceGroup";
@@ -25,6 +25,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     private const string StorageAccountSet = "StorageAccount";
     private const string SqlServerSet = "SqlServer";
     private const string MarsServerSet = "MarsServer";
+    private const string MarsCredentialSet = "MarsServerFromCredential";
     private const string ClockSet = "Clock";
     private const string ClassicVaultSet = "ClassicVault";
 
@@ -60,9 +61,9 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateNotNullOrEmpty]
     public string SubscriptionName { get; set; } = "Emulator Subscription";
 
-    /// <summary>Fault the next ARM requests get: 429, 500, 503, drop, dropResponse (served, then the answer is lost) or latency.</summary>
+    /// <summary>Fault the next ARM requests get: 429, 500, 503, drop, dropResponse (served, then the answer is lost) or latency; upgradeFailure fails the next classic upgrade, jobFailure the next backup or restore jobs (-Count) to complete.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FaultSet)]
-    [ValidateSet("429", "500", "503", "drop", "dropResponse", "latency", "upgradeFailure")]
+    [ValidateSet("429", "500", "503", "drop", "dropResponse", "latency", "upgradeFailure", "jobFailure")]
     public string Fault { get; set; } = string.Empty;
 
     /// <summary>With -Fault upgradeFailure: the phase in which the next classic vault upgrade fails.</summary>
@@ -155,8 +156,18 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
 
     /// <summary>On-premises server with the MARS agent, registered to -VaultId.</summary>
     [Parameter(Mandatory = true, ParameterSetName = MarsServerSet)]
+    [Parameter(Mandatory = true, ParameterSetName = MarsCredentialSet)]
     [ValidateNotNullOrEmpty]
     public string MarsServerName { get; set; } = string.Empty;
+
+    /// <summary>
+    /// A vault credentials file (Get-RecoveryVaultCredential): the server registers as its MARS agent would, to the
+    /// file's vault, after the emulator checked the file against the uploaded certificate and its validity window.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = MarsCredentialSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Path")]
+    [ValidateNotNullOrEmpty]
+    public string VaultCredentialPath { get; set; } = string.Empty;
 
     /// <summary>Vault the MARS server registers to.</summary>
     [Parameter(Mandatory = true, ParameterSetName = MarsServerSet, ValueFromPipelineByPropertyName = true)]
@@ -166,12 +177,15 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
 
     /// <summary>MARS agent version.</summary>
     [Parameter(ParameterSetName = MarsServerSet)]
+    [Parameter(ParameterSetName = MarsCredentialSet)]
     [Parameter(ParameterSetName = ClassicVaultSet)]
     [ValidateNotNullOrEmpty]
     public string AgentVersion { get; set; } = "2.0.9250.0";
 
     /// <summary>Folders the agent backs up.</summary>
     [Parameter(ParameterSetName = MarsServerSet)]
+    [Parameter(ParameterSetName = MarsCredentialSet)]
+    [Alias("ProtectedPath")]
     [Parameter(ParameterSetName = ClassicVaultSet)]
     [ValidateNotNullOrEmpty]
     public string[] ItemPath { get; set; } = [@"C:\Data"];
@@ -280,6 +294,21 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     protected override void ProcessRecord()
     {
         var session = Session;
+        string? credential = null;
+        if (ParameterSetName == MarsCredentialSet)
+        {
+            var file = GetUnresolvedProviderPathFromPSPath(VaultCredentialPath);
+            try
+            {
+                credential = File.ReadAllText(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(new IOException($"The vault credentials file '{file}' cannot be read: {ex.Message}", ex), ErrorIds.InvalidRequest,
+                    ErrorCategory.ReadError, file));
+                return;
+            }
+        }
         var (path, body, what) = ParameterSetName switch
         {
             PrincipalSet => ("/_emulator/principals", new JsonObject { ["displayName"] = PrincipalName }, $"principal '{PrincipalName}'"),
@@ -309,6 +338,10 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
             {
                 ["vaultId"] = VaultId, ["name"] = MarsServerName, ["agentVersion"] = AgentVersion, ["items"] = new JsonArray(ItemPath.Select(f => (JsonNode)f).ToArray()),
             }, $"MARS server '{MarsServerName}'"),
+            MarsCredentialSet => ("/_emulator/marsServers", new JsonObject
+            {
+                ["vaultCredential"] = credential, ["name"] = MarsServerName, ["agentVersion"] = AgentVersion, ["items"] = new JsonArray(ItemPath.Select(f => (JsonNode)f).ToArray()),
+            }, $"MARS server '{MarsServerName}' registered with a vault credentials file"),
             ClockSet => ("/_emulator/clock/advance", new JsonObject
             {
                 ["days"] = AdvanceClock.Days, ["hours"] = AdvanceClock.Hours, ["minutes"] = AdvanceClock.Minutes, ["seconds"] = AdvanceClock.Seconds,

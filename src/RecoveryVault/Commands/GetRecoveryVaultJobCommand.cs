@@ -1,6 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Management.Automation;
 using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Engine.Models;
 using RecoveryVault.Internal;
 using RecoveryVault.Models;
 
@@ -45,8 +46,36 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
     [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string? Kind { get; set; }
 
+    /// <summary>
+    /// Reads each listed job by itself (one GET per job) for what lists leave out: sub-tasks with status and duration;
+    /// and names the protected item the job is about (ItemId) when one item of the vault matches it.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
+
+    // The vault's protected items, read once per call the first time a job's item is looked for.
+    private async Task<string?> ItemIdOfAsync(RecoveryVault.Engine.RecoveryVaultResourceId vault, BackupJob job, Dictionary<string, List<BackupResourceData>> items, CancellationToken ct)
+    {
+        if (job.EntityFriendlyName is null)
+        {
+            return null;
+        }
+        var key = vault.ToString();
+        if (!items.TryGetValue(key, out var list))
+        {
+            list = [];
+            await foreach (var d in Session.ListBackupAsync(vault, new ItemQuery().ToRequest(), ct).ConfigureAwait(false))
+            {
+                list.Add(d);
+            }
+            items[key] = list;
+        }
+        var matches = list.Where(d => d.Id is not null && JobMatch.IsForItem(job.Data, d.Id, d.Read("friendlyName") ?? string.Empty)).Take(2).ToList();
+        return matches.Count == 1 ? matches[0].Id : null;
+    }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -69,9 +98,12 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
         {
             try
             {
+                var items = new Dictionary<string, List<BackupResourceData>>(StringComparer.OrdinalIgnoreCase);
                 if (JobId is not null)
                 {
-                    Emit(await JobSupport.GetAsync(Session, vault, JobId, ct).ConfigureAwait(false));
+                    var one = await JobSupport.GetAsync(Session, vault, JobId, ct).ConfigureAwait(false);
+                    one.ItemId = Item?.Id ?? (Detailed ? await ItemIdOfAsync(vault, one, items, ct).ConfigureAwait(false) : null);
+                    Emit(one);
                     return;
                 }
                 var query = new JobQuery
@@ -86,7 +118,17 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
                 {
                     if (Item is null || JobMatch.IsForItem(d, Item.Id, Item.FriendlyName))
                     {
-                        Emit(new BackupJob(d, vault.ToString()));
+                        var job = new BackupJob(d, vault.ToString());
+                        if (Detailed)
+                        {
+                            job = await JobSupport.GetAsync(Session, vault, job.JobId, ct).ConfigureAwait(false);
+                            job.ItemId = Item?.Id ?? await ItemIdOfAsync(vault, job, items, ct).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            job.ItemId = Item?.Id;
+                        }
+                        Emit(job);
                     }
                 }
             }

@@ -109,6 +109,9 @@ public static class ErrorIds
     /// <summary>Tags beyond ARM's tag limits (count, name or value length, characters, $null values).</summary>
     public const string InvalidTag = "InvalidTag";
 
+    /// <summary>A -Path that is not an existing file-system folder, or a file that could not be written there.</summary>
+    public const string FolderNotFound = "FolderNotFound";
+
     /// <summary>The error id of a request the Engine refused to build, chosen by its reason code, never by its message.</summary>
     public static string ForRequestProblem(string code) => code switch
     {

@@ -338,6 +338,7 @@ public sealed class BackupJob : BackupObject
     internal BackupJob(BackupResourceData data, string vaultId) : base(data, vaultId)
     {
         JobId = Name;
+        Data = data;
         Operation = data.Read("operation");
         Status = data.Read("status");
         EntityFriendlyName = data.Read("entityFriendlyName");
@@ -348,8 +349,45 @@ public sealed class BackupJob : BackupObject
         ErrorMessage = data.Properties["errorDetails"] is System.Text.Json.Nodes.JsonArray errs && errs.Count > 0
             ? string.Join("; ", errs.Select(x => (x?["errorString"] ?? x?["errorMessage"])?.ToString()))
             : null;
+        ErrorDetails = (data.Properties["errorDetails"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().Select(e => new JobError(e)).ToArray();
+        ErrorCode = ErrorDetails.Select(e => e.ErrorCode).FirstOrDefault(c => c is not null);
+        ErrorTitle = ErrorDetails.Select(e => e.ErrorTitle).FirstOrDefault(c => c is not null);
+        Recommendations = ErrorDetails.SelectMany(e => e.Recommendations).Distinct(StringComparer.Ordinal).ToArray();
         ProgressPercentage = double.TryParse(data.Read("extendedInfo", "progressPercentage"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : null;
+        // Job lists leave extendedInfo out (Azure's and the emulator's); only a GET of the job carries the tasks.
+        HasDetails = data.Properties["extendedInfo"] is System.Text.Json.Nodes.JsonObject;
+        SubTasks = (data.Properties["extendedInfo"]?["tasksList"] as System.Text.Json.Nodes.JsonArray ?? []).OfType<System.Text.Json.Nodes.JsonObject>().Select(t => new JobSubTask(t)).ToArray();
+        ContainerName = data.Read("containerName") ?? data.Read("mabServerName") ?? data.Read("storageAccountName");
     }
+
+    internal BackupResourceData Data { get; }
+
+    /// <summary>Error code of a failed job (the first error's int32 errorCode of the job's error infos; null when the job type has none).</summary>
+    public int? ErrorCode { get; }
+
+    /// <summary>Error title of the first error (AzureIaaSVMErrorInfo, AzureWorkloadErrorInfo errorTitle).</summary>
+    public string? ErrorTitle { get; }
+
+    /// <summary>What the service recommends, from every error of the job.</summary>
+    public IReadOnlyList<string> Recommendations { get; }
+
+    /// <summary>Every error of the job.</summary>
+    public IReadOnlyList<JobError> ErrorDetails { get; }
+
+    /// <summary>The job's sub-tasks with status and duration (read by Get-RecoveryVaultJob -Detailed or -JobId; lists do not carry them).</summary>
+    public IReadOnlyList<JobSubTask> SubTasks { get; }
+
+    /// <summary>True when the job was read by a GET of the job (sub-tasks present), false for a list entry.</summary>
+    public bool HasDetails { get; }
+
+    /// <summary>The container, server or storage account the job names (containerName, mabServerName, storageAccountName).</summary>
+    public string? ContainerName { get; }
+
+    /// <summary>
+    /// Id of the protected item the job is about, when it is known: listed for an item (-Item), or with -Detailed when
+    /// exactly one item of the vault matches the job's name and container. Jobs themselves carry no item id.
+    /// </summary>
+    public string? ItemId { get; internal set; }
 
     /// <summary>Job id.</summary>
     public string JobId { get; }
@@ -383,6 +421,65 @@ public sealed class BackupJob : BackupObject
 
     /// <summary>True for Completed, CompletedWithWarnings, Failed, Cancelled.</summary>
     public bool IsFinished => Status is "Completed" or "CompletedWithWarnings" or "Failed" or "Cancelled";
+}
+
+/// <summary>One error of a job (spec AzureIaaSVMErrorInfo, AzureStorageErrorInfo, AzureWorkloadErrorInfo, MabErrorInfo, DpmErrorInfo).</summary>
+public sealed class JobError
+{
+    internal JobError(System.Text.Json.Nodes.JsonObject e)
+    {
+        ErrorCode = e["errorCode"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<int>(out var code) ? code
+            : int.TryParse(e["errorCode"]?.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        ErrorTitle = e["errorTitle"]?.ToString();
+        ErrorMessage = (e["errorString"] ?? e["errorMessage"])?.ToString();
+        Recommendations = (e["recommendations"] as System.Text.Json.Nodes.JsonArray ?? []).Select(r => r?.ToString()).OfType<string>().ToArray();
+    }
+
+    /// <summary>int32 error code (null for MAB and DPM jobs, whose errors have none).</summary>
+    public int? ErrorCode { get; }
+
+    /// <summary>Title.</summary>
+    public string? ErrorTitle { get; }
+
+    /// <summary>Text.</summary>
+    public string? ErrorMessage { get; }
+
+    /// <summary>Recommended actions.</summary>
+    public IReadOnlyList<string> Recommendations { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ErrorCode} {ErrorTitle}: {ErrorMessage}".Trim();
+}
+
+/// <summary>A sub-task of a job (spec AzureIaaSVMJobTaskDetails and the other kinds' task details).</summary>
+public sealed class JobSubTask
+{
+    internal JobSubTask(System.Text.Json.Nodes.JsonObject t)
+    {
+        Name = t["taskId"]?.ToString() ?? string.Empty;
+        Status = t["status"]?.ToString();
+        Duration = t["duration"]?.ToString() is { Length: > 0 } d ? System.Xml.XmlConvert.ToTimeSpan(d) : null;
+        StartTime = DateTimeOffset.TryParse(t["startTime"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var s) ? s : null;
+        EndTime = DateTimeOffset.TryParse(t["endTime"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var e) ? e : null;
+    }
+
+    /// <summary>Task name (taskId), e.g. Take Snapshot.</summary>
+    public string Name { get; }
+
+    /// <summary>NotStarted, InProgress, Completed, Failed, Cancelled.</summary>
+    public string? Status { get; }
+
+    /// <summary>Duration.</summary>
+    public TimeSpan? Duration { get; }
+
+    /// <summary>Start.</summary>
+    public DateTimeOffset? StartTime { get; }
+
+    /// <summary>End.</summary>
+    public DateTimeOffset? EndTime { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name}: {Status} ({Duration})";
 }
 
 /// <summary>A mounted recovery point (instant file recovery).</summary>
