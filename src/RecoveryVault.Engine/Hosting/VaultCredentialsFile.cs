@@ -74,7 +74,9 @@ public static class VaultCredentialsFile
             using (var stream = CreateOwnerOnly(temp))
             using (var writer = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, NewLineOnAttributes = true }))
             {
+                // Declarations in DataContractSerializer's order: the default namespace, then xmlns:i.
                 writer.WriteStartElement("RSBackupVaultAADCreds", XmlNamespace);
+                writer.WriteAttributeString("xmlns", XmlNamespace);
                 writer.WriteAttributeString("xmlns", "i", null, "http://www.w3.org/2001/XMLSchema-instance");
                 writer.WriteElementString("Version", XmlNamespace, "2.0");
                 writer.WriteElementString("SubscriptionId", XmlNamespace, vaultId.SubscriptionId);

@@ -164,8 +164,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     /// A vault credentials file (Get-RecoveryVaultCredential): the server registers as its MARS agent would, to the
     /// file's vault, after the emulator checked the file against the uploaded certificate and its validity window.
     /// </summary>
-    [Parameter(Mandatory = true, ParameterSetName = MarsCredentialSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("Path")]
+    [Parameter(Mandatory = true, ParameterSetName = MarsCredentialSet)]
     [ValidateNotNullOrEmpty]
     public string VaultCredentialPath { get; set; } = string.Empty;
 
