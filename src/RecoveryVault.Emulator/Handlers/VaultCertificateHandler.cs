@@ -34,7 +34,7 @@ internal static class VaultCertificateHandler
         }
 
         var encoded = Json.Str(props, "certificate");
-        using var certificate = Parse(encoded) ?? throw ArmErrors.BadRequest("BadRequest", "properties.certificate is not a base64-encoded X.509 certificate.", "properties.certificate");
+        using var certificate = VaultCredentials.DecodeUploaded(encoded) ?? throw ArmErrors.BadRequest("BadRequest", "properties.certificate is not a base64-encoded X.509 certificate.", "properties.certificate");
         if (certificate.HasPrivateKey)
         {
             throw ArmErrors.BadRequest("BadRequest", "properties.certificate must carry the public certificate only, never its private key.", "properties.certificate");
@@ -75,30 +75,6 @@ internal static class VaultCertificateHandler
             s.Put(new StoredDocument($"{v.Id}/certificates/{name}", Kind, v.Id, body.ToJsonString()));
             return ArmResponse.Ok(body);
         });
-    }
-
-    /// <summary>base64(base64 text of DER), or base64(DER); null when neither is a certificate.</summary>
-    internal static X509Certificate2? Parse(string? encoded)
-    {
-        if (string.IsNullOrWhiteSpace(encoded))
-        {
-            return null;
-        }
-
-        try
-        {
-            var bytes = Convert.FromBase64String(encoded);
-            if (bytes.Length > 0 && bytes[0] != 0x30)
-            {
-                bytes = Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(bytes));
-            }
-
-            return X509CertificateLoader.LoadCertificate(bytes);
-        }
-        catch (Exception e) when (e is FormatException or CryptographicException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The vault's agent identity: the service principal agents registered with the vault act as.</summary>

@@ -111,8 +111,11 @@ internal static class VaultCredentials
         }
     }
 
-    /// <summary>As the certificates handler accepts it: base64 of the base64 text of DER, or base64 of DER.</summary>
-    private static X509Certificate2? DecodeUploaded(string? encoded)
+    /// <summary>
+    /// An uploaded vault certificate as VaultCertificates_Create carries it: base64 of the base64 text of DER (as the
+    /// official example and Az send it) or base64 of DER; null when neither is a certificate.
+    /// </summary>
+    internal static X509Certificate2? DecodeUploaded(string? encoded)
     {
         try
         {
