@@ -58,13 +58,19 @@ try {
     Get-RecoveryVault -Deleted | Format-Table | Out-Host
     Get-RecoveryVault -Deleted -Name dev-backup-01 | Restore-RecoveryVault -Confirm:$false | Format-Table | Out-Host
 
-    Step 'Backup lifecycle: seed a VM, a storage account with a file share, a SQL Server VM and a MARS server'
+    Step 'Backup lifecycle: seed a VM, a storage account with a file share, a SQL Server VM; register a MARS server from a vault credentials file'
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName web01 -DataDiskCount 2 | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName sql01 | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -SqlVirtualMachineName sql01 -DatabaseName sales | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -StorageAccountName saprod01 -FileShareName finance | Out-Null
     $vault = Get-RecoveryVault -Name prod-backup-01 -ResourceGroupName rg-prod
-    Add-RecoveryVaultEmulatorData -MarsServerName fileserver01 -VaultId $vault.Id -ItemPath 'D:\Shares' | Out-Null
+    # The file a MARS agent registers with: a new certificate uploaded to the vault, the key in a file only its owner reads.
+    $credFolder = New-Item -ItemType Directory -Force -Path (Join-Path ([IO.Path]::GetTempPath()) "rv-demo-creds-$PID")
+    $credentialFile = $vault | Get-RecoveryVaultCredential -Path $credFolder
+    $credentialFile | Format-List Name, Vault, Kind, Thumbprint, ValidTo | Out-Host
+    Add-RecoveryVaultEmulatorData -MarsServerName fileserver01 -VaultCredentialPath $credentialFile.Path -ItemPath 'D:\Shares' | Out-Null
+    Remove-Item $credFolder -Recurse -Force
+    $vault | Get-RecoveryVaultContainer -Kind MarsServer | Format-Table | Out-Host
     $sub = (Get-RecoveryVaultContext).SubscriptionId
     $sa = "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.Storage/storageAccounts/saprod01"
 
