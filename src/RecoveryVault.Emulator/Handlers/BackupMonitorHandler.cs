@@ -72,16 +72,7 @@ internal static class BackupMonitorHandler
         var op = Require(ctx, s, v);
         if (!BackupOps.IsDone(op))
         {
-            var r = ArmResponse.Accepted();
-            var query = ctx.Http.Request.QueryString.Value;
-            r.Headers["Location"] = $"{ctx.BaseUrl}{ctx.Path}{query}";
-            if (StatusPathOf(ctx.Path) is { } statusPath)
-            {
-                r.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{statusPath}{query}";
-            }
-
-            r.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return r;
+            return BackupOps.StillRunning(ctx, StatusPathOf(ctx.Path));
         }
 
         var resourceId = Json.Str(op, "resourceId") ?? string.Empty;

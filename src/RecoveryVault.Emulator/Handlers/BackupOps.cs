@@ -85,6 +85,24 @@ internal static class BackupOps
     public static string EscapePath(string path) =>
         string.Join('/', path.Split('/').Select(seg => seg.IndexOfAny(['\\', ' ', '#', '?', '%']) >= 0 ? Uri.EscapeDataString(seg) : seg));
 
+    /// <summary>
+    /// An operation-result monitor asked while its operation still runs: 202 pointing back at itself (Location, with the
+    /// request's own query), at its status monitor when it has one (Azure-AsyncOperation), and Retry-After.
+    /// </summary>
+    public static ArmResponse StillRunning(ArmContext ctx, string? statusPath, JsonObject? body = null)
+    {
+        var query = ctx.Http.Request.QueryString.Value;
+        var r = ArmResponse.Accepted(body);
+        r.Headers["Location"] = $"{ctx.BaseUrl}{ctx.Path}{query}";
+        if (statusPath is not null)
+        {
+            r.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{statusPath}{query}";
+        }
+
+        r.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return r;
+    }
+
     public static ArmResponse Accepted(ArmContext ctx, string resultPath, string? statusPath)
     {
         var v = Uri.EscapeDataString(ctx.ApiVersion);

@@ -54,15 +54,9 @@ internal static class JobsExportHandler
         {
             // The example's running answer: 202 with the bare result type and the monitor headers.
             // The body repeats the headers (spec OperationWorkerResponse.headers, a map of string arrays).
-            var location = $"{ctx.BaseUrl}{ctx.Path}{ctx.Http.Request.QueryString.Value}";
-            var retryAfter = ctx.Runtime.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var running = ArmResponse.Accepted(new JsonObject
-            {
-                ["operation"] = info,
-                ["headers"] = new JsonObject { ["Location"] = new JsonArray(location), ["Retry-After"] = new JsonArray(retryAfter) },
-            });
-            running.Headers["Location"] = location;
-            running.Headers["Retry-After"] = retryAfter;
+            var body = new JsonObject { ["operation"] = info };
+            var running = BackupOps.StillRunning(ctx, null, body);
+            body["headers"] = new JsonObject { ["Location"] = new JsonArray(running.Headers["Location"]), ["Retry-After"] = new JsonArray(running.Headers["Retry-After"]) };
             return running;
         }
 

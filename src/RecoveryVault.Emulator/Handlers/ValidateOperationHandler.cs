@@ -54,12 +54,7 @@ internal static class ValidateOperationHandler
         var op = RequireOperation(ctx, s);
         if (!BackupOps.IsDone(op))
         {
-            var running = ArmResponse.Accepted();
-            var query = ctx.Http.Request.QueryString.Value;
-            running.Headers["Location"] = $"{ctx.BaseUrl}{ctx.Path}{query}";
-            running.Headers["Azure-AsyncOperation"] = $"{ctx.BaseUrl}{ctx.Path.Replace("/backupValidateOperationResults/", "/backupValidateOperationsStatuses/", StringComparison.OrdinalIgnoreCase)}{query}";
-            running.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return running;
+            return BackupOps.StillRunning(ctx, ctx.Path.Replace("/backupValidateOperationResults/", "/backupValidateOperationsStatuses/", StringComparison.OrdinalIgnoreCase));
         }
 
         return ArmResponse.Ok(new JsonObject { ["validateOperationResponse"] = op["properties"]?["validateOperationResponse"]?.DeepClone() });
