@@ -76,7 +76,7 @@ internal static class Immutability
 
         if (retention["retentionDuration"] is JsonObject simple)
         {
-            rules[prefix + "simple"] = Days(simple);
+            rules[prefix + "simple"] = PolicyRules.DurationDays(simple);
             return;
         }
 
@@ -84,20 +84,8 @@ internal static class Immutability
         {
             if (retention[rule]?["retentionDuration"] is JsonObject d)
             {
-                rules[prefix + label] = Days(d);
+                rules[prefix + label] = PolicyRules.DurationDays(d);
             }
         }
-    }
-
-    private static int Days(JsonObject duration)
-    {
-        var count = Json.Int(duration["count"]) ?? 0;
-        return (Json.Str(duration, "durationType") ?? "Days").ToUpperInvariant() switch
-        {
-            "WEEKS" => count * 7,
-            "MONTHS" => count * 31,
-            "YEARS" => count * 366,
-            _ => count,
-        };
     }
 }

@@ -458,9 +458,12 @@ internal static class PolicyRules
         }
     }
 
-    private static int RetentionDays(JsonObject? retention)
+    private static int RetentionDays(JsonObject? retention) =>
+        DurationDays(retention?["retentionDuration"] as JsonObject ?? retention?["dailySchedule"]?["retentionDuration"] as JsonObject);
+
+    /// <summary>A RetentionDuration (count + durationType) in days; months count 30 days and years 365.</summary>
+    internal static int DurationDays(JsonObject? d)
     {
-        var d = retention?["retentionDuration"] as JsonObject ?? retention?["dailySchedule"]?["retentionDuration"] as JsonObject;
         var count = Json.Int(d?["count"]) ?? 0;
         return (Json.Str(d, "durationType") ?? "Days").ToUpperInvariant() switch
         {
