@@ -57,8 +57,8 @@ internal static class BackupStatusHandler
                 throw ArmErrors.SubscriptionNotFound(subscription);
             }
 
-            var item = ResourceDoc.List(s, DocumentKinds.ProtectedItem, "/subscriptions/" + subscription)
-                .FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), key) && i.Meta["purgeAt"] is null);
+            // A soft-deleted item no longer protects its source.
+            var item = BackupModel.ItemProtecting(s, subscription, key) is { } found && found.Meta["purgeAt"] is null ? found : null;
             var vault = item is null ? null : VaultModel.Load(s, Json.Str(item.Meta, "vaultId")!, ctx.Now);
             if (item is null || vault is null || !BackupModel.Eq(BackupModel.Location(vault), region))
             {

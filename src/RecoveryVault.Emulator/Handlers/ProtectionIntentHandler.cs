@@ -226,8 +226,7 @@ internal static class ProtectionIntentHandler
                 ["containerName"] = WorkloadHooks.VmContainerName(rg, vmName),
                 ["protectedItemName"] = WorkloadHooks.VmItemName(rg, vmName),
             };
-            var protectedBy = ResourceDoc.List(s, DocumentKinds.ProtectedItem, "/subscriptions/" + vm.Id.Split('/')[2])
-                .FirstOrDefault(i => BackupModel.Eq(Json.Str(i.Meta, "sourceKey"), vm.Id));
+            var protectedBy = BackupModel.ItemProtecting(s, vm.Id.Split('/')[2], vm.Id);
             if (protectedBy is not null)
             {
                 result["status"] = "Failed";

@@ -62,6 +62,14 @@ internal static partial class BackupModel
 
     public static string Location(ResourceDoc v) => Json.Str(v.Body, "location") ?? "westus";
 
+    /// <summary>
+    /// The item that protects a source (its source key: VM id, share, database...) in any vault of a subscription, soft-deleted
+    /// ones included; a source is protected by one vault at most.
+    /// </summary>
+    public static ResourceDoc? ItemProtecting(IStoreSession s, string subscriptionId, string sourceKey) =>
+        ResourceDoc.List(s, DocumentKinds.ProtectedItem, "/subscriptions/" + subscriptionId)
+            .FirstOrDefault(i => Eq(Json.Str(i.Meta, "sourceKey"), sourceKey));
+
     public static string SoftDeleteState(ResourceDoc v) =>
         Json.Str(v.Body["properties"]?["securitySettings"]?["softDeleteSettings"] as JsonObject, "softDeleteState") ?? "Enabled";
 
