@@ -57,6 +57,7 @@
         'Unregister-RecoveryVaultBackupServer'
         'Get-RecoveryVaultBackupStatus'
         'Get-RecoveryVaultUsage'
+        'Get-RecoveryVaultSecurityPin'
         'Get-RecoveryVaultCredential'
 
         # Upgrade of classic Backup vaults

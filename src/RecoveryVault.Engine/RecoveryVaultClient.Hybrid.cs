@@ -49,6 +49,16 @@ public partial class RecoveryVaultClient
         return BackupStatusResult.From(ArmResourceData.ParseObject(response.Content));
     }
 
+    /// <summary>
+    /// A new security PIN for hybrid critical operations (SecurityPINs_Get: POST {vault}/backupSecurityPIN, backup api,
+    /// an optional SecurityPinBase body). Each call replaces the previous PIN, so a re-send leaves one valid PIN.
+    /// </summary>
+    public virtual async Task<SecurityPin> GetSecurityPinAsync(RecoveryVaultResourceId vaultId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var response = await SendAsync(true, RequestMethod.Post, GetBackupUri(vaultId, "backupSecurityPIN"), new JsonObject(), cancellationToken, safeToResend: true).ConfigureAwait(false);
+        return SecurityPin.From(ArmResourceData.ParseObject(response.Content), now);
+    }
+
     /// <summary>Gets any ARM resource by id with the given api-version (a VM's or storage account's location).</summary>
     public virtual async Task<JsonObject> GetGenericResourceAsync(string resourceId, string apiVersion, CancellationToken cancellationToken = default)
     {

@@ -124,3 +124,30 @@ public sealed record UsageCount(string Name, string? LocalizedName, string? Unit
         node is JsonValue v && double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
             ? (long)Math.Clamp(d, long.MinValue, long.MaxValue) : 0;
 }
+
+/// <summary>
+/// A security PIN for the critical operations of hybrid backups (SecurityPINs_Get answers TokenInformation: the PIN in
+/// <c>securityPIN</c> and <c>token</c>, its expiry in UTC ticks; example Common/BackupSecurityPin_Get.json). Azure Backup
+/// "security features for hybrid backups": the PIN is typed into the MARS agent, Azure Backup Server or DPM and is valid
+/// for five minutes.
+/// </summary>
+/// <param name="Pin">The PIN.</param>
+/// <param name="ExpiresOn">When it stops being accepted.</param>
+public sealed record SecurityPin(string Pin, DateTimeOffset ExpiresOn)
+{
+    /// <summary>How long Azure documents a PIN to be valid; the expiry used when the answer carries none.</summary>
+    public static readonly TimeSpan Validity = TimeSpan.FromMinutes(5);
+
+    /// <summary>Reads the TokenInformation answer; <paramref name="now"/> (the service's clock) stands in for a missing expiry.</summary>
+    public static SecurityPin From(JsonObject body, DateTimeOffset now)
+    {
+        var pin = (body["securityPIN"] as JsonValue)?.GetValue<string>() ?? (body["token"] as JsonValue)?.GetValue<string>()
+            ?? throw new FormatException("The service answered backupSecurityPIN without a securityPIN.");
+        var ticks = body["expiryTimeInUtcTicks"] is JsonValue t && t.TryGetValue<long>(out var v) ? v : (long?)null;
+        var expires = ticks is { } x && x > 0 && x <= DateTimeOffset.MaxValue.UtcTicks ? new DateTimeOffset(x, TimeSpan.Zero) : now + Validity;
+        return new SecurityPin(pin, expires);
+    }
+
+    /// <summary>Never the PIN: a record's generated ToString would print it into logs and transcripts.</summary>
+    public override string ToString() => $"SecurityPin (expires {ExpiresOn:u})";
+}

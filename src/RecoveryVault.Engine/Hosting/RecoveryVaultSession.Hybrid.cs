@@ -23,6 +23,10 @@ public sealed partial class RecoveryVaultSession
     public IAsyncEnumerable<UsageCount> ListUsageSummariesAsync(RecoveryVaultResourceId vaultId, UsageSummaryType type, CancellationToken ct) =>
         Stream(_client.GetBackupUsageSummariesAsync(vaultId, type, ct), vaultId.ToString(), ct);
 
+    /// <summary>Gets a new security PIN for the vault's hybrid critical operations (valid five minutes).</summary>
+    public Task<SecurityPin> GetSecurityPinAsync(RecoveryVaultResourceId vaultId, CancellationToken ct) =>
+        Call(() => _client.GetSecurityPinAsync(vaultId, ServiceNow, ct), vaultId.ToString());
+
     /// <summary>Asks whether a source is protected, and by which vault.</summary>
     public Task<BackupStatusResult> GetBackupStatusAsync(BackupStatusRequest request, CancellationToken ct) =>
         Call(() => _client.GetBackupStatusAsync(request, ct), request.ResourceId);

@@ -217,3 +217,38 @@ public sealed class VaultUsage
     /// <inheritdoc />
     public override string ToString() => VaultId;
 }
+
+/// <summary>
+/// A security PIN for the critical operations of hybrid backups (stop protection with delete data, change passphrase)
+/// in the MARS agent, Azure Backup Server or DPM. Valid for five minutes; each new PIN replaces the previous one.
+/// </summary>
+public sealed class VaultSecurityPin
+{
+    internal VaultSecurityPin(string vaultId, Engine.Backup.SecurityPin pin)
+    {
+        VaultId = vaultId;
+        var vault = RecoveryVaultResourceId.Parse(vaultId);
+        VaultName = vault.Name;
+        ResourceGroupName = vault.ResourceGroupName ?? string.Empty;
+        Pin = pin.Pin;
+        ExpiresOn = pin.ExpiresOn;
+    }
+
+    /// <summary>The PIN to type into the agent or server console.</summary>
+    public string Pin { get; }
+
+    /// <summary>When the service stops accepting it (UTC).</summary>
+    public DateTimeOffset ExpiresOn { get; }
+
+    /// <summary>Vault name.</summary>
+    public string VaultName { get; }
+
+    /// <summary>Vault resource group.</summary>
+    public string ResourceGroupName { get; }
+
+    /// <summary>Vault id.</summary>
+    public string VaultId { get; }
+
+    /// <summary>The vault id and expiry, never the PIN: a string conversion must not put it into logs or transcripts by accident.</summary>
+    public override string ToString() => $"{VaultId} (PIN expires {ExpiresOn:u})";
+}

@@ -1,0 +1,44 @@
+// Copyright (c) RecoveryVault contributors. MIT License.
+using System.Management.Automation;
+using RecoveryVault.Engine.Hosting;
+using RecoveryVault.Internal;
+using RecoveryVault.Models;
+
+namespace RecoveryVault.Commands;
+
+/// <summary>
+/// Generates a security PIN for the vault's hybrid critical operations (POST backupSecurityPIN). Azure Backup "security
+/// features for hybrid backups": the MARS agent, Azure Backup Server and DPM ask for it before stop protection with
+/// delete data and change passphrase; it is valid for five minutes and a new one replaces the last.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "RecoveryVaultSecurityPin")]
+[OutputType(typeof(VaultSecurityPin))]
+public sealed class GetRecoveryVaultSecurityPinCommand : VaultScopedCmdletBase
+{
+    /// <inheritdoc />
+    protected override void BeginProcessing() => RequireSession();
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var vault = ResolveVault();
+        if (vault is null)
+        {
+            return;
+        }
+        Run(async ct =>
+        {
+            try
+            {
+                var pin = await Session.GetSecurityPinAsync(vault, ct).ConfigureAwait(false);
+                // The PIN goes to the pipeline only: verbose and debug streams end up in transcripts and runbook logs.
+                EmitVerbose($"Security PIN generated for vault '{vault.Name}', valid until {pin.ExpiresOn:u}.");
+                Emit(new VaultSecurityPin(vault.ToString(), pin));
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
+            }
+        });
+    }
+}
