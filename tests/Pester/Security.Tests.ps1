@@ -71,3 +71,59 @@ Describe 'Get-RecoveryVaultSecurityPin' {
         finally { $emu | Connect-RecoveryVault | Out-Null }
     }
 }
+
+Describe 'Security settings for hybrid backups (enhanced security)' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name hybrid-sec -ResourceGroupName rg-prod -Location westeurope
+        Add-RecoveryVaultEmulatorData -MarsServerName fs01 -VaultId $vault.Id -ItemPath 'C:\Data' | Out-Null
+    }
+
+    It 'keeps deleted MARS data 14 days while they are on, even with soft delete off (Azure Backup "security features for hybrid backups")' {
+        $v = $vault | Set-RecoveryVault -SoftDeleteState Disabled
+        $v.SoftDeleteState | Should -Be 'Disabled'
+        $v.EnhancedSecurityState | Should -Be 'Enabled'
+        $vault | Get-RecoveryVaultItem -Kind MarsServer | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false | Out-Null
+        $vault | Get-RecoveryVaultItem -Kind MarsServer | Should -BeNullOrEmpty
+        $deleted = $vault | Get-RecoveryVaultItem -Kind MarsServer -Deleted
+        $deleted.FriendlyName | Should -Be 'C:\Data'
+        $deleted.IsDeleted | Should -BeTrue
+        $deleted.SoftDeleteRetentionDays | Should -Be 14
+        $deleted.DeletedAt | Should -Not -BeNullOrEmpty
+        $deleted.PurgeAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddDays(13))
+    }
+
+    It 'deletes MARS data at once when both soft delete and the hybrid security settings are off' {
+        $vault | Set-RecoveryVault -SoftDeleteState Disabled -EnhancedSecurityState Disabled | Out-Null
+        $vault | Get-RecoveryVaultItem -Kind MarsServer | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false | Out-Null
+        $vault | Get-RecoveryVaultItem -Kind MarsServer -Deleted | Should -BeNullOrEmpty
+    }
+
+    It 'shows the vault''s soft-delete retention on soft-deleted items (ProtectedItem.softDeleteRetentionPeriodInDays)' {
+        $vault | Set-RecoveryVault -SoftDeleteRetentionDays 30 | Out-Null
+        $vault | Get-RecoveryVaultItem -Kind MarsServer | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false | Out-Null
+        ($vault | Get-RecoveryVaultItem -Kind MarsServer -Deleted).SoftDeleteRetentionDays | Should -Be 30
+    }
+
+    It 'refuses a MARS policy below 7 daily / 4 weekly / 3 monthly / 1 yearly points while they are on' {
+        # MARS policies are written by the agent, not by these cmdlets (Set-RecoveryVaultPolicy says so): this is the
+        # agent's call. Azure documents the minimums ("Maintain a minimum retention range") but no ARM code.
+        $at = '2026-01-01T22:00:00Z'
+        function MarsPolicy([int] $weeks) {
+            @{ properties = @{ backupManagementType = 'MAB'
+                    schedulePolicy = @{ schedulePolicyType = 'SimpleSchedulePolicy'; scheduleRunFrequency = 'Daily'; scheduleRunTimes = @($at) }
+                    retentionPolicy = @{ retentionPolicyType = 'LongTermRetentionPolicy'
+                        dailySchedule = @{ retentionTimes = @($at); retentionDuration = @{ count = 30; durationType = 'Days' } }
+                        weeklySchedule = @{ daysOfTheWeek = @('Sunday'); retentionTimes = @($at); retentionDuration = @{ count = $weeks; durationType = 'Weeks' } } } } }
+        }
+        $r = Invoke-TestArm -Method PUT -Path "$($vault.Id)/backupPolicies/mars" -Body (MarsPolicy 2)
+        $r.Status | Should -Be 400
+        $r.Body.error.code | Should -Be 'UserErrorInvalidRetentionRange'
+        $r.Body.error.message | Should -Match 'at least 7 daily, 4 weekly, 3 monthly and 1 yearly'
+        (Invoke-TestArm -Method PUT -Path "$($vault.Id)/backupPolicies/mars" -Body (MarsPolicy 4)).Status | Should -Be 200
+        ($vault | Get-RecoveryVaultPolicy -Name mars).WeeklyRetentionWeeks | Should -Be 4
+
+        $vault | Set-RecoveryVault -EnhancedSecurityState Disabled | Out-Null
+        (Invoke-TestArm -Method PUT -Path "$($vault.Id)/backupPolicies/mars" -Body (MarsPolicy 2)).Status | Should -Be 200
+    }
+}

@@ -68,6 +68,7 @@ internal static class BackupPolicyHandler
                 throw ArmErrors.BadRequest("BMSUserErrorPolicyTypeChangeNotAllowed", $"Policy '{name}' is an Enhanced policy and cannot be changed to a Standard one.");
             }
 
+            HybridSecurity.RequireMinimumRetention(v, props);
             if (existing is not null)
             {
                 Immutability.RequireNoRetentionReduction(v, existing.Props, props, $"the change to policy '{Json.Str(existing.Body, "name")}'");

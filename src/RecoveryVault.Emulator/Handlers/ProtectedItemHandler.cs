@@ -45,6 +45,9 @@ internal static class ProtectedItemHandler
             var remaining = deferred.Value - now;
             p["deferredDeleteTimeRemaining"] = $"{Math.Max(0, remaining.Days)}.{Math.Max(0, remaining.Hours):00}:{Math.Max(0, remaining.Minutes):00}:{Math.Max(0, remaining.Seconds):00}";
             p["isDeferredDeleteScheduleUpcoming"] = remaining < TimeSpan.FromDays(1);
+            // ProtectedItem.softDeleteRetentionPeriodInDays: how long this item's deleted data is kept (14-180 days, the
+            // vault's setting when it was deleted; 14 for hybrid data kept by the hybrid security settings).
+            p["softDeleteRetentionPeriodInDays"] = BackupModel.SoftDeleteDaysOf(item);
         }
 
         if (WorkloadCatalogue.ByManagementType(Json.Str(p, "backupManagementType"))?.ItemExtendedInfo == true)
@@ -331,7 +334,7 @@ internal static class ProtectedItemHandler
         return item;
     }
 
-    /// <summary>Stop protection and delete data: soft-deleted for the vault's retention when soft delete is on, else gone.</summary>
+    /// <summary>Stop protection and delete data: soft-deleted for the vault's retention when soft delete is on (hybrid items: 14 days while the hybrid security settings are on), else gone.</summary>
     private static ArmResponse Delete(ArmContext ctx) => ctx.Store.Transaction(s =>
     {
         var v = BackupRequest.Begin(ctx, s);
@@ -354,10 +357,8 @@ internal static class ProtectedItemHandler
 
         var now = ctx.SimNow();
         var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "DeleteBackupData", now, null);
-        var soft = BackupModel.SoftDeleteState(v) is "Enabled" or "AlwaysON";
-        if (soft)
+        if (HybridSecurity.RetainDeletedFor(v, item) is { } days)
         {
-            var days = BackupModel.SoftDeleteDays(v);
             item.Meta["softDeleteDays"] = days;
             item.Meta["purgeAt"] = Json.Timestamp(now.AddDays(days));
             item.Props["protectionState"] = "ProtectionStopped";
