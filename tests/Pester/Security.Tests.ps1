@@ -127,3 +127,71 @@ Describe 'Security settings for hybrid backups (enhanced security)' {
         (Invoke-TestArm -Method PUT -Path "$($vault.Id)/backupPolicies/mars" -Body (MarsPolicy 2)).Status | Should -Be 200
     }
 }
+
+Describe 'Immutable vaults and soft delete' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name imm-vault -ResourceGroupName rg-prod -Location westeurope
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName web01 | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web01 |
+            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+    }
+
+    It 'suspends backups on an immutable vault, keeping the policy (BackupsSuspended; Az -RetainRecoveryPointsAsPerPolicy)' {
+        $vault | Set-RecoveryVault -ImmutabilityState Unlocked | Out-Null
+        # Azure Backup "immutable vault": stop protection with delete data is denied (UserErrorOperationDeniedOnImmutableItem).
+        $err = $null
+        $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false -Wait -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].Exception.ErrorCode | Should -Be 'UserErrorOperationDeniedOnImmutableItem'
+
+        $job = $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -SuspendBackups -Confirm:$false -Wait
+        $job.Operation | Should -Be 'DisableBackup'
+        $job.Status | Should -Be 'Completed'
+        $item = $vault | Get-RecoveryVaultItem -Name web01
+        $item.ProtectionState | Should -Be 'BackupsSuspended'
+        $item.PolicyName | Should -Be 'DefaultPolicy'
+        @($vault | Get-RecoveryVaultItem -ProtectionState BackupsSuspended).FriendlyName | Should -Be 'web01'
+
+        # Again: nothing to do, a warning and no job.
+        $again = $item | Disable-RecoveryVaultProtection -SuspendBackups -Confirm:$false -WarningVariable w -WarningAction SilentlyContinue
+        $again | Should -BeNullOrEmpty
+        $w | Should -Match 'already suspended'
+
+        $vault | Get-RecoveryVaultItem -Name web01 | Resume-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        ($vault | Get-RecoveryVaultItem -Name web01).ProtectionState | Should -BeIn @('Protected', 'IRPending')
+    }
+
+    It 'refuses -SuspendBackups on a vault that is not immutable, and with -DeleteBackupData' {
+        $err = $null
+        $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -SuspendBackups -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidRequest,RecoveryVault.Commands.DisableRecoveryVaultProtectionCommand'
+        $err[0].Exception.ErrorCode | Should -Be 'UserErrorOperationDeniedOnImmutableItem'
+        $err = $null
+        $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -SuspendBackups -DeleteBackupData -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidParameterCombination,RecoveryVault.Commands.DisableRecoveryVaultProtectionCommand'
+        ($vault | Get-RecoveryVaultItem -Name web01).ProtectionState | Should -BeIn @('Protected', 'IRPending')
+    }
+
+    It 'cannot turn soft delete AlwaysON off again (BMSUserErrorDisablingSoftDeleteStateNotAllowed, Azure/azure-cli#32383)' {
+        ($vault | Set-RecoveryVault -SoftDeleteState AlwaysON -Force).SoftDeleteState | Should -Be 'AlwaysON'
+        foreach ($state in 'Enabled', 'Disabled') {
+            $err = $null
+            $vault | Set-RecoveryVault -SoftDeleteState $state -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].Exception.ErrorCode | Should -Be 'BMSUserErrorDisablingSoftDeleteStateNotAllowed'
+        }
+        (Get-RecoveryVault -Name imm-vault -ResourceGroupName rg-prod).SoftDeleteState | Should -Be 'AlwaysON'
+    }
+
+    It 'takes soft-delete retention of 14 to 180 days only, and shows it on the vault and on deleted items' {
+        { $vault | Set-RecoveryVault -SoftDeleteRetentionDays 13 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,RecoveryVault.Commands.SetRecoveryVaultCommand'
+        { $vault | Set-RecoveryVault -SoftDeleteRetentionDays 181 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,RecoveryVault.Commands.SetRecoveryVaultCommand'
+        # The service's own check, as another client would meet it (vault spec: 14-180).
+        $r = Invoke-TestArm -Method PATCH -Path $vault.Id -ApiVersion '2026-07-01' -Body @{ properties = @{ securitySettings = @{ softDeleteSettings = @{ softDeleteRetentionPeriodInDays = 200 } } } }
+        $r.Status | Should -Be 400
+        ($vault | Set-RecoveryVault -SoftDeleteRetentionDays 180).SoftDeleteRetentionDays | Should -Be 180
+        $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false -Wait | Out-Null
+        $deleted = $vault | Get-RecoveryVaultItem -Deleted
+        $deleted.SoftDeleteRetentionDays | Should -Be 180
+        $deleted.PurgeAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddDays(179))
+    }
+}

@@ -291,7 +291,8 @@ public sealed partial class RecoveryVaultSession
             // policy change and a stop each leave their mark, and a re-send would only start another job.
             var expected = (JsonObject)asked.DeepClone();
             expected.Remove("isRehydrate");
-            if (!string.Equals(expected["protectionState"]?.GetValue<string>(), "ProtectionStopped", StringComparison.OrdinalIgnoreCase))
+            if (expected["protectionState"]?.GetValue<string>() is not { } askedState
+                || !(askedState.Equals("ProtectionStopped", StringComparison.OrdinalIgnoreCase) || askedState.Equals("BackupsSuspended", StringComparison.OrdinalIgnoreCase)))
             {
                 expected.Remove("protectionState");
             }

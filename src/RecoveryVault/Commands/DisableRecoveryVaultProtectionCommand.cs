@@ -7,7 +7,12 @@ using RecoveryVault.Models;
 
 namespace RecoveryVault.Commands;
 
-/// <summary>Stops protecting an item, keeping its backup data, or deleting it with -DeleteBackupData (kept soft-deleted for the vault's soft-delete retention, 14-180 days, when soft delete is on).</summary>
+/// <summary>
+/// Stops protecting an item, keeping its backup data, or deleting it with -DeleteBackupData (kept soft-deleted for the
+/// vault's soft-delete retention, 14-180 days, when soft delete is on), or, on an immutable vault, -SuspendBackups:
+/// backups stop and the points are kept as the policy says (protectionState BackupsSuspended, Az's
+/// -RetainRecoveryPointsAsPerPolicy).
+/// </summary>
 [Cmdlet(VerbsLifecycle.Disable, "RecoveryVaultProtection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupJob), typeof(BackupItem), typeof(RecoveryVaultBackgroundJob))]
 public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
@@ -20,6 +25,10 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
     /// <summary>Also delete the backup data (recovery points).</summary>
     [Parameter]
     public SwitchParameter DeleteBackupData { get; set; }
+
+    /// <summary>Stop backups but keep the recovery points as long as the policy says (immutable vaults only).</summary>
+    [Parameter]
+    public SwitchParameter SuspendBackups { get; set; }
 
     /// <summary>Run in a background job and return it at once (Receive-Job gets the output).</summary>
     [Parameter]
@@ -36,25 +45,40 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
             return;
         }
         var item = InputObject!;
+        if (DeleteBackupData && SuspendBackups)
+        {
+            WriteError(InputError("-SuspendBackups keeps the backup data as the policy says and -DeleteBackupData deletes it: pass one of them.", ErrorIds.InvalidParameterCombination, item.Id));
+            return;
+        }
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
         var path = BackupPath.Item(item.Id);
         Run(async ct =>
         {
             try
             {
-                if (!DeleteBackupData && item.ProtectionState == "ProtectionStopped")
+                var stopState = SuspendBackups ? "BackupsSuspended" : "ProtectionStopped";
+                if (!DeleteBackupData && item.ProtectionState == stopState)
                 {
-                    AlreadyDone(item, $"Protection of '{item.FriendlyName}' is already stopped (backup data kept); nothing to do.");
+                    AlreadyDone(item, SuspendBackups
+                        ? $"Backups of '{item.FriendlyName}' are already suspended (data kept as per policy); nothing to do."
+                        : $"Protection of '{item.FriendlyName}' is already stopped (backup data kept); nothing to do.");
                     return;
                 }
-                var action = DeleteBackupData ? "Stop protection and DELETE all backup data" : "Stop protection (keep backup data)";
+                var action = DeleteBackupData ? "Stop protection and DELETE all backup data"
+                    : SuspendBackups ? "Suspend backups (keep recovery points as per policy)" : "Stop protection (keep backup data)";
                 if (!await ShouldProcessAsync(item.Id, action).ConfigureAwait(false))
                 {
                     return;
                 }
-                await (DeleteBackupData
-                    ? ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct)
-                    : ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), null, "ProtectionStopped"), item.Id, ct)).ConfigureAwait(false);
+                if (DeleteBackupData)
+                {
+                    await ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct).ConfigureAwait(false);
+                    return;
+                }
+                var current = await CurrentAsync(vault, path, item, ct).ConfigureAwait(false);
+                // Suspended points keep expiring as the policy says, so the item keeps its policy (a whole-item PUT
+                // built from the item as it is); a plain stop leaves the item without one.
+                await ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(current, SuspendBackups ? current.PolicyId : null, stopState), item.Id, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {
