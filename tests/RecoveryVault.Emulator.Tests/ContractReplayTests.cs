@@ -240,6 +240,15 @@ public sealed class ContractReplayTests(ContractReplayTests.ReplayFixture fx) : 
                     // so writable settings it shows (monitoring, cost management, identity...) round-trip.
                     var seed = okBody is not null && okBody["type"]?.GetValue<string>() == "Microsoft.RecoveryServices/vaults" ? okBody : null;
                     var vaultBody = VaultSeedBody(seed);
+                    if (vaultBody["properties"]?["encryption"]?["kekIdentity"]?["useSystemAssignedIdentity"]?.GetValue<bool>() == true
+                        && vaultBody["identity"] is JsonObject seedIdentity && seedIdentity["type"]?.GetValue<string>() == "UserAssigned")
+                    {
+                        // PatchVault_WithCMK2's answer has the key reached through the system-assigned identity of a
+                        // vault whose identity is UserAssigned only (its own request asks for SystemAssigned): a state
+                        // the emulator refuses (no identity to reach the key with), so the seed has both identities.
+                        seedIdentity["type"] = "SystemAssigned, UserAssigned";
+                    }
+
                     var create = await arm.SendAsync("PUT", arm.VaultPath(values["resourceGroupName"], values["vaultName"], sub) + "?api-version=2026-07-01", vaultBody);
                     Assert.Equal(201, create.Code);
                     if (values.ContainsKey("operationId"))

@@ -153,6 +153,93 @@ public sealed class SecurityTests(SecurityTests.Fixture fx) : IClassFixture<Secu
         Assert.Equal(TestClock.Start.UtcDateTime.Date, deletedAt.UtcDateTime.Date);
     }
 
+    private const string Key = "https://contoso-kv.vault.azure.net/keys/backup-key/0123456789abcdef0123456789abcdef";
+
+    private static string Uai(string sub, string name) => $"/subscriptions/{sub}/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}";
+
+    private static JsonObject Cmk(string? keyUri, bool? useSystem = null, string? userAssigned = null, string? infrastructure = null)
+    {
+        var kek = new JsonObject();
+        if (useSystem is not null)
+        {
+            kek["useSystemAssignedIdentity"] = useSystem.Value;
+        }
+
+        if (userAssigned is not null)
+        {
+            kek["userAssignedIdentity"] = userAssigned;
+        }
+
+        var encryption = new JsonObject { ["keyVaultProperties"] = new JsonObject { ["keyUri"] = keyUri }, ["kekIdentity"] = kek };
+        if (infrastructure is not null)
+        {
+            encryption["infrastructureEncryption"] = infrastructure;
+        }
+
+        return new JsonObject { ["properties"] = new JsonObject { ["encryption"] = encryption } };
+    }
+
+    /// <summary>
+    /// Source: vaults spec VaultPropertiesEncryption / CmkKekIdentity ("mutually exclusive" system and user identity),
+    /// Azure Backup "encryption of backup data using customer-managed keys" (the vault's managed identity reaches the
+    /// key; no way back to platform-managed keys; infrastructure encryption chosen with the key), and the code Azure
+    /// answers for a bad kekIdentity, InvalidRestApiParameter "cmkIdentity parameter is invalid."
+    /// (hashicorp/terraform-provider-azurerm#24087).
+    /// </summary>
+    [Fact]
+    public async Task CustomerManagedKey_NeedsAKeyUriAndAnIdentityOfTheVault_AndHasNoWayBack()
+    {
+        var (arm, vault) = await NewVaultAsync("cmk");
+        var url = vault + "?api-version=" + Arm.VaultApi;
+
+        async Task<Reply> Patch(JsonObject body) => await arm.SendAsync("PATCH", url, body);
+
+        var noIdentity = await Patch(Cmk(Key, useSystem: true));
+        Assert.Equal(400, noIdentity.Code);
+        Assert.Equal("InvalidRestApiParameter", noIdentity.ErrorCode);
+        Assert.Contains("system-assigned", noIdentity.ErrorMessage);
+
+        Assert.Equal(200, (await Patch(new JsonObject { ["identity"] = new JsonObject { ["type"] = "SystemAssigned" } })).Code);
+        var badKey = await Patch(Cmk("https://contoso-kv.vault.azure.net/secrets/backup-key", useSystem: true));
+        Assert.Equal("InvalidRestApiParameter", badKey.ErrorCode);
+        Assert.Contains("keyUri", badKey.ErrorMessage);
+        Assert.Equal("InvalidRestApiParameter", (await Patch(Cmk("http://contoso-kv.vault.azure.net/keys/k", useSystem: true))).ErrorCode);
+
+        var uai = Uai(fx.Server.SubscriptionId, "backup-id");
+        var both = await Patch(Cmk(Key, useSystem: true, userAssigned: uai));
+        Assert.Equal("InvalidRestApiParameter", both.ErrorCode);
+        var notOnVault = await Patch(Cmk(Key, useSystem: false, userAssigned: uai));
+        Assert.Equal("InvalidRestApiParameter", notOnVault.ErrorCode);
+        Assert.Contains("not assigned to the vault", notOnVault.ErrorMessage);
+
+        var set = await Patch(Cmk(Key, useSystem: true, infrastructure: "Enabled"));
+        Assert.Equal(200, set.Code);
+        var encryption = set.Body!["properties"]!["encryption"]!;
+        Assert.Equal(Key, encryption["keyVaultProperties"]!["keyUri"]!.GetValue<string>());
+        Assert.Equal("Enabled", encryption["infrastructureEncryption"]!.GetValue<string>());
+        var config = await arm.SendAsync("GET", vault + "/backupEncryptionConfigs/backupResourceEncryptionConfig" + Api);
+        Assert.Equal("CustomerManaged", config.Body!["properties"]!["encryptionAtRestType"]!.GetValue<string>());
+
+        // No way back, no change of infrastructure encryption, and the identity the key is reached with stays.
+        var back = await Patch(new JsonObject { ["properties"] = new JsonObject { ["encryption"] = null } });
+        Assert.Equal("InvalidRestApiParameter", back.ErrorCode);
+        Assert.Contains("platform-managed", back.ErrorMessage);
+        Assert.Equal("InvalidRestApiParameter", (await Patch(Cmk(Key, useSystem: true, infrastructure: "Disabled"))).ErrorCode);
+        Assert.Equal("InvalidRestApiParameter", (await Patch(new JsonObject { ["identity"] = new JsonObject { ["type"] = "None" } })).ErrorCode);
+
+        // Moving the key to a user-assigned identity the vault has is a change of identity, allowed.
+        var withUai = new JsonObject { ["identity"] = new JsonObject { ["type"] = "SystemAssigned, UserAssigned", ["userAssignedIdentities"] = new JsonObject { [uai] = new JsonObject() } } };
+        Assert.Equal(200, (await Patch(withUai)).Code);
+        var moved = await Patch(Cmk(Key + "0", useSystem: false, userAssigned: uai));
+        Assert.True(moved.Code == 200, $"{moved.Code} {moved.Body}");
+        Assert.Equal(uai, moved.Body!["properties"]!["encryption"]!["kekIdentity"]!["userAssignedIdentity"]!.GetValue<string>());
+        Assert.NotNull(moved.Body!["identity"]!["userAssignedIdentities"]![uai]!["principalId"]);
+
+        // An identity type without UserAssigned leaves the key without the identity it is reached with: refused.
+        var drop = await Patch(new JsonObject { ["identity"] = new JsonObject { ["type"] = "SystemAssigned" } });
+        Assert.Equal("InvalidRestApiParameter", drop.ErrorCode);
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 0, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };

@@ -202,6 +202,8 @@ internal static partial class VaultModel
             Json.SetDefault(kek, "useSystemAssignedIdentity", Json.Str(kek, "userAssignedIdentity") is null);
         }
 
+        ValidateEncryption(p, result["identity"] as JsonObject, previous);
+
         p["privateEndpointStateForBackup"] = "None";
         p["privateEndpointStateForSiteRecovery"] = "None";
         p["backupStorageVersion"] = "V2";
@@ -276,6 +278,71 @@ internal static partial class VaultModel
         {
             throw ArmErrors.BadRequest("BMSUserErrorCrossRegionRestoreCannotBeDisabled",
                 "Cross Region Restore cannot be disabled once it has been enabled on a vault.", "properties.redundancySettings.crossRegionRestore");
+        }
+    }
+
+    /// <summary>
+    /// Customer-managed keys (vaults spec VaultPropertiesEncryption; Azure Backup "encryption of backup data using
+    /// customer-managed keys"): the key is a Key Vault key URI, reached through a managed identity the vault has (its
+    /// system-assigned one, or one of its user-assigned ones, not both); a vault on customer-managed keys cannot go back
+    /// to platform-managed keys, and its infrastructure encryption is fixed when the key is first set. Azure refuses a bad
+    /// kekIdentity with 400 InvalidRestApiParameter "cmkIdentity parameter is invalid." (hashicorp/terraform-provider-azurerm#24087),
+    /// the code used here for every refusal of this setting.
+    /// </summary>
+    private static void ValidateEncryption(JsonObject p, JsonObject? identity, JsonObject? previous)
+    {
+        const string Code = "InvalidRestApiParameter";
+        var before = previous?["properties"]?["encryption"] as JsonObject;
+        var keyBefore = Json.Str(before?["keyVaultProperties"] as JsonObject, "keyUri");
+        var encryption = p["encryption"] as JsonObject;
+        var key = Json.Str(encryption?["keyVaultProperties"] as JsonObject, "keyUri");
+        if (keyBefore is not null && string.IsNullOrEmpty(key))
+        {
+            throw ArmErrors.BadRequest(Code, "The vault's backup data is encrypted with a customer-managed key; it cannot be switched back to platform-managed keys. Change the key instead.",
+                "properties.encryption.keyVaultProperties.keyUri");
+        }
+
+        if (encryption is null || key is null)
+        {
+            return;
+        }
+
+        var segments = Uri.TryCreate(key, UriKind.Absolute, out var uri) ? uri.AbsolutePath.Trim('/').Split('/') : [];
+        if (uri is null || uri.Scheme != Uri.UriSchemeHttps || segments.Length is < 2 or > 3 || !segments[0].Equals("keys", StringComparison.OrdinalIgnoreCase) || segments.Any(string.IsNullOrEmpty))
+        {
+            throw ArmErrors.BadRequest(Code, $"keyUri parameter is invalid: '{key}' is not a Key Vault key URI (https://<key vault>.vault.azure.net/keys/<key>[/<version>]).",
+                "properties.encryption.keyVaultProperties.keyUri");
+        }
+
+        var kek = encryption["kekIdentity"] as JsonObject;
+        var userAssigned = Json.Str(kek, "userAssignedIdentity");
+        var useSystem = Json.Bool(kek?["useSystemAssignedIdentity"]) ?? userAssigned is null;
+        var identityType = Json.Str(identity, "type") ?? "None";
+        if (useSystem && userAssigned is not null)
+        {
+            throw ArmErrors.BadRequest(Code, "cmkIdentity parameter is invalid: name either the system-assigned identity (useSystemAssignedIdentity true) or a user-assigned identity, not both.",
+                "properties.encryption.kekIdentity");
+        }
+
+        if (useSystem && !identityType.Contains("SystemAssigned", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ArmErrors.BadRequest(Code, "cmkIdentity parameter is invalid: the vault has no system-assigned managed identity to reach the key with. Enable it on the vault, or name a user-assigned identity the vault has.",
+                "properties.encryption.kekIdentity.useSystemAssignedIdentity");
+        }
+
+        if (!useSystem && (userAssigned is null || !identityType.Contains("UserAssigned", StringComparison.OrdinalIgnoreCase)
+            || identity?["userAssignedIdentities"] is not JsonObject assigned || !assigned.Any(kv => kv.Key.Equals(userAssigned, StringComparison.OrdinalIgnoreCase))))
+        {
+            throw ArmErrors.BadRequest(Code, $"cmkIdentity parameter is invalid: the user-assigned identity '{userAssigned}' is not assigned to the vault. Add it to the vault's identity first.",
+                "properties.encryption.kekIdentity.userAssignedIdentity");
+        }
+
+        var infrastructure = Json.Str(encryption, "infrastructureEncryption") ?? Json.Str(before, "infrastructureEncryption") ?? "Disabled";
+        encryption["infrastructureEncryption"] = Canonical(infrastructure, "encryption.infrastructureEncryption", "Enabled", "Disabled");
+        if (keyBefore is not null && (Json.Str(before, "infrastructureEncryption") ?? "Disabled") != Json.Str(encryption, "infrastructureEncryption"))
+        {
+            throw ArmErrors.BadRequest(Code, "Infrastructure encryption is fixed when customer-managed keys are first set on a vault and cannot be changed afterwards.",
+                "properties.encryption.infrastructureEncryption");
         }
     }
 
