@@ -195,3 +195,78 @@ Describe 'Immutable vaults and soft delete' {
         $deleted.PurgeAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddDays(179))
     }
 }
+
+Describe 'Customer-managed keys and managed identities (Set-RecoveryVault)' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name cmk-vault -ResourceGroupName rg-prod -Location westeurope
+        $script:key = 'https://contoso-kv.vault.azure.net/keys/backup-key/0123456789abcdef0123456789abcdef'
+        $script:uai = "/subscriptions/$($vault.SubscriptionId)/resourceGroups/rg-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/backup-cmk"
+    }
+
+    It 'manages the vault''s identities (Az Update-AzRecoveryServicesVault -IdentityType/-IdentityId)' {
+        $v = $vault | Set-RecoveryVault -IdentityType SystemAssigned
+        $v.IdentityType | Should -Be 'SystemAssigned'
+        $v.IdentityPrincipalId | Should -Match '^[0-9a-f-]{36}$'
+        $v = $vault | Set-RecoveryVault -IdentityType 'SystemAssigned, UserAssigned' -IdentityId $uai
+        $v.IdentityType | Should -Be 'SystemAssigned, UserAssigned'
+        $v.UserAssignedIdentityIds | Should -Be @($uai)
+        ($vault | Set-RecoveryVault -IdentityType None).IdentityType | Should -Be 'None'
+    }
+
+    It 'sets a key reached by the system-assigned identity, with infrastructure encryption, and never goes back' {
+        # Vaults spec VaultPropertiesEncryption; Azure Backup "encryption using customer-managed keys".
+        $err = $null
+        $vault | Set-RecoveryVault -EncryptionKeyId $key -UseSystemAssignedIdentity -Force -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidRequest,RecoveryVault.Commands.SetRecoveryVaultCommand'
+        # The code Azure answers for a bad kekIdentity (hashicorp/terraform-provider-azurerm#24087).
+        $err[0].Exception.ErrorCode | Should -Be 'InvalidRestApiParameter'
+
+        $vault | Set-RecoveryVault -IdentityType SystemAssigned | Out-Null
+        $v = $vault | Set-RecoveryVault -EncryptionKeyId $key -UseSystemAssignedIdentity -InfrastructureEncryption -Force
+        $v.EncryptionKeyId | Should -Be $key
+        $v.EncryptionIdentity | Should -Be 'SystemAssigned'
+        $v.InfrastructureEncryption | Should -Be 'Enabled'
+
+        $err = $null
+        $vault | Set-RecoveryVault -IdentityType None -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].Exception.ErrorCode | Should -Be 'InvalidRestApiParameter'
+        $r = Invoke-TestArm -Method PATCH -Path $vault.Id -ApiVersion '2026-07-01' -Body @{ properties = @{ encryption = $null } }
+        $r.Status | Should -Be 400
+        $r.Body.error.message | Should -Match 'platform-managed'
+        (Get-RecoveryVault -Name cmk-vault -ResourceGroupName rg-prod).EncryptionKeyId | Should -Be $key
+    }
+
+    It 'moves the key to a user-assigned identity the vault has, and refuses one it does not have' {
+        $vault | Set-RecoveryVault -IdentityType UserAssigned -IdentityId $uai | Out-Null
+        $other = $uai -replace 'backup-cmk$', 'other-id'
+        $err = $null
+        $vault | Set-RecoveryVault -EncryptionKeyId $key -UserAssignedIdentityId $other -Force -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].Exception.Message | Should -Match 'not assigned to the vault'
+        $v = $vault | Set-RecoveryVault -EncryptionKeyId $key -UserAssignedIdentityId $uai -Force
+        $v.EncryptionIdentity | Should -Be $uai
+        $v.InfrastructureEncryption | Should -Be 'Disabled'
+    }
+
+    It 'refuses contradictory parameters before any request, and a key id that is not a Key Vault key URI' {
+        $err = $null
+        $vault | Set-RecoveryVault -EncryptionKeyId $key -UseSystemAssignedIdentity -UserAssignedIdentityId $uai -Force -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidParameterCombination,RecoveryVault.Commands.SetRecoveryVaultCommand'
+        $err = $null
+        $vault | Set-RecoveryVault -IdentityType SystemAssigned -IdentityId $uai -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidParameterCombination,RecoveryVault.Commands.SetRecoveryVaultCommand'
+        $vault | Set-RecoveryVault -IdentityType SystemAssigned | Out-Null
+        $err = $null
+        $vault | Set-RecoveryVault -EncryptionKeyId 'https://contoso-kv.vault.azure.net/secrets/backup-key' -UseSystemAssignedIdentity -Force -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].Exception.ErrorCode | Should -Be 'InvalidRestApiParameter'
+        $err[0].Exception.Message | Should -Match 'keyUri'
+    }
+
+    It 'asks before setting a key, and a host that cannot ask gets ConfirmationRequired' {
+        $vault | Set-RecoveryVault -IdentityType SystemAssigned | Out-Null
+        $err = $null
+        $vault | Set-RecoveryVault -EncryptionKeyId $key -UseSystemAssignedIdentity -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConfirmationRequired,RecoveryVault.Commands.SetRecoveryVaultCommand'
+        (Get-RecoveryVault -Name cmk-vault -ResourceGroupName rg-prod).EncryptionKeyId | Should -BeNullOrEmpty
+    }
+}

@@ -8,7 +8,7 @@ using RecoveryVault.Models;
 
 namespace RecoveryVault.Commands;
 
-/// <summary>Changes a vault: tags, storage redundancy, cross-region restore, soft delete, immutability, public network access.</summary>
+/// <summary>Changes a vault: tags, storage redundancy, cross-region restore, soft delete, immutability, public network access, managed identities and customer-managed keys.</summary>
 [Cmdlet(VerbsCommon.Set, "RecoveryVault", SupportsShouldProcess = true, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(Vault))]
 public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
@@ -53,6 +53,34 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
     [ValidateSet("Enabled", "Disabled")]
     public string? PublicNetworkAccess { get; set; }
 
+    /// <summary>Customer-managed key: the Key Vault key URI (https://{key vault}.vault.azure.net/keys/{key}[/{version}]).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EncryptionKeyId { get; set; }
+
+    /// <summary>Double encryption with a second, platform-managed key (chosen with the first customer-managed key; fixed after).</summary>
+    [Parameter]
+    public SwitchParameter InfrastructureEncryption { get; set; }
+
+    /// <summary>Reach the customer-managed key with this user-assigned identity of the vault (its resource id).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? UserAssignedIdentityId { get; set; }
+
+    /// <summary>Reach the customer-managed key with the vault's system-assigned identity.</summary>
+    [Parameter]
+    public SwitchParameter UseSystemAssignedIdentity { get; set; }
+
+    /// <summary>The vault's managed identities: None, SystemAssigned, UserAssigned, or both.</summary>
+    [Parameter]
+    [ValidateSet("None", "SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned")]
+    public string? IdentityType { get; set; }
+
+    /// <summary>User-assigned identities to give the vault (resource ids), with -IdentityType UserAssigned or 'SystemAssigned, UserAssigned'.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? IdentityId { get; set; }
+
     /// <summary>Do not ask before an irreversible setting (-ImmutabilityState Locked, -SoftDeleteState AlwaysON, -CrossRegionRestore Enabled).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -74,6 +102,12 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         if (CrossRegionRestore == "Enabled")
         {
             yield return "cross-region restore Enabled (it can never be disabled)";
+        }
+        if (EncryptionKeyId is not null)
+        {
+            // Azure Backup "encryption using customer-managed keys": no way back to platform-managed keys, and
+            // infrastructure encryption is chosen with the first key.
+            yield return "customer-managed key encryption (the vault can never return to platform-managed keys)";
         }
     }
 
@@ -111,10 +145,15 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
             WriteError(InputError(tags, ErrorIds.InvalidTag, id.ToString()));
             return;
         }
+        if (CombinationProblem() is { } problem)
+        {
+            WriteError(InputError(problem, ErrorIds.InvalidParameterCombination, id.ToString()));
+            return;
+        }
         var patch = BuildPatch();
         if (patch is null)
         {
-            WriteError(InputError("Nothing to change: pass at least one of -Tag, -StorageRedundancy, -CrossRegionRestore, -SoftDeleteState, -SoftDeleteRetentionDays, -EnhancedSecurityState, -ImmutabilityState, -PublicNetworkAccess.",
+            WriteError(InputError("Nothing to change: pass at least one of -Tag, -StorageRedundancy, -CrossRegionRestore, -SoftDeleteState, -SoftDeleteRetentionDays, -EnhancedSecurityState, -ImmutabilityState, -PublicNetworkAccess, -EncryptionKeyId, -InfrastructureEncryption, -UserAssignedIdentityId, -UseSystemAssignedIdentity, -IdentityType.",
                 ErrorIds.InvalidParameterCombination, id.ToString()));
             return;
         }
@@ -169,6 +208,24 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         });
     }
 
+
+    /// <summary>What the parameters contradict, said before any request (the spec: the key's identity is one or the other).</summary>
+    private string? CombinationProblem()
+    {
+        if (UseSystemAssignedIdentity && UserAssignedIdentityId is not null)
+        {
+            return "The customer-managed key is reached with one identity: pass -UseSystemAssignedIdentity or -UserAssignedIdentityId, not both.";
+        }
+        if (IdentityId is not null && IdentityType is not ("UserAssigned" or "SystemAssigned, UserAssigned"))
+        {
+            return "-IdentityId gives the vault user-assigned identities: pass it with -IdentityType UserAssigned or 'SystemAssigned, UserAssigned'.";
+        }
+        if (IdentityType is "UserAssigned" or "SystemAssigned, UserAssigned" && IdentityId is null)
+        {
+            return $"-IdentityType {IdentityType} needs the user-assigned identities: pass their resource ids with -IdentityId.";
+        }
+        return null;
+    }
 
     private JsonObject? BuildPatch()
     {
@@ -225,6 +282,42 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         if (PublicNetworkAccess is not null)
         {
             properties["publicNetworkAccess"] = PublicNetworkAccess;
+        }
+        if (EncryptionKeyId is not null || InfrastructureEncryption || UserAssignedIdentityId is not null || UseSystemAssignedIdentity)
+        {
+            // Vaults spec VaultPropertiesEncryption; what is not asked for stays as the vault has it (merge patch).
+            var encryption = new JsonObject();
+            if (EncryptionKeyId is not null)
+            {
+                encryption["keyVaultProperties"] = new JsonObject { ["keyUri"] = EncryptionKeyId };
+            }
+            if (UserAssignedIdentityId is not null)
+            {
+                encryption["kekIdentity"] = new JsonObject { ["useSystemAssignedIdentity"] = false, ["userAssignedIdentity"] = UserAssignedIdentityId };
+            }
+            else if (UseSystemAssignedIdentity)
+            {
+                encryption["kekIdentity"] = new JsonObject { ["useSystemAssignedIdentity"] = true };
+            }
+            if (InfrastructureEncryption)
+            {
+                encryption["infrastructureEncryption"] = "Enabled";
+            }
+            properties["encryption"] = encryption;
+        }
+        if (IdentityType is not null)
+        {
+            var identity = new JsonObject { ["type"] = IdentityType };
+            if (IdentityId is not null)
+            {
+                var assigned = new JsonObject();
+                foreach (var uai in IdentityId)
+                {
+                    assigned[uai] = new JsonObject();
+                }
+                identity["userAssignedIdentities"] = assigned;
+            }
+            patch["identity"] = identity;
         }
         if (properties.Count > 0)
         {

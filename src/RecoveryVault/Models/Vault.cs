@@ -28,6 +28,14 @@ public sealed class Vault
         ImmutabilityState = data.ImmutabilityState;
         IdentityType = data.IdentityType;
         IdentityPrincipalId = data.IdentityPrincipalId;
+        UserAssignedIdentityIds = data.Raw["identity"]?["userAssignedIdentities"] is System.Text.Json.Nodes.JsonObject uais ? uais.Select(kv => kv.Key).ToArray() : [];
+        EncryptionKeyId = data.StringAt("properties", "encryption", "keyVaultProperties", "keyUri");
+        var kek = data.Raw["properties"]?["encryption"]?["kekIdentity"];
+        EncryptionIdentity = EncryptionKeyId is null ? null
+            : kek?["userAssignedIdentity"]?.GetValue<string>() is { Length: > 0 } keyIdentity && kek["useSystemAssignedIdentity"]?.GetValue<bool>() != true ? keyIdentity : "SystemAssigned";
+        InfrastructureEncryption = data.StringAt("properties", "encryption", "infrastructureEncryption");
+        SecureScore = data.StringAt("properties", "secureScore");
+        BcdrSecurityLevel = data.StringAt("properties", "bcdrSecurityLevel");
         ETag = data.ETag;
         UpgradeStatus = data.StringAt("properties", "upgradeDetails", "status");
         UpgradedFromId = data.StringAt("properties", "upgradeDetails", "previousResourceId");
@@ -95,6 +103,24 @@ public sealed class Vault
 
     /// <summary>System-assigned identity principal.</summary>
     public string? IdentityPrincipalId { get; }
+
+    /// <summary>Resource ids of the vault's user-assigned identities.</summary>
+    public string[] UserAssignedIdentityIds { get; }
+
+    /// <summary>Customer-managed key (Key Vault key URI); null when the vault uses platform-managed keys.</summary>
+    public string? EncryptionKeyId { get; }
+
+    /// <summary>The identity the customer-managed key is reached with: SystemAssigned or a user-assigned identity's id.</summary>
+    public string? EncryptionIdentity { get; }
+
+    /// <summary>Infrastructure (double) encryption: Enabled or Disabled, when a customer-managed key is set.</summary>
+    public string? InfrastructureEncryption { get; }
+
+    /// <summary>The service's secure score of the vault (None, Minimum, Adequate, Maximum).</summary>
+    public string? SecureScore { get; }
+
+    /// <summary>The service's security level for business continuity and disaster recovery (Poor, Fair, Good, Excellent).</summary>
+    public string? BcdrSecurityLevel { get; }
 
     /// <summary>Tags.</summary>
     public Hashtable Tags { get; }
