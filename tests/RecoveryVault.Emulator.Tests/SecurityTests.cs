@@ -240,6 +240,33 @@ public sealed class SecurityTests(SecurityTests.Fixture fx) : IClassFixture<Secu
         Assert.Equal("InvalidRestApiParameter", drop.ErrorCode);
     }
 
+    /// <summary>
+    /// Source: Azure Business Continuity center "security levels" (Maximum/Excellent: irreversible immutability or soft
+    /// delete plus MUA; Adequate/Good: the irreversible setting; Minimum/Fair: MUA; None/Poor: reversible settings only)
+    /// and "Secure by default" (an always-on soft delete vault is Good). The vault spec's SecureScoreLevel and
+    /// BCDRSecurityLevel name that scale.
+    /// </summary>
+    [Fact]
+    public async Task SecurityLevel_FollowsIrreversibleProtection()
+    {
+        var (arm, vault) = await NewVaultAsync("levels");
+        var url = vault + "?api-version=" + Arm.VaultApi;
+        async Task<(string, string)> Level()
+        {
+            var p = (await arm.SendAsync("GET", url)).Body!["properties"]!;
+            return (p["secureScore"]!.GetValue<string>(), p["bcdrSecurityLevel"]!.GetValue<string>());
+        }
+
+        // Reversible soft delete and unlocked immutability are still Poor.
+        Assert.Equal(("None", "Poor"), await Level());
+        var unlocked = new JsonObject { ["properties"] = new JsonObject { ["securitySettings"] = new JsonObject { ["immutabilitySettings"] = new JsonObject { ["state"] = "Unlocked" } } } };
+        Assert.Equal(200, (await arm.SendAsync("PATCH", url, unlocked)).Code);
+        Assert.Equal(("None", "Poor"), await Level());
+
+        Assert.Equal(200, (await arm.SendAsync("PATCH", url, new JsonObject { ["properties"] = SoftDelete("AlwaysON") })).Code);
+        Assert.Equal(("Adequate", "Good"), await Level());
+    }
+
     public sealed class Fixture : EmulatorFixture
     {
         protected override EmulatorOptions Options => new() { InMemory = true, Port = 0, LroDurationMs = 0, PageSize = 100, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start };

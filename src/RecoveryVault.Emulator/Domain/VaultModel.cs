@@ -207,8 +207,9 @@ internal static partial class VaultModel
         p["privateEndpointStateForBackup"] = "None";
         p["privateEndpointStateForSiteRecovery"] = "None";
         p["backupStorageVersion"] = "V2";
-        p["secureScore"] = "None";
-        p["bcdrSecurityLevel"] = BcdrLevel(softDelete, immutability, redundancy);
+        var level = SecurityLevel(softDelete, immutability, security);
+        p["secureScore"] = level.SecureScore;
+        p["bcdrSecurityLevel"] = level.Bcdr;
 
         ValidateTransitions(previous, redundancy, softDelete, immutability, protectedItemCount);
 
@@ -381,13 +382,24 @@ internal static partial class VaultModel
         }
     }
 
-    private static string BcdrLevel(JsonObject softDelete, JsonObject immutability, JsonObject redundancy)
+    /// <summary>
+    /// The vault's security level, as Azure documents it (Azure Business Continuity center "security levels"): Maximum
+    /// (Excellent) when an irreversible protection (immutability Locked or soft delete AlwaysON) and multi-user
+    /// authorization are both on; Adequate (Good) with the irreversible protection alone ("Secure by default": an
+    /// always-on soft delete vault is Good); Minimum (Fair) with multi-user authorization alone; None (Poor) otherwise,
+    /// reversible settings included. secureScore and bcdrSecurityLevel are the two names the vault spec gives that scale.
+    /// </summary>
+    internal static (string SecureScore, string Bcdr) SecurityLevel(JsonObject softDelete, JsonObject immutability, JsonObject security)
     {
-        var score = 0;
-        score += Json.Str(softDelete, "softDeleteState") switch { "AlwaysON" => 2, "Enabled" => 1, _ => 0 };
-        score += Json.Str(immutability, "state") switch { "Locked" => 2, "Unlocked" => 1, _ => 0 };
-        score += Json.Str(redundancy, "crossRegionRestore") == "Enabled" ? 1 : 0;
-        return score switch { <= 1 => "Poor", 2 => "Fair", 3 or 4 => "Good", _ => "Excellent" };
+        var irreversible = Json.Str(immutability, "state") == "Locked" || Json.Str(softDelete, "softDeleteState") == "AlwaysON";
+        var mua = Json.Str(security, "multiUserAuthorization") == "Enabled";
+        return (irreversible, mua) switch
+        {
+            (true, true) => ("Maximum", "Excellent"),
+            (true, false) => ("Adequate", "Good"),
+            (false, true) => ("Minimum", "Fair"),
+            _ => ("None", "Poor"),
+        };
     }
 
     /// <summary>Case-insensitive enum check returning the canonical spelling, or 400 naming the property.</summary>
