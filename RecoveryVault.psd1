@@ -58,6 +58,7 @@
         'Get-RecoveryVaultBackupStatus'
         'Get-RecoveryVaultUsage'
         'Get-RecoveryVaultSecurityPin'
+        'Test-RecoveryVaultSecurity'
         'Get-RecoveryVaultCredential'
 
         # Upgrade of classic Backup vaults
