@@ -161,6 +161,33 @@ Describe 'Immutable vaults and soft delete' {
         ($vault | Get-RecoveryVaultItem -Name web01).ProtectionState | Should -BeIn @('Protected', 'IRPending')
     }
 
+    It 'suspends once when the answer is lost: one DisableBackup job, no error (exactly-once, docs/ARCHITECTURE.md)' {
+        $vault | Set-RecoveryVault -ImmutabilityState Unlocked | Out-Null
+        Add-RecoveryVaultEmulatorData -Fault dropResponse -Count 1 -Method PUT -PathContains 'protectedItems/' | Out-Null
+        try {
+            $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -SuspendBackups -Confirm:$false -ErrorVariable errs | Out-Null
+            ((Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/faults').Body | ConvertFrom-Json).queued | Should -Be 0 -Because 'the answer really was lost'
+        }
+        finally { Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/faults' -Method DELETE | Out-Null }
+        $errs | Should -BeNullOrEmpty
+        @($vault | Get-RecoveryVaultJob -Operation DisableBackup | Where-Object EntityFriendlyName -EQ web01).Count | Should -Be 1
+        ($vault | Get-RecoveryVaultItem -Name web01).ProtectionState | Should -Be 'BackupsSuspended'
+    }
+
+    It 'sends the suspend again when the first send never arrived: the item still Protected is not taken for suspended' {
+        $vault | Set-RecoveryVault -ImmutabilityState Unlocked | Out-Null
+        # 'drop' cuts the connection before the request is handled: nothing happened, so the look finds the item
+        # Protected under the same policy, which must not count as done (the body asks for BackupsSuspended).
+        Add-RecoveryVaultEmulatorData -Fault drop -Count 1 -Method PUT -PathContains 'protectedItems/' | Out-Null
+        try {
+            $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -SuspendBackups -Confirm:$false -ErrorVariable errs | Out-Null
+        }
+        finally { Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/faults' -Method DELETE | Out-Null }
+        $errs | Should -BeNullOrEmpty
+        ($vault | Get-RecoveryVaultItem -Name web01).ProtectionState | Should -Be 'BackupsSuspended'
+        @($vault | Get-RecoveryVaultJob -Operation DisableBackup | Where-Object EntityFriendlyName -EQ web01).Count | Should -Be 1
+    }
+
     It 'refuses -SuspendBackups on a vault that is not immutable, and with -DeleteBackupData' {
         $err = $null
         $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -SuspendBackups -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
