@@ -254,6 +254,7 @@ Describe 'Customer-managed keys and managed identities (Set-RecoveryVault)' {
         $v.EncryptionKeyId | Should -Be $key
         $v.EncryptionIdentity | Should -Be 'SystemAssigned'
         $v.InfrastructureEncryption | Should -Be 'Enabled'
+        ($v | Format-List | Out-String) | Should -Match ([regex]::Escape("EncryptionKeyId         : $key"))
 
         $err = $null
         $vault | Set-RecoveryVault -IdentityType None -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
