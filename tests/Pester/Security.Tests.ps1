@@ -90,7 +90,8 @@ Describe 'Security settings for hybrid backups (enhanced security)' {
         $deleted.IsDeleted | Should -BeTrue
         $deleted.SoftDeleteRetentionDays | Should -Be 14
         $deleted.DeletedAt | Should -Not -BeNullOrEmpty
-        $deleted.PurgeAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddDays(13))
+        # Az's DateOfPurge: DeferredDeleteTimeInUtc + SoftDeleteRetentionPeriodInDays.
+        ($deleted.PurgeAt - $deleted.DeletedAt).TotalDays | Should -Be 14
     }
 
     It 'deletes MARS data at once when both soft delete and the hybrid security settings are off' {
@@ -219,7 +220,7 @@ Describe 'Immutable vaults and soft delete' {
         $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false -Wait | Out-Null
         $deleted = $vault | Get-RecoveryVaultItem -Deleted
         $deleted.SoftDeleteRetentionDays | Should -Be 180
-        $deleted.PurgeAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddDays(179))
+        ($deleted.PurgeAt - $deleted.DeletedAt).TotalDays | Should -Be 180
     }
 }
 

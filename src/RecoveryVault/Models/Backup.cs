@@ -208,12 +208,17 @@ public sealed class BackupItem : BackupObject
     }
 
     /// <summary>
-    /// When soft-deleted data is purged, as the service says: the time it has left (deferredDeleteTimeRemaining),
-    /// else the deletion time plus the item's soft-delete retention (14-180 days, the vault's setting). Unknown
-    /// (null) when the service says neither; never a guessed 14 days.
+    /// When soft-deleted data is purged: the deletion time plus the item's soft-delete retention (14-180 days), as Az
+    /// computes DateOfPurge (DeferredDeleteTimeInUtc + SoftDeleteRetentionPeriodInDays), both on the service's clock;
+    /// else the time the service says is left (deferredDeleteTimeRemaining) from now. Unknown (null) when the service
+    /// says neither; never a guessed 14 days.
     /// </summary>
     internal static DateTimeOffset? PurgeTime(string? remaining, DateTimeOffset? deletedAt, int? retentionDays)
     {
+        if (deletedAt is { } deleted && retentionDays is { } days)
+        {
+            return deleted.AddDays(days);
+        }
         if (remaining is not null)
         {
             if (TimeSpan.TryParse(remaining, System.Globalization.CultureInfo.InvariantCulture, out var left))
@@ -228,7 +233,7 @@ public sealed class BackupItem : BackupObject
             {
             }
         }
-        return retentionDays is { } days ? deletedAt?.AddDays(days) : null;
+        return null;
     }
 
     /// <summary>Display name (VM name, share name, database).</summary>
