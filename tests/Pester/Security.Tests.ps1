@@ -210,6 +210,18 @@ Describe 'Immutable vaults and soft delete' {
         (Get-RecoveryVault -Name imm-vault -ResourceGroupName rg-prod).SoftDeleteState | Should -Be 'AlwaysON'
     }
 
+    It 'cannot turn enhanced security AlwaysON off again either (vaults spec EnhancedSecurityState; same code)' {
+        ($vault | Set-RecoveryVault -EnhancedSecurityState AlwaysON -Force).EnhancedSecurityState | Should -Be 'AlwaysON'
+        $err = $null
+        $vault | Set-RecoveryVault -EnhancedSecurityState Disabled -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].Exception.ErrorCode | Should -Be 'BMSUserErrorDisablingSoftDeleteStateNotAllowed'
+        # Without -Force, a host that cannot ask refuses the irreversible setting.
+        $other = New-RecoveryVault -Name imm-vault2 -ResourceGroupName rg-prod -Location westeurope
+        $err = $null
+        $other | Set-RecoveryVault -EnhancedSecurityState AlwaysON -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConfirmationRequired,RecoveryVault.Commands.SetRecoveryVaultCommand'
+    }
+
     It 'takes soft-delete retention of 14 to 180 days only, and shows it on the vault and on deleted items' {
         { $vault | Set-RecoveryVault -SoftDeleteRetentionDays 13 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,RecoveryVault.Commands.SetRecoveryVaultCommand'
         { $vault | Set-RecoveryVault -SoftDeleteRetentionDays 181 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,RecoveryVault.Commands.SetRecoveryVaultCommand'

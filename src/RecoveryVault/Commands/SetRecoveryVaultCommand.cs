@@ -38,9 +38,9 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
     [ValidateRange(14, 180)]
     public int? SoftDeleteRetentionDays { get; set; }
 
-    /// <summary>Enhanced security.</summary>
+    /// <summary>Enhanced security: the security settings for hybrid backups (AlwaysON cannot be turned off).</summary>
     [Parameter]
-    [ValidateSet("Enabled", "Disabled")]
+    [ValidateSet("Enabled", "Disabled", "AlwaysON")]
     public string? EnhancedSecurityState { get; set; }
 
     /// <summary>Immutability (Locked cannot be undone).</summary>
@@ -81,7 +81,7 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? IdentityId { get; set; }
 
-    /// <summary>Do not ask before an irreversible setting (-ImmutabilityState Locked, -SoftDeleteState AlwaysON, -CrossRegionRestore Enabled).</summary>
+    /// <summary>Do not ask before an irreversible setting (-ImmutabilityState Locked, -SoftDeleteState or -EnhancedSecurityState AlwaysON, -CrossRegionRestore Enabled, -EncryptionKeyId).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -98,6 +98,10 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         if (SoftDeleteState == "AlwaysON")
         {
             yield return "soft delete AlwaysON (it can never be turned off)";
+        }
+        if (EnhancedSecurityState == "AlwaysON")
+        {
+            yield return "enhanced security AlwaysON (it can never be turned off)";
         }
         if (CrossRegionRestore == "Enabled")
         {
