@@ -254,9 +254,16 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     protected void Post(Action action)
     {
         var queue = _queue;
-        if (queue is null || Environment.CurrentManagedThreadId == _pipelineThreadId)
+        if (Environment.CurrentManagedThreadId == _pipelineThreadId || (queue is null && _pipelineThreadId == 0))
         {
             action();
+            return;
+        }
+        if (queue is null)
+        {
+            // The pump has closed (the pipeline stopped, e.g. Select-Object -First): work still unwinding on a pool
+            // thread must not write through the runspace from there, which races the pipeline thread's next command
+            // (seen as Pester's own functions going missing mid-test).
             return;
         }
         try
