@@ -29,8 +29,11 @@ public abstract partial class RecoveryVaultCmdletBase : IDisposable
     /// <summary>Largest -ThrottleLimit: beyond it ARM's per-principal read budget, not the client, is the limit.</summary>
     public const int MaxThrottleLimit = 64;
 
-    /// <summary>Writes a unit that is not yet the head may queue before it waits (a vault of 50 items and its log lines fit).</summary>
-    internal const int FanUnitCapacity = 128;
+    /// <summary>
+    /// Writes a unit may queue before it waits for its turn: the same bound as <see cref="Run"/>'s, less than a page, so
+    /// a unit (the only one, when one record is piped) never asks for page 2 before its first object is out.
+    /// </summary>
+    internal const int FanUnitCapacity = PumpCapacity;
 
     private static readonly AsyncLocal<FanUnit?> CurrentUnit = new();
     private readonly Queue<FanUnit> _fan = new();
