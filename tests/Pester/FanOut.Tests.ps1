@@ -182,6 +182,46 @@ Describe 'Fan-out reads concurrently, streams, and stays bounded' {
     }
 }
 
+Describe 'Ctrl+C' {
+    AfterEach { Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/faults' -Method DELETE | Out-Null }
+
+    It 'stopping the pipeline cancels every vault in flight at once, and starts no other' {
+        # Every vault's first page takes 3 s. The call runs in a runspace of its own (with its own connection), so it
+        # can be stopped as Ctrl+C stops a pipeline: PowerShell.Stop() calls StopProcessing.
+        Add-NextFault @{ kind = 'latency'; count = 8; latencyMs = 3000; method = 'GET'; pathContains = '/backupProtectedItems?' }
+        $modulePath = if ($env:RV_MODULE_PATH) { $env:RV_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/RecoveryVault' }
+        $rs = [runspacefactory]::CreateRunspace()
+        $rs.Open()
+        try {
+            $setup = [powershell]::Create()
+            $setup.Runspace = $rs
+            $null = $setup.AddScript({
+                    param($m, $e)
+                    Import-Module (Join-Path $m 'RecoveryVault.psd1')
+                    $e | Connect-RecoveryVault | Out-Null
+                }).AddArgument($modulePath).AddArgument($emu).Invoke()
+            $setup.Streams.Error | Should -BeNullOrEmpty
+            $ps = [powershell]::Create()
+            $ps.Runspace = $rs
+            $null = $ps.AddScript({ param($v) $v | Get-RecoveryVaultItem -ThrottleLimit 4 }).AddArgument($vaults)
+            $mark = [datetimeoffset]::UtcNow
+            $null = $ps.BeginInvoke()
+            Start-Sleep -Seconds 1
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1.5 -Because 'the four reads in flight are cancelled, not waited for'
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $rs.Dispose() }
+        # The four delayed requests are logged when the emulator finishes them; nothing else may follow.
+        Start-Sleep -Seconds 3
+        $log = Get-ItemListRequests $mark
+        @($log | ForEach-Object { Get-VaultOf $_.path } | Sort-Object -Unique).Count | Should -BeLessOrEqual 4
+        $log.Count | Should -BeLessOrEqual 4
+    }
+}
+
 Describe 'Per-vault errors' {
     It 'a vault deleted since it was listed: one non-terminating VaultNotFound in its place, the others read' {
         $gone = New-RecoveryVault -Name fan-04b -ResourceGroupName rg-fan -Location westeurope
