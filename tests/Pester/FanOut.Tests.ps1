@@ -76,10 +76,26 @@ Describe 'Fan-out gives the sequential output' {
     }
 
     It 'Get-RecoveryVaultJob: the same jobs in the same order' {
-        # Registering a MARS server is a job of its vault in the emulator; whatever the vaults hold, both reads agree.
-        $seq = @($vaults | Get-RecoveryVaultJob -ThrottleLimit 1)
-        $par = @($vaults | Get-RecoveryVaultJob -ThrottleLimit 8)
+        # Jobs of three vaults: enabling protection of two VMs each starts ConfigureBackup jobs, a backup a Backup job.
+        $jobVaults = foreach ($j in 1..3) {
+            $v = New-RecoveryVault -Name "fan-jobs-$j" -ResourceGroupName rg-big -Location westeurope
+            foreach ($n in 1..2) { Add-RecoveryVaultEmulatorData -ResourceGroupName rg-big -VirtualMachineName "jobvm$j$n" | Out-Null }
+            $v | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name "jobvm$j*" |
+                Enable-RecoveryVaultProtection -Policy ($v | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+            $v | Get-RecoveryVaultItem -Kind AzureVM | Backup-RecoveryVaultItem | Out-Null
+            $v
+        }
+        $seq = @($jobVaults | Get-RecoveryVaultJob -ThrottleLimit 1)
+        $par = @($jobVaults | Get-RecoveryVaultJob -ThrottleLimit 8)
+        $seq.Count | Should -BeGreaterOrEqual 12
         ($par.JobId -join "`n") | Should -BeExactly ($seq.JobId -join "`n")
+        # Items piped: the jobs of each item, in item order.
+        $items = @($jobVaults | Get-RecoveryVaultItem -ThrottleLimit 1)
+        $seq = @($items | Get-RecoveryVaultJob -ThrottleLimit 1)
+        $par = @($items | Get-RecoveryVaultJob -ThrottleLimit 8)
+        $seq.Count | Should -BeGreaterOrEqual 12
+        ($par.JobId -join "`n") | Should -BeExactly ($seq.JobId -join "`n")
+        ($par.ItemId -join "`n") | Should -BeExactly ($seq.ItemId -join "`n")
     }
 
     It 'Get-RecoveryVault -SubscriptionId a,b,c: the same vaults, grouped per subscription in the order given' {
@@ -107,7 +123,7 @@ Describe 'Fan-out gives the sequential output' {
         foreach ($n in 1..3) {
             Add-RecoveryVaultEmulatorData -ResourceGroupName rg-big -VirtualMachineName "fanvm$n" | Out-Null
         }
-        $rp | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM | Enable-RecoveryVaultProtection -Policy $policy -Wait | Out-Null
+        $rp | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name 'fanvm*' | Enable-RecoveryVaultProtection -Policy $policy -Wait | Out-Null
         $items = @($rp | Get-RecoveryVaultItem | Sort-Object FriendlyName)
         $items.Count | Should -Be 3
         foreach ($it in $items) {
