@@ -15,6 +15,9 @@ public enum ApiFamily
     Compute,
     Storage,
 
+    /// <summary>Azure Resource Graph (resourcegraph.json 2024-04-01).</summary>
+    ResourceGraph,
+
     /// <summary>The emulator's model of the retired classic (Service Manager) Backup vault API.</summary>
     Classic,
 
@@ -34,6 +37,7 @@ public static partial class ApiVersions
     public static readonly string[] Compute = ["2023-03-01"];
     public static readonly string[] Storage = ["2023-01-01"];
     public static readonly string[] Classic = ["2015-03-15"];
+    public static readonly string[] ResourceGraph = ["2024-04-01"];
 
     public static IReadOnlyList<string> For(ApiFamily family) => family switch
     {
@@ -44,6 +48,7 @@ public static partial class ApiVersions
         ApiFamily.Compute => Compute,
         ApiFamily.Storage => Storage,
         ApiFamily.Classic => Classic,
+        ApiFamily.ResourceGraph => ResourceGraph,
         ApiFamily.Provider => [.. Vaults, .. Backup],
         _ => [],
     };

@@ -39,5 +39,6 @@ internal static class HandlerTable
         VaultCertificateHandler.Register,
         PermissionsHandler.Register,
         SourceHandler.Register,
+        ResourceGraphHandler.Register,
     ];
 }
