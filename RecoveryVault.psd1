@@ -22,6 +22,8 @@
         'Add-RecoveryVaultEmulatorData'
         'Reset-RecoveryVaultEmulator'
         'Get-RecoveryVault'
+        'Search-RecoveryVault'
+        'Get-RecoveryVaultSummary'
         'New-RecoveryVault'
         'Set-RecoveryVault'
         'Remove-RecoveryVault'

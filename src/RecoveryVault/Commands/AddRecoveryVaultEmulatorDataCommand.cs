@@ -45,8 +45,9 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateNotNullOrEmpty]
     public string Location { get; set; } = string.Empty;
 
-    /// <summary>Subscription for the resource group (default: the connected one), or the new subscription's id.</summary>
+    /// <summary>Subscription for the resource group or VM (default: the connected one), or the new subscription's id.</summary>
     [Parameter(ParameterSetName = ResourceGroupSet)]
+    [Parameter(ParameterSetName = VirtualMachineSet)]
     [Parameter(Mandatory = true, ParameterSetName = SubscriptionSet)]
     [ValidateNotNullOrEmpty]
     public string? SubscriptionId { get; set; }

@@ -31,6 +31,8 @@ public static class ErrorIds
     public const string InvalidResourceId = "InvalidResourceId";
     /// <summary>The service rejected the request as invalid.</summary>
     public const string InvalidRequest = "InvalidRequest";
+    /// <summary>Azure Resource Graph refused the query (syntax, or an operator or function it does not offer).</summary>
+    public const string InvalidQuery = "InvalidQuery";
     /// <summary>A conflict (state does not allow it).</summary>
     public const string Conflict = "Conflict";
     /// <summary>429 after all retries.</summary>

@@ -175,6 +175,26 @@ internal static class KqlLexer
                 }
 
                 tokens.Add(new KqlToken(KqlTokenKind.Identifier, text[start..i], null, line, col));
+                if (text[start..i] == "datetime")
+                {
+                    // datetime(2026-01-15T12:00:00Z): the literal inside is not an expression; it is read raw.
+                    var open = i;
+                    while (open < text.Length && text[open] == ' ')
+                    {
+                        open++;
+                    }
+
+                    var close = open < text.Length && text[open] == '(' ? text.IndexOf(')', open) : -1;
+                    var inner = close > open ? text[(open + 1)..close].Trim() : null;
+                    if (inner is { Length: > 0 } && inner[0] is not ('\'' or '"'))
+                    {
+                        tokens.Add(new KqlToken(KqlTokenKind.Symbol, "(", null, line, open - lineStart));
+                        tokens.Add(new KqlToken(KqlTokenKind.String, inner, inner, line, open + 1 - lineStart));
+                        tokens.Add(new KqlToken(KqlTokenKind.Symbol, ")", null, line, close - lineStart));
+                        i = close + 1;
+                    }
+                }
+
                 continue;
             }
 
@@ -730,7 +750,7 @@ internal sealed class KqlEvaluator(DateTimeOffset now)
 {
     private static readonly Dictionary<string, (int Min, int Max)> Functions = new(StringComparer.Ordinal)
     {
-        ["tostring"] = (1, 1), ["todatetime"] = (1, 1), ["tolower"] = (1, 1), ["toupper"] = (1, 1), ["tolong"] = (1, 1), ["toint"] = (1, 1),
+        ["tostring"] = (1, 1), ["todatetime"] = (1, 1), ["datetime"] = (1, 1), ["tolower"] = (1, 1), ["toupper"] = (1, 1), ["tolong"] = (1, 1), ["toint"] = (1, 1),
         ["toreal"] = (1, 1), ["todouble"] = (1, 1), ["tobool"] = (1, 1), ["isempty"] = (1, 1), ["isnotempty"] = (1, 1), ["isnull"] = (1, 1),
         ["isnotnull"] = (1, 1), ["ago"] = (1, 1), ["now"] = (0, 0), ["strcat"] = (1, 64), ["iff"] = (3, 3), ["iif"] = (3, 3),
         ["coalesce"] = (1, 64), ["strlen"] = (1, 1), ["array_length"] = (1, 1), ["split"] = (2, 3), ["bin"] = (2, 2),
@@ -1091,7 +1111,7 @@ internal sealed class KqlEvaluator(DateTimeOffset now)
         {
             case "tostring":
                 return Arg(0) is { } v ? AsString(v) : string.Empty;
-            case "todatetime":
+            case "todatetime" or "datetime":
                 return Arg(0) switch { DateTimeOffset d => d, string s => ParseDate(s), _ => null };
             case "tolower":
                 return AsString(Arg(0)).ToLowerInvariant();
