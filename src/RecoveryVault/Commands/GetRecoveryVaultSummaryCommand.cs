@@ -10,7 +10,7 @@ namespace RecoveryVault.Commands;
 
 /// <summary>
 /// The Backup center overview of the estate, from Azure Resource Graph: protected items by kind and state, jobs of the
-/// last 24 hours by status, vaults by security level, unprotected VMs. Four queries, whatever the estate's size.
+/// last 24 hours by status, vaults by security level, unprotected VMs. Five queries, whatever the estate's size.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "RecoveryVaultSummary")]
 [OutputType(typeof(RecoveryVaultSummary))]
