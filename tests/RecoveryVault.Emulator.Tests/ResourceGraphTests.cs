@@ -49,6 +49,7 @@ public sealed class KqlTests
     [InlineData("RecoveryServicesResources | where isnotempty(properties.status) and isempty(properties.nothing)", new[] { "1", "2", "3", "4" })]
     [InlineData("RecoveryServicesResources | where tolower(properties.status) == 'inprogress'", new[] { "4" })]
     [InlineData("where name == '2'", new[] { "2" })]
+    [InlineData("RecoveryServicesResources | where todatetime(properties.startTime) >= datetime(2026-01-15T10:30:00Z)", new[] { "2", "4" })]
     public void Where_FiltersWithKqlSemantics(string query, string[] expected) => Assert.Equal(expected, Names(Run(query)));
 
     [Fact]
@@ -103,6 +104,15 @@ public sealed class KqlTests
         Assert.Equal(token, ex.Token);
         Assert.Equal(1, ex.Line);
     }
+
+    [Theory]
+    [InlineData("RecoveryServicesResources | where type == 'a/b' and name == 'x'", "a/b")]
+    [InlineData("RecoveryServicesResources | where type =~ 'A/B' | where type in ('a/b', 'c/d')", "a/b")]
+    [InlineData("RecoveryServicesResources | where type in~ ('A/B', 'C/D')", "a/b,c/d")]
+    [InlineData("RecoveryServicesResources | where type == 'a/b' or name == 'x'", null)]
+    [InlineData("RecoveryServicesResources | extend type = 'x' | where type == 'a/b'", null)]
+    public void Types_ArePinnedOnlyByLeadingFilters(string query, string? expected) =>
+        Assert.Equal(expected, KqlParser.Parse(query).Types() is { } t ? string.Join(",", t.Order(StringComparer.Ordinal)) : null);
 
     [Fact]
     public void Tokenizer_ReadsLiteralsAndPositions()

@@ -84,26 +84,31 @@ internal static class ResourceGraphHandler
 
         var offset = skip ?? 0;
         var skipToken = Json.Str(options, "$skipToken");
+        List<JsonObject>? result = null;
         if (!string.IsNullOrEmpty(skipToken))
         {
             // $skip overrides the token's offset when both are given (QueryRequestOptions.$skip).
-            var tokenOffset = ReadSkipToken(skipToken, text);
+            var (tokenOffset, snapshot) = ReadSkipToken(skipToken, text);
             offset = skip ?? tokenOffset;
+            result = snapshot is null ? null : graph.KeptResult(snapshot, ctx.Principal.ObjectId);
         }
 
         var pageSize = top ?? MaxPage;
         var now = ctx.Runtime.Backup.Clock.Now;
-        var result = ctx.Store.Transaction(s =>
+        result ??= ctx.Store.Transaction(s =>
         {
             // Scheduled backups and finished jobs land first, as any backup read sees them.
             BackupEngine.CatchUp(s, ctx.Runtime.Backup, now);
             var subscriptions = Scope(ctx, s, body);
             var reader = Reader.For(s, ctx.Principal.ObjectId);
+            var types = query.Types();
             var rows = new List<JsonObject>();
             foreach (var sub in subscriptions)
             {
-                var all = graph.Rows(sub, table, DateTimeOffset.UtcNow, () => table == "Resources" ? ResourcesRows(s, sub, now) : RecoveryServicesRows(s, sub, now));
-                rows.AddRange(all.Where(r => reader.CanRead(Json.Str(r, "id"))));
+                // The index is built for the types the query's leading filters allow (all of them when unpinned).
+                var key = table + "|" + (types is null ? "*" : string.Join(",", types.Order(StringComparer.Ordinal)));
+                var all = graph.Rows(sub, key, DateTimeOffset.UtcNow, () => table == "Resources" ? ResourcesRows(s, sub, now, types) : RecoveryServicesRows(s, sub, now, types));
+                rows.AddRange(all.Where(reader.CanRead));
             }
 
             try
@@ -130,7 +135,8 @@ internal static class ResourceGraphHandler
             // response to return the pages in stable sorted fashion", First/Next page examples); others are cut.
             if (page.Count > 0 && page.All(r => r.ContainsKey("id")))
             {
-                answer["$skipToken"] = WriteSkipToken(offset + page.Count, text);
+                var snapshot = string.IsNullOrEmpty(skipToken) ? graph.KeepResult(ctx.Principal.ObjectId, result, DateTimeOffset.UtcNow) : ReadSkipToken(skipToken, text).Snapshot;
+                answer["$skipToken"] = WriteSkipToken(offset + page.Count, text, snapshot);
             }
             else
             {
@@ -191,20 +197,20 @@ internal static class ResourceGraphHandler
         return all;
     }
 
-    private static string WriteSkipToken(int offset, string query) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject { ["offset"] = offset, ["query"] = QueryHash(query) }.ToJsonString()));
+    private static string WriteSkipToken(int offset, string query, string? snapshot) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(new JsonObject { ["offset"] = offset, ["query"] = QueryHash(query), ["snapshot"] = snapshot }.ToJsonString()));
 
-    private static int ReadSkipToken(string token, string query)
+    private static (int Offset, string? Snapshot) ReadSkipToken(string token, string query)
     {
         try
         {
             var o = Json.ParseObject(Encoding.UTF8.GetString(Convert.FromBase64String(token)));
             if (Json.Int(o["offset"]) is { } offset && offset >= 0 && Json.Str(o, "query") == QueryHash(query))
             {
-                return offset;
+                return (offset, Json.Str(o, "snapshot"));
             }
         }
-        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
         }
 
@@ -244,9 +250,18 @@ internal static class ResourceGraphHandler
         };
     }
 
-    /// <summary>A Resource Graph row: its standard columns around the resource's own body.</summary>
+    /// <summary>
+    /// A Resource Graph row: its standard columns around the resource's own body. The body is one rendered for this
+    /// index, so its nodes move into the row instead of being copied.
+    /// </summary>
     private static JsonObject Row(JsonObject resource, string subscriptionId, string resourceGroup, string? location)
     {
+        static JsonNode? Take(JsonObject o, string name)
+        {
+            o.Remove(name, out var node);
+            return node;
+        }
+
         var id = Json.Str(resource, "id")!;
         return new JsonObject
         {
@@ -259,11 +274,11 @@ internal static class ResourceGraphHandler
             ["resourceGroup"] = resourceGroup.ToLowerInvariant(),
             ["subscriptionId"] = subscriptionId,
             ["managedBy"] = string.Empty,
-            ["sku"] = resource["sku"]?.DeepClone(),
+            ["sku"] = Take(resource, "sku"),
             ["plan"] = null,
-            ["properties"] = resource["properties"]?.DeepClone(),
-            ["tags"] = resource["tags"]?.DeepClone() ?? new JsonObject(),
-            ["identity"] = resource["identity"]?.DeepClone(),
+            ["properties"] = Take(resource, "properties"),
+            ["tags"] = Take(resource, "tags") ?? new JsonObject(),
+            ["identity"] = Take(resource, "identity"),
             ["zones"] = null,
             ["extendedLocation"] = null,
         };
@@ -275,51 +290,83 @@ internal static class ResourceGraphHandler
         return parts.Length > 4 ? parts[4] : string.Empty;
     }
 
-    private static List<JsonObject> ResourcesRows(IStoreSession s, string sub, DateTimeOffset now)
+    private static bool Wants(IReadOnlySet<string>? types, string type) => types is null || types.Contains(type);
+
+    private static List<JsonObject> ResourcesRows(IStoreSession s, string sub, DateTimeOffset now, IReadOnlySet<string>? types)
     {
         var prefix = Subscriptions.IdOf(sub);
         var rows = new List<JsonObject>();
-        foreach (var v in VaultModel.List(s, prefix, null, now))
+        if (Wants(types, "microsoft.recoveryservices/vaults"))
         {
-            var body = VaultModel.Render(v, now);
-            rows.Add(Row(body, sub, ResourceGroupOf(v.Id), null));
+            foreach (var v in VaultModel.List(s, prefix, null, now))
+            {
+                rows.Add(Row(VaultModel.Render(v, now), sub, ResourceGroupOf(v.Id), null));
+            }
         }
 
-        foreach (var kind in new[] { BackupDocKinds.VirtualMachine, BackupDocKinds.StorageAccount })
+        foreach (var (kind, type) in new[] { (BackupDocKinds.VirtualMachine, "microsoft.compute/virtualmachines"), (BackupDocKinds.StorageAccount, "microsoft.storage/storageaccounts") })
         {
-            foreach (var d in ResourceDoc.List(s, kind, prefix))
+            if (Wants(types, type))
             {
-                rows.Add(Row(d.Body, sub, ResourceGroupOf(d.Id), null));
+                foreach (var d in ResourceDoc.List(s, kind, prefix))
+                {
+                    rows.Add(Row(d.Body, sub, ResourceGroupOf(d.Id), null));
+                }
             }
         }
 
         return rows;
     }
 
-    private static List<JsonObject> RecoveryServicesRows(IStoreSession s, string sub, DateTimeOffset now)
+    private static List<JsonObject> RecoveryServicesRows(IStoreSession s, string sub, DateTimeOffset now, IReadOnlySet<string>? types)
     {
         var prefix = Subscriptions.IdOf(sub);
         var rows = new List<JsonObject>();
+        var (policies, items, jobs) = (Wants(types, PolicyRowType), Wants(types, ItemRowType), Wants(types, JobRowType));
+        if (!policies && !items && !jobs)
+        {
+            return rows;
+        }
+
         foreach (var v in VaultModel.List(s, prefix, null, now))
         {
-            var vaultBody = v.Body;
             var rg = ResourceGroupOf(v.Id);
-            var location = Json.Str(vaultBody, "location");
-            BackupModel.EnsureVaultSeeded(s, v, now);
-            var users = PolicyStore.ItemsUsing(s, v.Id);
-            foreach (var p in ResourceDoc.List(s, BackupDocKinds.Policy, v.Id + "/backupPolicies"))
+            var location = Json.Str(v.Body, "location");
+            var vaultItems = items || policies ? ResourceDoc.List(s, DocumentKinds.ProtectedItem, v.Id + "/backupFabrics") : [];
+            if (policies)
             {
-                rows.Add(Row(PolicyStore.Render(p, users), sub, rg, location));
+                // Azure has a vault's default policies from its creation; the emulator makes them when the backup
+                // surface first sees the vault, and Resource Graph is such a look.
+                BackupModel.EnsureVaultSeeded(s, v, now);
+                var users = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                foreach (var i in vaultItems)
+                {
+                    if (Json.Str(i.Props, "policyId") is { } policyId)
+                    {
+                        users[policyId] = users.GetValueOrDefault(policyId) + 1;
+                    }
+                }
+
+                foreach (var p in ResourceDoc.List(s, BackupDocKinds.Policy, v.Id + "/backupPolicies"))
+                {
+                    rows.Add(Row(PolicyStore.Render(p, users), sub, rg, location));
+                }
             }
 
-            foreach (var item in ResourceDoc.List(s, DocumentKinds.ProtectedItem, v.Id + "/backupFabrics"))
+            if (items)
             {
-                rows.Add(Row(ProtectedItemHandler.Render(s, item, now, inPlace: true), sub, rg, location));
+                foreach (var item in vaultItems)
+                {
+                    rows.Add(Row(ProtectedItemHandler.Render(s, item, now, inPlace: true), sub, rg, location));
+                }
             }
 
-            foreach (var job in ResourceDoc.List(s, BackupDocKinds.Job, v.Id + "/backupJobs"))
+            if (jobs)
             {
-                rows.Add(Row(BackupJobHandler.Render(job, now, withExtendedInfo: false), sub, rg, location));
+                foreach (var job in ResourceDoc.List(s, BackupDocKinds.Job, v.Id + "/backupJobs"))
+                {
+                    rows.Add(Row(BackupJobHandler.Render(job, now, withExtendedInfo: false), sub, rg, location));
+                }
             }
         }
 
@@ -342,27 +389,40 @@ internal static class ResourceGraphHandler
                 .Select(x => (x.Item1, x.Item2!))
                 .ToList());
 
-        public bool CanRead(string? id)
+        public bool CanRead(JsonObject row)
         {
-            if (id is null)
+            if (row["id"] is not JsonValue idValue || !idValue.TryGetValue<string>(out var id) || row["type"] is not JsonValue typeValue || !typeValue.TryGetValue<string>(out var type))
             {
                 return false;
             }
 
-            var segments = ArmRouter.SplitPath(id);
-            var action = Rbac.DeriveAction("GET", segments);
-
             // Role actions are per type, and assignments sit at subscription, group or vault scope: the answer for a
             // row is the answer for its vault (or resource) and type, so a vault's thousands of rows cost one check.
-            var anchor = segments.Length > 8 ? "/" + string.Join('/', segments[..8]) : id;
-            var key = anchor + "|" + action;
+            var anchor = Anchor(id);
+            var key = anchor + "|" + type;
             if (!_byScopeAndType.TryGetValue(key, out var allowed))
             {
+                var action = Rbac.DeriveAction("GET", ArmRouter.SplitPath(id));
                 allowed = _grants.Any(g => Rbac.ScopeApplies(g.Scope, anchor) && Rbac.Allows(g.Role, action));
                 _byScopeAndType[key] = allowed;
             }
 
             return allowed;
+        }
+
+        // The id up to its resource (eight segments: /subscriptions/s/resourceGroups/g/providers/ns/type/name).
+        private static string Anchor(string id)
+        {
+            var slashes = 0;
+            for (var i = 0; i < id.Length; i++)
+            {
+                if (id[i] == '/' && ++slashes == 9)
+                {
+                    return id[..i];
+                }
+            }
+
+            return id;
         }
     }
 }

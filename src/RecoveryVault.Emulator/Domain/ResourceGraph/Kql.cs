@@ -262,7 +262,60 @@ internal sealed record KqlCount : KqlOperator;
 internal sealed record KqlDistinct(IReadOnlyList<KqlAssignment> Columns) : KqlOperator;
 
 /// <summary>A parsed query: the table (Resource Graph's default is <c>Resources</c>) and its operators in order.</summary>
-internal sealed record KqlQuery(string Table, KqlToken TableToken, IReadOnlyList<KqlOperator> Operators);
+internal sealed record KqlQuery(string Table, KqlToken TableToken, IReadOnlyList<KqlOperator> Operators)
+{
+    /// <summary>
+    /// The resource types the query can return, when its leading <c>where</c>s pin the <c>type</c> column (<c>type ==</c>,
+    /// <c>=~</c> or <c>in</c>/<c>in~</c> string literals, joined by <c>and</c>), lower-cased; null when any type may
+    /// pass. Lets the table skip building rows that the first filter would drop, as an index on type would.
+    /// </summary>
+    public IReadOnlySet<string>? Types()
+    {
+        HashSet<string>? types = null;
+        foreach (var op in Operators)
+        {
+            if (op is not KqlWhere w)
+            {
+                break;
+            }
+
+            foreach (var term in Conjuncts(w.Predicate))
+            {
+                var allowed = TypesOf(term);
+                if (allowed is null)
+                {
+                    continue;
+                }
+
+                if (types is null)
+                {
+                    types = allowed;
+                }
+                else
+                {
+                    types.IntersectWith(allowed);
+                }
+            }
+        }
+
+        return types;
+    }
+
+    private static IEnumerable<KqlExpr> Conjuncts(KqlExpr e) =>
+        e is KqlBinary { Op: "and" } b ? Conjuncts(b.Left).Concat(Conjuncts(b.Right)) : [e];
+
+    // Case-sensitive == on a type that is not lower case matches nothing, as Resource Graph's lower-cased column would.
+    private static HashSet<string>? TypesOf(KqlExpr term) => term switch
+    {
+        KqlBinary { Op: "==", Left: KqlColumn { Name: "type" }, Right: KqlLiteral { Value: string t } } =>
+            new(StringComparer.Ordinal) { t },
+        KqlBinary { Op: "=~", Left: KqlColumn { Name: "type" }, Right: KqlLiteral { Value: string t } } =>
+            new(StringComparer.Ordinal) { t.ToLowerInvariant() },
+        KqlInList { Negated: false, Left: KqlColumn { Name: "type" } } list when list.Items.All(i => i is KqlLiteral { Value: string }) =>
+            new(list.Items.Select(i => (string)((KqlLiteral)i).Value!).Select(t => list.CaseInsensitive ? t.ToLowerInvariant() : t), StringComparer.Ordinal),
+        _ => null,
+    };
+}
 
 /// <summary>Recursive-descent parser of the subset (precedence: or, and, comparison, additive, multiplicative, unary, postfix).</summary>
 internal sealed class KqlParser

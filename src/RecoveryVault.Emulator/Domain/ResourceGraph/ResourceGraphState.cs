@@ -75,9 +75,40 @@ internal sealed class ResourceGraphState(int lagSeconds, int quota, TimeSpan win
         return rows;
     }
 
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Made, string Owner, List<JsonObject> Rows)> _results = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Keeps a query's whole answer for its later pages (10 minutes, the 50 latest), so a $skipToken continues the
+    /// same result instead of re-running the query over data that may have moved meanwhile.
+    /// </summary>
+    public string KeepResult(string owner, List<JsonObject> rows, DateTimeOffset now)
+    {
+        foreach (var (key, value) in _results)
+        {
+            if (now - value.Made > TimeSpan.FromMinutes(10))
+            {
+                _results.TryRemove(key, out _);
+            }
+        }
+
+        while (_results.Count >= 50 && _results.MinBy(r => r.Value.Made) is { Key: { } oldest })
+        {
+            _results.TryRemove(oldest, out _);
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        _results[id] = (now, owner, rows);
+        return id;
+    }
+
+    /// <summary>A kept answer of this caller, or null when it has expired or is someone else's.</summary>
+    public List<JsonObject>? KeptResult(string id, string owner) =>
+        _results.TryGetValue(id, out var r) && string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase) ? r.Rows : null;
+
     public void Reset()
     {
         _snapshots.Clear();
         _quota.Clear();
+        _results.Clear();
     }
 }
