@@ -208,6 +208,20 @@ public sealed class ResourceGraphTests(ResourceGraphTests.Fixture fx) : IClassFi
         Assert.Equal(all.Body!["data"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()), seen);
         Assert.True(pages > 2);
 
+        // The token continues the answer of the first page: what changes between pages does not shift it.
+        var first = await arm.SendAsync("POST", Path, new { query = q, options = new Dictionary<string, object> { ["$top"] = 2 } });
+        Assert.Equal(201, (await arm.AdminAsync("POST", "/_emulator/marsServers", new { vaultId, name = "aaa-first", items = new[] { "C:\\early" } })).Code);
+        var rest = new List<string>(first.Body!["data"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()));
+        token = first.Body["$skipToken"]!.GetValue<string>();
+        while (token is not null)
+        {
+            var r = await arm.SendAsync("POST", Path, new { query = q, options = new Dictionary<string, object> { ["$top"] = 2, ["$skipToken"] = token } });
+            rest.AddRange(r.Body!["data"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()));
+            token = r.Body["$skipToken"]?.GetValue<string>();
+        }
+
+        Assert.Equal(seen, rest);
+
         // Without an id column Resource Graph does not page: the answer is cut and says so.
         var noId = await arm.SendAsync("POST", Path, new { query = $"RecoveryServicesResources | where id startswith '{vaultId}/' | project name", options = new Dictionary<string, object> { ["$top"] = 1 } });
         Assert.Equal("true", noId.Body!["resultTruncated"]!.GetValue<string>());
