@@ -251,6 +251,14 @@ public sealed class ResourceGraphTests(ResourceGraphTests.Fixture fx) : IClassFi
 
         var table = await arm.SendAsync("POST", Path, new { query = "SecurityResources | take 1" });
         Assert.Equal("DisallowedLogicalTableName", table.Body!["error"]!["details"]![1]!["code"]!.GetValue<string>());
+
+        // rubrikinc/rubrik-sizing-scripts#87: a management group Resource Graph does not know.
+        var mg = await arm.SendAsync("POST", Path, new { managementGroups = new[] { "Tenant Root Group" }, query = "Resources | take 1" });
+        Assert.Equal(400, mg.Code);
+        Assert.Equal("BadRequest", mg.ErrorCode);
+        Assert.Equal("ManagementGroupsContainInvalidIds", mg.Body!["error"]!["details"]![0]!["code"]!.GetValue<string>());
+        var root = await arm.SendAsync("POST", Path, new { managementGroups = new[] { fx.Server.TenantId }, query = "Resources | take 1" });
+        Assert.Equal(200, root.Code);
     }
 
     [Fact]

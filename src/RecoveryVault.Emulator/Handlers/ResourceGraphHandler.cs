@@ -165,12 +165,18 @@ internal static class ResourceGraphHandler
     /// </summary>
     private static ArmException InvalidQuery(ArmContext ctx, string code, string message, string token, int line, int position)
     {
-        var correlation = ctx.Http.Request.Headers["x-ms-correlation-request-id"].ToString();
-        var ex = ArmErrors.BadRequest("BadRequest",
-            $"Please provide below info when asking for support: timestamp = {Json.Timestamp(DateTimeOffset.UtcNow)}, correlationId = {(correlation.Length > 0 ? correlation : Guid.NewGuid().ToString())}.");
+        var ex = SupportError(ctx);
         ex.Details.Add(new JsonObject { ["code"] = "InvalidQuery", ["message"] = InvalidQueryMessage });
         ex.Details.Add(new JsonObject { ["code"] = code, ["message"] = message, ["line"] = line, ["characterPositionInLine"] = position, ["token"] = token });
         return ex;
+    }
+
+    /// <summary>Resource Graph's 400: <c>BadRequest</c> with the support line; the details say what is wrong.</summary>
+    private static ArmException SupportError(ArmContext ctx)
+    {
+        var correlation = ctx.Http.Request.Headers["x-ms-correlation-request-id"].ToString();
+        return ArmErrors.BadRequest("BadRequest",
+            $"Please provide below info when asking for support: timestamp = {Json.Timestamp(DateTimeOffset.UtcNow)}, correlationId = {(correlation.Length > 0 ? correlation : Guid.NewGuid().ToString())}.");
     }
 
     /// <summary>Subscriptions the query covers: those named, the tenant's for the tenant root group or a tenant-scope query.</summary>
@@ -184,13 +190,15 @@ internal static class ResourceGraphHandler
 
         if (body["managementGroups"] is JsonArray groups && groups.Count > 0)
         {
-            // The emulator models one management group: the tenant root group, whose name is the tenant id.
-            foreach (var g in groups.Select(Json.Str))
+            // The emulator models one management group: the tenant root group, whose name is the tenant id. Another
+            // name is refused as Resource Graph refuses one it does not know (rubrikinc/rubrik-sizing-scripts#87:
+            // BadRequest, detail ManagementGroupsContainInvalidIds).
+            var invalid = groups.Select(Json.Str).Where(g => !string.Equals(g, EmulatorConstants.TenantId, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (invalid.Count > 0)
             {
-                if (!string.Equals(g, EmulatorConstants.TenantId, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw ArmErrors.NotFound("ManagementGroupNotFound", $"The management group '{g}' was not found; the emulator has only the tenant root group '{EmulatorConstants.TenantId}'.");
-                }
+                var ex = SupportError(ctx);
+                ex.Details.Add(new JsonObject { ["code"] = "ManagementGroupsContainInvalidIds", ["message"] = $"The provided management groups must be valid. Given: '{string.Join("', '", invalid)}'." });
+                throw ex;
             }
         }
 
