@@ -129,6 +129,20 @@ Describe 'Search-RecoveryVault answers as the per-vault cmdlets do' {
     }
 }
 
+Describe 'What the credential may read' {
+    AfterAll { $emu | Connect-RecoveryVault | Out-Null }
+
+    It 'finds only the items of the vaults a Backup Reader may read, as the per-vault cmdlets do' {
+        $p = Add-RecoveryVaultEmulatorData -PrincipalName "reader-$(Get-Random)"
+        Add-RecoveryVaultEmulatorData -PrincipalId $p.ObjectId -RoleName 'Backup Reader' -Scope $vaults[1].Id | Out-Null
+        Connect-AsPrincipal -Emulator $emu -Principal $p
+        $searched = Search-RecoveryVault
+        Ids $searched | Should -Be (Ids ($vaults[1] | Get-RecoveryVaultItem))
+        (Search-RecoveryVault -Vault).Id | Should -Be $vaults[1].Id
+        (Get-RecoveryVaultSummary).ProtectedItemCount | Should -Be 5
+    }
+}
+
 Describe 'Get-RecoveryVaultSummary' {
     It 'gives the Backup center overview of the estate' {
         $s = Get-RecoveryVaultSummary
