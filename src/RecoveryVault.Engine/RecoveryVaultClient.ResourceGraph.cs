@@ -23,15 +23,31 @@ public partial class RecoveryVaultClient
     {
         ArgumentNullException.ThrowIfNull(query);
         _ = query.ToBody(null); // refuse bad options before anything is sent
-        return new ArmAsyncPageable<ResourceGraphRow>((token, ct) => QueryPageAsync(query, token, ct), cancellationToken);
+        return new ArmAsyncPageable<ResourceGraphRow>((token, ct) => QueryPageAsync(true, query, token, ct).AsTask(), cancellationToken);
     }
 
-    private async Task<Page<ResourceGraphRow>> QueryPageAsync(ResourceGraphQuery query, string? skipToken, CancellationToken ct)
+    /// <summary>Runs a Resource Graph query and pages through its rows by <c>$skipToken</c> (see <see cref="QueryResourcesAsync"/>).</summary>
+    public virtual Pageable<ResourceGraphRow> QueryResources(ResourceGraphQuery query, CancellationToken cancellationToken = default)
     {
-        await ResourceGraphQuota.WaitAsync(ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(query);
+        _ = query.ToBody(null);
+        return new ArmPageable<ResourceGraphRow>(token => QueryPageAsync(false, query, token, cancellationToken).AsTask().GetAwaiter().GetResult(), cancellationToken);
+    }
+
+    private async ValueTask<Page<ResourceGraphRow>> QueryPageAsync(bool async, ResourceGraphQuery query, string? skipToken, CancellationToken ct)
+    {
+        if (async)
+        {
+            await ResourceGraphQuota.WaitAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            ResourceGraphQuota.Wait(ct);
+        }
+
         var uri = BuildUri("/providers/Microsoft.ResourceGraph/resources", _options.ResourceGraphApiVersion);
         // A query only reads: the transport may re-send it.
-        var response = await SendAsync(true, RequestMethod.Post, uri, query.ToBody(skipToken), ct, safeToResend: true).ConfigureAwait(false);
+        var response = await SendAsync(async, RequestMethod.Post, uri, query.ToBody(skipToken), ct, safeToResend: true).ConfigureAwait(false);
         ResourceGraphQuota.Observe(
             response.Headers.TryGetValue("x-ms-user-quota-remaining", out var remaining) ? remaining : null,
             response.Headers.TryGetValue("x-ms-user-quota-resets-after", out var resets) ? resets : null,

@@ -126,6 +126,27 @@ public sealed class ResourceGraphClientTests
     }
 
     [Fact]
+    public void Sync_PagesTheSameWay()
+    {
+        var page = 0;
+        var (client, handler, _) = Stub.Create((_, _) =>
+        {
+            page++;
+            var body = JsonNode.Parse(Response(page == 1 ? "ResourcesFirstPageQuery" : "ResourcesNextPageQuery"))!.AsObject();
+            if (page == 2)
+            {
+                body.Remove("$skipToken");
+            }
+
+            return StubHandler.Json(HttpStatusCode.OK, body.ToJsonString());
+        });
+        var rows = client.QueryResources(new ResourceGraphQuery("Resources | where name contains 'test' | project id, name, type, location") { PageSize = 3 }).ToList();
+        Assert.Equal(6, rows.Count);
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal("eyAibm8iOiAibHVjayIsICJidXQiOiAibmljZSIsICJ0cnkiOiAiISIgfQ==", JsonNode.Parse(handler.Requests[1].Body!)!["options"]!["$skipToken"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task QuotaLeft_DoesNotWait()
     {
         var (client, _, _) = Stub.Create((_, _) => StubHandler.Json(HttpStatusCode.OK, Response("ResourcesBasicQuery"), ("x-ms-user-quota-remaining", "14"), ("x-ms-user-quota-resets-after", "00:00:05")));

@@ -141,6 +141,17 @@ public sealed class ResourceGraphQuota
         return wait;
     }
 
+    /// <summary>Waits until the quota window the service named has reset (blocking).</summary>
+    public void Wait(CancellationToken ct)
+    {
+        var wait = HoldUntil - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            ct.WaitHandle.WaitOne(wait);
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
     /// <summary>Waits until the quota window the service named has reset.</summary>
     public async Task WaitAsync(CancellationToken ct)
     {
