@@ -200,6 +200,8 @@ public sealed class ResourceGraphTests(ResourceGraphTests.Fixture fx) : IClassFi
             {
                 var other = await arm.SendAsync("POST", Path, new { query = q + " | take 100", options = new Dictionary<string, object> { ["$skipToken"] = token } });
                 Assert.Equal(400, other.Code);
+                var otherScope = await arm.SendAsync("POST", Path, new { subscriptions = new[] { fx.Server.SubscriptionId }, query = q, options = new Dictionary<string, object> { ["$skipToken"] = token } });
+                Assert.Equal("InvalidSkipToken", otherScope.ErrorCode);
             }
         }
         while (token is not null);

@@ -84,13 +84,21 @@ internal static class ResourceGraphHandler
 
         var offset = skip ?? 0;
         var skipToken = Json.Str(options, "$skipToken");
+        // A token belongs to its query and scope (the spec: pass it "together with the same query and scopes").
+        var signature = text + "|" + body["subscriptions"]?.ToJsonString() + "|" + body["managementGroups"]?.ToJsonString();
         List<JsonObject>? result = null;
+        string? snapshot = null;
         if (!string.IsNullOrEmpty(skipToken))
         {
             // $skip overrides the token's offset when both are given (QueryRequestOptions.$skip).
-            var (tokenOffset, snapshot) = ReadSkipToken(skipToken, text);
+            (var tokenOffset, snapshot) = ReadSkipToken(skipToken, signature);
             offset = skip ?? tokenOffset;
             result = snapshot is null ? null : graph.KeptResult(snapshot, ctx.Principal.ObjectId);
+            if (result is null)
+            {
+                // The kept answer has expired: the query runs again and its answer is kept anew.
+                snapshot = null;
+            }
         }
 
         var pageSize = top ?? MaxPage;
@@ -135,8 +143,8 @@ internal static class ResourceGraphHandler
             // response to return the pages in stable sorted fashion", First/Next page examples); others are cut.
             if (page.Count > 0 && page.All(r => r.ContainsKey("id")))
             {
-                var snapshot = string.IsNullOrEmpty(skipToken) ? graph.KeepResult(ctx.Principal.ObjectId, result, DateTimeOffset.UtcNow) : ReadSkipToken(skipToken, text).Snapshot;
-                answer["$skipToken"] = WriteSkipToken(offset + page.Count, text, snapshot);
+                snapshot ??= graph.KeepResult(ctx.Principal.ObjectId, result, DateTimeOffset.UtcNow);
+                answer["$skipToken"] = WriteSkipToken(offset + page.Count, signature, snapshot);
             }
             else
             {
@@ -222,8 +230,7 @@ internal static class ResourceGraphHandler
         {
         }
 
-        // The token belongs to another query (the spec: pass it "together with the same query and scopes").
-        throw ArmErrors.BadRequest("InvalidSkipToken", $"The skip token '{token}' is invalid for this query.");
+        throw ArmErrors.BadRequest("InvalidSkipToken", $"The skip token '{token}' is invalid for this query and scope.");
     }
 
     private static string QueryHash(string query) =>
