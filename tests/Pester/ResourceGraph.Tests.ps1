@@ -100,6 +100,13 @@ Describe 'Search-RecoveryVault answers as the per-vault cmdlets do' {
         $log[0].method | Should -Be 'GET'
         @($log[1..8] | Where-Object { $_.method -eq 'POST' -and $_.path -like '/providers/Microsoft.ResourceGraph/resources*' -and $_.status -eq 200 }).Count | Should -Be 8
         Ids $paged | Should -Be (Ids (Search-RecoveryVault))
+
+        # Pages are asked for as the pipeline reads: the first object needs one query only.
+        $null = Get-RecoveryVault -Name est-vault1 -ResourceGroupName rg-prod
+        $first = Search-RecoveryVault -PageSize 2 | Select-Object -First 1
+        $first | Should -BeOfType RecoveryVault.Models.BackupItem
+        $log = @((Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/requests?last=3').Body | ConvertFrom-Json)
+        @($log | Where-Object { $_.path -like '/providers/Microsoft.ResourceGraph/resources*' }).Count | Should -BeLessOrEqual 2
     }
 
     It 'pipes a searched item into Backup-RecoveryVaultItem like one from Get-RecoveryVaultItem' {
