@@ -8,8 +8,8 @@
     The estate is seeded through /_emulator with a minimal raw HTTP client (pinned certificate, one token): per
     subscription a resource group; per vault a PUT of the vault and one MARS server holding the vault's items, of which
     -FailedPerVault report a failed last backup (the cheapest seed that has a "last backup status"). The fan-out runs
-    one vault after another: this branch has no -ThrottleLimit (the parallel fan-out of issue 13 is separate work), so
-    its figure is the sequential one. Requests are counted from the emulator's request log: every ARM request between
+    twice: -ThrottleLimit 8 (the default, vaults read concurrently) and -ThrottleLimit 1 (one vault after another).
+    Requests are counted from the emulator's request log: every ARM request between
     a marker request before a path and the end of it.
 #>
 [CmdletBinding()]
@@ -111,12 +111,19 @@ try {
     $graphSeconds = $sw.Elapsed.TotalSeconds
     $graphRequests = Measure-Requests $emulator $http $marker
 
-    # Per-vault fan-out: every vault of every subscription, one after another.
-    $marker = Set-Marker $emulator $http
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    $viaVaults = @(Get-RecoveryVault -SubscriptionId $subs | Get-RecoveryVaultItem | Where-Object LastBackupStatus -EQ 'Failed')
-    $fanOutSeconds = $sw.Elapsed.TotalSeconds
-    $fanOutRequests = Measure-Requests $emulator $http $marker
+    # Per-vault fan-out: every vault of every subscription, 8 at a time (the default), then one after another.
+    $fanOut = foreach ($limit in 8, 1) {
+        $marker = Set-Marker $emulator $http
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $found = @(Get-RecoveryVault -SubscriptionId $subs -ThrottleLimit $limit | Get-RecoveryVaultItem -ThrottleLimit $limit | Where-Object LastBackupStatus -EQ 'Failed')
+        [pscustomobject]@{ Limit = $limit; Seconds = $sw.Elapsed.TotalSeconds; Requests = (Measure-Requests $emulator $http $marker).Total; Found = $found }
+    }
+    $viaVaults = $fanOut[0].Found
+    $fanOutSeconds = $fanOut[0].Seconds
+    $fanOutRequests = [pscustomobject]@{ Total = $fanOut[0].Requests }
+    if ((@($fanOut[1].Found.Id | Sort-Object) -join "`n") -cne (@($viaVaults.Id | Sort-Object) -join "`n")) {
+        throw 'The per-vault fan-out answered differently with -ThrottleLimit 1 and 8.'
+    }
 
     $same = (@($viaGraph.Id | Sort-Object) -join "`n") -ceq (@($viaVaults.Id | Sort-Object) -join "`n")
     if ($viaGraph.Count -ne $expected -or -not $same) {
@@ -126,8 +133,10 @@ try {
     "estate: $Subscriptions subscriptions x $VaultsPerSubscription vaults x $ItemsPerVault items = $($vaultCount * $ItemsPerVault) items ($expected with a failed last backup); seeded in {0:N1} s" -f $seedSeconds
     '{0,-50} {1,10} {2,10} {3,8}' -f 'all items whose last backup failed', 'time', 'requests', 'found'
     '{0,-50} {1,8:N2} s {2,10} {3,8}' -f 'Search-RecoveryVault (Resource Graph)', $graphSeconds, $graphRequests.Total, $viaGraph.Count
-    '{0,-50} {1,8:N2} s {2,10} {3,8}' -f 'per-vault fan-out (sequential, no -ThrottleLimit)', $fanOutSeconds, $fanOutRequests.Total, $viaVaults.Count
-    'same answer: {0}; Resource Graph {1:N1}x faster with {2:N0}x fewer requests' -f $same, ($fanOutSeconds / $graphSeconds), ($fanOutRequests.Total / [math]::Max(1, $graphRequests.Total))
+    foreach ($run in $fanOut) {
+        '{0,-50} {1,8:N2} s {2,10} {3,8}' -f "per-vault fan-out (-ThrottleLimit $($run.Limit))", $run.Seconds, $run.Requests, $run.Found.Count
+    }
+    'same answer: {0}; Resource Graph {1:N1}x faster than the fan-out at -ThrottleLimit 8, with {2:N0}x fewer requests' -f $same, ($fanOutSeconds / $graphSeconds), ($fanOutRequests.Total / [math]::Max(1, $graphRequests.Total))
 }
 finally {
     $emulator | Stop-RecoveryVaultEmulator -Confirm:$false
