@@ -59,6 +59,8 @@
         'Unregister-RecoveryVaultBackupServer'
         'Get-RecoveryVaultBackupStatus'
         'Get-RecoveryVaultUsage'
+        'Get-RecoveryVaultAlert'
+        'Set-RecoveryVaultAlert'
         'Get-RecoveryVaultCredential'
 
         # Upgrade of classic Backup vaults

@@ -40,5 +40,6 @@ internal static class HandlerTable
         PermissionsHandler.Register,
         SourceHandler.Register,
         ResourceGraphHandler.Register,
+        AlertHandler.Register,
     ];
 }

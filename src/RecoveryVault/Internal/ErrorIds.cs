@@ -65,6 +65,8 @@ public static class ErrorIds
     public const string JobNotFound = "JobNotFound";
     /// <summary>No Azure Backup Server / DPM server of that name is registered with the vault.</summary>
     public const string BackupServerNotFound = "BackupServerNotFound";
+    /// <summary>No Azure Monitor alert of that id.</summary>
+    public const string AlertNotFound = "AlertNotFound";
     /// <summary>No such recovery point.</summary>
     public const string RecoveryPointNotFound = "RecoveryPointNotFound";
     /// <summary>The kind does not support what was asked.</summary>
