@@ -221,6 +221,45 @@ Describe 'Get-RecoveryVaultBackupStatus' {
     }
 }
 
+Describe 'Get-RecoveryVaultBackupStatus for a whole subscription' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name status-vault -ResourceGroupName rg-prod -Location westeurope
+        $script:vault2 = New-RecoveryVault -Name status-vault2 -ResourceGroupName rg-test -Location westeurope
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app01 | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-test -VirtualMachineName app02 | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-test -VirtualMachineName app03 | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-restore -VirtualMachineName app04 -Location northeurope | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app01 |
+            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        $vault2 | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app02 |
+            Enable-RecoveryVaultProtection -Policy ($vault2 | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+    }
+
+    It 'lists the VMs no vault protects, across vaults and regions, without naming a vault (VirtualMachines_ListAll + BackupStatus_Get)' {
+        $bare = @(Get-RecoveryVaultBackupStatus -Unprotected | Sort-Object { ($_.ResourceId -split '/')[-1] })
+        $bare.Count | Should -Be 2
+        $bare[0] | Should -BeOfType RecoveryVault.Models.BackupStatus
+        ($bare.ResourceId | ForEach-Object { ($_ -split '/')[-1] }) | Should -Be @('app03', 'app04')
+        $bare.ProtectionStatus | Should -Be @('NotProtected', 'NotProtected')
+        ($bare | Where-Object ResourceId -like '*/app04').Location | Should -Be 'northeurope'
+    }
+
+    It 'gives every VM''s status with -SubscriptionId, each protected one with its vault' {
+        $all = @(Get-RecoveryVaultBackupStatus -SubscriptionId $emu.SubscriptionId)
+        $all.Count | Should -Be 4
+        ($all | Where-Object ResourceId -like '*/app01').VaultName | Should -Be 'status-vault'
+        ($all | Where-Object ResourceId -like '*/app02').VaultName | Should -Be 'status-vault2'
+        @($all | Where-Object IsProtected).Count | Should -Be 2
+    }
+
+    It 'refuses a subscription id that is not a GUID' {
+        $err = $null
+        Get-RecoveryVaultBackupStatus -SubscriptionId 'not-a-guid' -Unprotected -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.GetRecoveryVaultBackupStatusCommand'
+    }
+}
+
 Describe 'Get-RecoveryVaultUsage' {
     BeforeEach { Initialize-TestState -Emulator $emu }
 
