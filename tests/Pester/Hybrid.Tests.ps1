@@ -159,6 +159,50 @@ Describe 'Remove-RecoveryVault -DeleteBackupData with a backup server' {
     }
 }
 
+Describe 'A backup server registered from a vault credentials file, end to end' {
+    # The round trip of issue 11: Get-RecoveryVaultCredential -Kind BackupServer writes the file (VaultCertificates_Create
+    # uploads its certificate), the server's setup registers with it (the emulator checks it as the agent does), the
+    # server shows in backupEngines, and Remove-RecoveryVault -DeleteBackupData unregisters it and deletes the vault.
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name cred-hybrid -ResourceGroupName rg-prod -Location westeurope
+        $script:folder = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "rv-mabs-$(Get-Random)")
+    }
+    AfterEach { Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'registers from the file, lists the server, and is removed with the vault by -DeleteBackupData' {
+        $file = $vault | Get-RecoveryVaultCredential -Path $folder -Kind BackupServer
+        $file.Kind | Should -Be 'BackupServer'
+        Add-RecoveryVaultEmulatorData -BackupServerName mabs02.contoso.com -VaultCredentialPath $file.Path -ItemPath 'D:\Shares', 'E:\Home' | Out-Null
+
+        $server = @($vault | Get-RecoveryVaultBackupServer)
+        $server.Count | Should -Be 1
+        $server[0].Name | Should -Be 'mabs02.contoso.com'
+        $server[0].Type | Should -Be 'AzureBackupServer'
+        $server[0].ProtectedItemCount | Should -Be 2
+        @($vault | Get-RecoveryVaultItem -Kind BackupServer).Count | Should -Be 2
+
+        $vault | Remove-RecoveryVault -DeleteBackupData -Force
+        Get-RecoveryVault -Name cred-hybrid -ResourceGroupName rg-prod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $requests = (Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/requests?last=40').Body | ConvertFrom-Json
+        @($requests | Where-Object { $_.method -eq 'DELETE' -and $_.path -like '*/registeredIdentities/mabs02.contoso.com*' -and $_.status -eq 204 }).Count | Should -Be 1
+    }
+
+    It 'registers a DPM server with -BackupServerType DPM' {
+        $file = $vault | Get-RecoveryVaultCredential -Path $folder -Kind BackupServer
+        Add-RecoveryVaultEmulatorData -BackupServerName dpm02.contoso.com -BackupServerType DPM -VaultCredentialPath $file.Path | Out-Null
+        ($vault | Get-RecoveryVaultBackupServer).Type | Should -Be 'DPM'
+    }
+
+    It 'refuses an expired file and registers nothing' {
+        $file = $vault | Get-RecoveryVaultCredential -Path $folder -Kind BackupServer -ValidityDays 2
+        Add-RecoveryVaultEmulatorData -AdvanceClock ([timespan]::FromDays(3)) | Out-Null
+        { Add-RecoveryVaultEmulatorData -BackupServerName mabs03.contoso.com -VaultCredentialPath $file.Path -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EmulatorRequestFailed,RecoveryVault.Commands.AddRecoveryVaultEmulatorDataCommand' -ExpectedMessage '*expired on*'
+        $vault | Get-RecoveryVaultBackupServer | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Get-RecoveryVaultBackupStatus' {
     BeforeEach {
         Initialize-TestState -Emulator $emu
@@ -280,6 +324,14 @@ Describe 'Get-RecoveryVaultUsage' {
         $u.Usages.Keys | Should -Contain 'LRSStorageUsage'
         $u.Usages.Keys | Should -Contain 'ProtectedItemCount'
         $u.VaultName | Should -Be 'hybrid-vault'
+        # Usages_ListByVaults: MABContainersCount is "Backup management servers" (the two registered servers), and
+        # the per-kind item counts are the vault's items of that kind.
+        $u.BackupServerCount | Should -Be 2
+        $u.Usages['MABContainersCount'] | Should -Be 2
+        $u.Usages['IaaSVMProtectedItemCount'] | Should -Be 1
+        $u.Usages['AzureBackupServerProtectedItemCount'] | Should -Be 3
+        $u.Usages['DPMProtectedItemCount'] | Should -Be 1
+        $u.Usages['ProtectedItemCount'] | Should -Be 5
     }
 
     It 'reports an empty vault as zero counts' {
@@ -287,5 +339,6 @@ Describe 'Get-RecoveryVaultUsage' {
         $u.ProtectedItemCount | Should -Be 0
         $u.ContainerCount | Should -Be 0
         $u.ItemsByType.Count | Should -Be 0
+        $u.BackupServerCount | Should -Be 0
     }
 }
