@@ -100,6 +100,20 @@ Describe 'Get-RecoveryVaultAlert / Set-RecoveryVaultAlert' {
         $vault | Get-RecoveryVaultAlert -Severity Sev0 | Should -BeNullOrEmpty
     }
 
+    It 'raises a Restore Failure alert for a failed restore' {
+        $account = Add-RecoveryVaultEmulatorData -StorageAccountName saalerts -ResourceGroupName rg-prod
+        ($vault | Get-RecoveryVaultItem -Name web01 | Backup-RecoveryVaultItem -Wait).Status | Should -Be 'Completed'
+        $rp = $vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint -Latest
+        Add-RecoveryVaultEmulatorData -Fault jobFailure -Count 1 | Out-Null
+        $job = $rp | Restore-RecoveryVaultItem -RestoreDisks -StagingStorageAccountId $account.id -TargetResourceGroupName rg-restore -Wait -Confirm:$false -ErrorAction SilentlyContinue
+        $job.Status | Should -Be 'Failed'
+        $a = @($vault | Get-RecoveryVaultAlert)
+        $a.Count | Should -Be 1
+        $a[0].Name | Should -Be 'Restore Failure'
+        $a[0].ErrorTitle | Should -Be 'UserErrorRestoreFailed'
+        $a[0].JobId | Should -BeLike "*/backupJobs/$($job.JobId)"
+    }
+
     It 'raises nothing while the vault''s job failure alerts are off' {
         $vault | Set-RecoveryVault -JobFailureAlerts Disabled | Out-Null
         (Invoke-FailedBackup -Vault $vault).Status | Should -Be 'Failed'
