@@ -387,13 +387,16 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
     [Fact]
     public async Task JobFailure_RaisesAzureMonitorAlert_WhileJobFailureAlertsAreOn()
     {
-        var (arm, vault) = await NewVaultAsync(fx.Server, "bk-alert");
+        // A server of its own: a queued jobFailure fails the next job to complete, which on the shared fixture can be
+        // another test's scheduled backup.
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { InMemory = true, Port = 0, LroDurationMs = 30, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start, Strict = true });
+        var (arm, vault) = await NewVaultAsync(server, "bk-alert");
         await SeedVmAsync(arm, "bk-alert", "vma");
         var item = await ProtectVmAsync(arm, vault, "bk-alert", "vma");
         Assert.Equal(200, (await arm.AdminAsync("POST", "/_emulator/faults/next", new { kind = "jobFailure", count = 1 })).Code);
         var job = (await FollowStatusAsync(arm, await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } })))["properties"]!["jobId"]!.GetValue<string>();
         await AdvanceAsync(arm, minutes: 11);
-        var alerts = $"/subscriptions/{fx.Server.SubscriptionId}/providers/Microsoft.AlertsManagement/alerts";
+        var alerts = $"/subscriptions/{server.SubscriptionId}/providers/Microsoft.AlertsManagement/alerts";
         var list = await arm.SendAsync("GET", alerts + "?api-version=2019-03-01&includeContext=true&targetResource=" + Uri.EscapeDataString(vault));
         Assert.Equal(200, list.Code);
         var alert = Assert.Single(list.Body!["value"]!.AsArray())!;
