@@ -22,6 +22,8 @@
         'Add-RecoveryVaultEmulatorData'
         'Reset-RecoveryVaultEmulator'
         'Get-RecoveryVault'
+        'Search-RecoveryVault'
+        'Get-RecoveryVaultSummary'
         'New-RecoveryVault'
         'Set-RecoveryVault'
         'Remove-RecoveryVault'
@@ -59,6 +61,8 @@
         'Get-RecoveryVaultUsage'
         'Get-RecoveryVaultSecurityPin'
         'Test-RecoveryVaultSecurity'
+        'Get-RecoveryVaultAlert'
+        'Set-RecoveryVaultAlert'
         'Get-RecoveryVaultCredential'
 
         # Upgrade of classic Backup vaults

@@ -15,6 +15,9 @@ public enum ApiFamily
     Compute,
     Storage,
 
+    /// <summary>Azure Resource Graph (resourcegraph.json 2024-04-01).</summary>
+    ResourceGraph,
+
     /// <summary>The emulator's model of the retired classic (Service Manager) Backup vault API.</summary>
     Classic,
 
@@ -23,6 +26,9 @@ public enum ApiFamily
     /// backup spec (bms.json, ListOperations.json at 2023-06-01) each list it under their own api-version.
     /// </summary>
     Provider,
+
+    /// <summary>Azure Monitor alerts (Microsoft.AlertsManagement/alerts): the stable AlertsManagement.json and the preview Az.AlertsManagement calls.</summary>
+    AlertsManagement,
 }
 
 public static partial class ApiVersions
@@ -34,6 +40,8 @@ public static partial class ApiVersions
     public static readonly string[] Compute = ["2023-03-01"];
     public static readonly string[] Storage = ["2023-01-01"];
     public static readonly string[] Classic = ["2015-03-15"];
+    public static readonly string[] ResourceGraph = ["2024-04-01"];
+    public static readonly string[] AlertsManagement = ["2019-03-01", "2019-05-05-preview"];
 
     public static IReadOnlyList<string> For(ApiFamily family) => family switch
     {
@@ -44,6 +52,8 @@ public static partial class ApiVersions
         ApiFamily.Compute => Compute,
         ApiFamily.Storage => Storage,
         ApiFamily.Classic => Classic,
+        ApiFamily.ResourceGraph => ResourceGraph,
+        ApiFamily.AlertsManagement => AlertsManagement,
         ApiFamily.Provider => [.. Vaults, .. Backup],
         _ => [],
     };

@@ -39,5 +39,7 @@ internal static class HandlerTable
         VaultCertificateHandler.Register,
         PermissionsHandler.Register,
         SourceHandler.Register,
+        ResourceGraphHandler.Register,
+        AlertHandler.Register,
     ];
 }

@@ -8,7 +8,7 @@ using RecoveryVault.Models;
 
 namespace RecoveryVault.Commands;
 
-/// <summary>Changes a vault: tags, storage redundancy, cross-region restore, soft delete, immutability, public network access, managed identities and customer-managed keys.</summary>
+/// <summary>Changes a vault: tags, storage redundancy, cross-region restore, soft delete, immutability, public network access, alert settings, managed identities and customer-managed keys.</summary>
 [Cmdlet(VerbsCommon.Set, "RecoveryVault", SupportsShouldProcess = true, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(Vault))]
 public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
@@ -52,6 +52,16 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
     [Parameter]
     [ValidateSet("Enabled", "Disabled")]
     public string? PublicNetworkAccess { get; set; }
+
+    /// <summary>Azure Monitor alerts for every failed backup or restore job (monitoringSettings.azureMonitorAlertSettings.alertsForAllJobFailures).</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled")]
+    public string? JobFailureAlerts { get; set; }
+
+    /// <summary>The vault's classic alerts for critical operations (monitoringSettings.classicAlertSettings.alertsForCriticalOperations), being retired in favour of Azure Monitor alerts.</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled")]
+    public string? ClassicAlerts { get; set; }
 
     /// <summary>Customer-managed key: the Key Vault key URI (https://{key vault}.vault.azure.net/keys/{key}[/{version}]).</summary>
     [Parameter]
@@ -157,7 +167,7 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         var patch = BuildPatch();
         if (patch is null)
         {
-            WriteError(InputError("Nothing to change: pass at least one of -Tag, -StorageRedundancy, -CrossRegionRestore, -SoftDeleteState, -SoftDeleteRetentionDays, -EnhancedSecurityState, -ImmutabilityState, -PublicNetworkAccess, -EncryptionKeyId, -InfrastructureEncryption, -UserAssignedIdentityId, -UseSystemAssignedIdentity, -IdentityType.",
+            WriteError(InputError("Nothing to change: pass at least one of -Tag, -StorageRedundancy, -CrossRegionRestore, -SoftDeleteState, -SoftDeleteRetentionDays, -EnhancedSecurityState, -ImmutabilityState, -PublicNetworkAccess, -JobFailureAlerts, -ClassicAlerts, -EncryptionKeyId, -InfrastructureEncryption, -UserAssignedIdentityId, -UseSystemAssignedIdentity, -IdentityType.",
                 ErrorIds.InvalidParameterCombination, id.ToString()));
             return;
         }
@@ -286,6 +296,19 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         if (PublicNetworkAccess is not null)
         {
             properties["publicNetworkAccess"] = PublicNetworkAccess;
+        }
+        if (JobFailureAlerts is not null || ClassicAlerts is not null)
+        {
+            var monitoring = new JsonObject();
+            if (JobFailureAlerts is not null)
+            {
+                monitoring["azureMonitorAlertSettings"] = new JsonObject { ["alertsForAllJobFailures"] = JobFailureAlerts };
+            }
+            if (ClassicAlerts is not null)
+            {
+                monitoring["classicAlertSettings"] = new JsonObject { ["alertsForCriticalOperations"] = ClassicAlerts };
+            }
+            properties["monitoringSettings"] = monitoring;
         }
         if (EncryptionKeyId is not null || InfrastructureEncryption || UserAssignedIdentityId is not null || UseSystemAssignedIdentity)
         {

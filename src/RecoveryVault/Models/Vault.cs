@@ -26,6 +26,8 @@ public sealed class Vault
         SoftDeleteRetentionDays = data.SoftDeleteRetentionDays;
         EnhancedSecurityState = data.EnhancedSecurityState;
         ImmutabilityState = data.ImmutabilityState;
+        JobFailureAlerts = data.JobFailureAlerts;
+        ClassicAlerts = data.ClassicAlerts;
         IdentityType = data.IdentityType;
         IdentityPrincipalId = data.IdentityPrincipalId;
         UserAssignedIdentityIds = data.Raw["identity"]?["userAssignedIdentities"] is System.Text.Json.Nodes.JsonObject uais ? uais.Select(kv => kv.Key).ToArray() : [];
@@ -97,6 +99,12 @@ public sealed class Vault
 
     /// <summary>Immutability.</summary>
     public string? ImmutabilityState { get; }
+
+    /// <summary>Azure Monitor alerts for all failed backup and restore jobs (Enabled/Disabled).</summary>
+    public string? JobFailureAlerts { get; }
+
+    /// <summary>Classic alerts for critical operations (Enabled/Disabled).</summary>
+    public string? ClassicAlerts { get; }
 
     /// <summary>Managed identity type.</summary>
     public string? IdentityType { get; }
