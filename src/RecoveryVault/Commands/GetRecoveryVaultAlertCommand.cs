@@ -36,24 +36,12 @@ public sealed class GetRecoveryVaultAlertCommand : VaultScopedCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var vault = ResolveVault();
-        if (vault is null)
+        RunOnVault(async (vault, ct) =>
         {
-            return;
-        }
-        var query = new AlertQuery { TargetResource = vault.ToString(), State = State, Severity = Severity, TimeRange = TimeRange, IncludeContext = true };
-        Run(async ct =>
-        {
-            try
+            var query = new AlertQuery { TargetResource = vault.ToString(), State = State, Severity = Severity, TimeRange = TimeRange, IncludeContext = true };
+            await foreach (var alert in Session.ListAlertsAsync(vault.SubscriptionId, query, ct).ConfigureAwait(false))
             {
-                await foreach (var alert in Session.ListAlertsAsync(vault.SubscriptionId, query, ct).ConfigureAwait(false))
-                {
-                    Emit(new VaultAlert(alert));
-                }
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
+                Emit(new VaultAlert(alert));
             }
         });
     }

@@ -23,31 +23,18 @@ public sealed class GetRecoveryVaultBackupServerCommand : VaultScopedCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var vault = ResolveVault();
-        if (vault is null)
-        {
-            return;
-        }
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-        Run(async ct =>
+        RunOnVault(async (vault, ct) =>
         {
             var any = false;
-            try
+            await foreach (var d in Session.ListBackupEnginesAsync(vault, ct).ConfigureAwait(false))
             {
-                await foreach (var d in Session.ListBackupEnginesAsync(vault, ct).ConfigureAwait(false))
+                var server = new BackupServer(d, vault.ToString());
+                if (pattern.IsMatch(server.Name) || pattern.IsMatch(server.FriendlyName))
                 {
-                    var server = new BackupServer(d, vault.ToString());
-                    if (pattern.IsMatch(server.Name) || pattern.IsMatch(server.FriendlyName))
-                    {
-                        any = true;
-                        Emit(server);
-                    }
+                    any = true;
+                    Emit(server);
                 }
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
-                return;
             }
             if (!any && Name is not null && !WildcardPattern.ContainsWildcardCharacters(Name))
             {

@@ -37,33 +37,21 @@ public sealed class GetRecoveryVaultProtectableItemCommand : VaultScopedCmdletBa
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var vault = ResolveVault();
-        if (vault is null)
-        {
-            return;
-        }
         var kind = WorkloadCatalogue.Get(Kind);
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-        Run(async ct =>
+        RunOnVault(async (vault, ct) =>
         {
-            try
+            if (Refresh)
             {
-                if (Refresh)
-                {
-                    await DiscoverAsync(Session, vault, kind, EmitVerbose, ct).ConfigureAwait(false);
-                }
-                await foreach (var p in Session.ListBackupAsync(vault, new ProtectableItemQuery(kind).ToRequest(), ct).ConfigureAwait(false))
-                {
-                    var item = new ProtectableItem(p, vault.ToString());
-                    if (pattern.IsMatch(item.FriendlyName) && (IncludeProtected || !string.Equals(item.ProtectionState, "Protected", StringComparison.OrdinalIgnoreCase)))
-                    {
-                        Emit(item);
-                    }
-                }
+                await DiscoverAsync(Session, vault, kind, EmitVerbose, ct).ConfigureAwait(false);
             }
-            catch (RecoveryVaultServiceException ex)
+            await foreach (var p in Session.ListBackupAsync(vault, new ProtectableItemQuery(kind).ToRequest(), ct).ConfigureAwait(false))
             {
-                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
+                var item = new ProtectableItem(p, vault.ToString());
+                if (pattern.IsMatch(item.FriendlyName) && (IncludeProtected || !string.Equals(item.ProtectionState, "Protected", StringComparison.OrdinalIgnoreCase)))
+                {
+                    Emit(item);
+                }
             }
         });
     }

@@ -21,24 +21,12 @@ public sealed class GetRecoveryVaultSecurityPinCommand : VaultScopedCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var vault = ResolveVault();
-        if (vault is null)
+        RunOnVault(async (vault, ct) =>
         {
-            return;
-        }
-        Run(async ct =>
-        {
-            try
-            {
-                var pin = await Session.GetSecurityPinAsync(vault, ct).ConfigureAwait(false);
-                // The PIN goes to the pipeline only: verbose and debug streams end up in transcripts and runbook logs.
-                EmitVerbose($"Security PIN generated for vault '{vault.Name}', valid until {pin.ExpiresOn:u}.");
-                Emit(new VaultSecurityPin(vault.ToString(), pin));
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
-            }
+            var pin = await Session.GetSecurityPinAsync(vault, ct).ConfigureAwait(false);
+            // The PIN goes to the pipeline only: verbose and debug streams end up in transcripts and runbook logs.
+            EmitVerbose($"Security PIN generated for vault '{vault.Name}', valid until {pin.ExpiresOn:u}.");
+            Emit(new VaultSecurityPin(vault.ToString(), pin));
         });
     }
 }

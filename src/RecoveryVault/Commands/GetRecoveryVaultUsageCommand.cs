@@ -21,24 +21,12 @@ public sealed class GetRecoveryVaultUsageCommand : VaultScopedCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var vault = ResolveVault();
-        if (vault is null)
+        RunOnVault(async (vault, ct) =>
         {
-            return;
-        }
-        Run(async ct =>
-        {
-            try
-            {
-                var usages = await CollectAsync(Session.ListVaultUsagesAsync(vault, ct)).ConfigureAwait(false);
-                var items = await CollectAsync(Session.ListUsageSummariesAsync(vault, UsageSummaryType.ProtectedItems, ct)).ConfigureAwait(false);
-                var containers = await CollectAsync(Session.ListUsageSummariesAsync(vault, UsageSummaryType.Containers, ct)).ConfigureAwait(false);
-                Emit(new VaultUsage(vault.ToString(), usages, items, containers));
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
-            }
+            var usages = await CollectAsync(Session.ListVaultUsagesAsync(vault, ct)).ConfigureAwait(false);
+            var items = await CollectAsync(Session.ListUsageSummariesAsync(vault, UsageSummaryType.ProtectedItems, ct)).ConfigureAwait(false);
+            var containers = await CollectAsync(Session.ListUsageSummariesAsync(vault, UsageSummaryType.Containers, ct)).ConfigureAwait(false);
+            Emit(new VaultUsage(vault.ToString(), usages, items, containers));
         });
     }
 
