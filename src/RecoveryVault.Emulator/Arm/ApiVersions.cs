@@ -23,6 +23,9 @@ public enum ApiFamily
     /// backup spec (bms.json, ListOperations.json at 2023-06-01) each list it under their own api-version.
     /// </summary>
     Provider,
+
+    /// <summary>Microsoft.DataProtection resource guards (dataprotection.json 2026-06-01).</summary>
+    DataProtection,
 }
 
 public static partial class ApiVersions
@@ -34,6 +37,7 @@ public static partial class ApiVersions
     public static readonly string[] Compute = ["2023-03-01"];
     public static readonly string[] Storage = ["2023-01-01"];
     public static readonly string[] Classic = ["2015-03-15"];
+    public static readonly string[] DataProtection = ["2026-06-01"];
 
     public static IReadOnlyList<string> For(ApiFamily family) => family switch
     {
@@ -45,6 +49,7 @@ public static partial class ApiVersions
         ApiFamily.Storage => Storage,
         ApiFamily.Classic => Classic,
         ApiFamily.Provider => [.. Vaults, .. Backup],
+        ApiFamily.DataProtection => DataProtection,
         _ => [],
     };
 

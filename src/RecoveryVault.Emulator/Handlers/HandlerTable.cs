@@ -39,5 +39,7 @@ internal static class HandlerTable
         VaultCertificateHandler.Register,
         PermissionsHandler.Register,
         SourceHandler.Register,
+        ResourceGuardHandler.Register,
+        ResourceGuardProxyHandler.Register,
     ];
 }
