@@ -148,7 +148,7 @@ internal static class BackupConfigHandler
     {
         VaultModel.Normalize(vault.Body, previous, vault.Id, Json.Str(vault.Body, "name")!, Json.Str(previous, "location")!, ctx.Now,
             ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, vault.Id));
-        ResourceGuards.AuthorizeVaultChange(ctx, s, vault.Id, previous, vault.Body, ctx.Body?["properties"]?["resourceGuardOperationRequests"]);
+        ResourceGuardCheck.AuthorizeVaultChange(ctx, s, vault.Id, previous, vault.Body, ctx.Body?["properties"]?["resourceGuardOperationRequests"]);
         VaultModel.Save(s, vault);
     }
 }

@@ -73,7 +73,7 @@ internal static class BackupPolicyHandler
                 Immutability.RequireNoRetentionReduction(v, existing.Props, props, $"the change to policy '{Json.Str(existing.Body, "name")}'");
                 if (ResourceGuards.ReducesRetention(existing.Props, props))
                 {
-                    ResourceGuards.Authorize(ctx, s, v.Id, ResourceGuards.UpdatePolicy, props["resourceGuardOperationRequests"]);
+                    ResourceGuardCheck.Authorize(ctx, s, v.Id, ResourceGuards.UpdatePolicy, props["resourceGuardOperationRequests"]);
                 }
             }
 

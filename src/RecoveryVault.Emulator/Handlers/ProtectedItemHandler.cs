@@ -221,7 +221,7 @@ internal static class ProtectedItemHandler
                     Immutability.RequireNoRetentionReduction(v, current.Props, policy.Props, $"moving '{Json.Str(item.Props, "friendlyName")}' to policy '{Json.Str(policy.Body, "name")}'");
                     if (ResourceGuards.ReducesRetention(current.Props, policy.Props))
                     {
-                        ResourceGuards.Authorize(ctx, s, v.Id, ResourceGuards.UpdateItem, props["resourceGuardOperationRequests"]);
+                        ResourceGuardCheck.Authorize(ctx, s, v.Id, ResourceGuards.UpdateItem, props["resourceGuardOperationRequests"]);
                     }
                 }
 
@@ -356,7 +356,7 @@ internal static class ProtectedItemHandler
             throw Immutability.Denied(v, $"stopping protection of '{Json.Str(item.Props, "friendlyName")}' with deletion of its backup data");
         }
 
-        ResourceGuards.RequireUnlocked(ctx, s, v.Id, ResourceGuards.DeleteItem, Json.Str(item.Body, "id") ?? item.Id);
+        ResourceGuardCheck.RequireUnlocked(ctx, s, v.Id, ResourceGuards.DeleteItem, Json.Str(item.Body, "id") ?? item.Id);
 
         var now = ctx.SimNow();
         var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "DeleteBackupData", now, null);

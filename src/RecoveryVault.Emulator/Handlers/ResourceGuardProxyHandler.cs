@@ -93,12 +93,12 @@ internal static class ResourceGuardProxyHandler
             var guard = ResourceGuards.LoadGuard(s, guardId!);
             if (guard is null)
             {
-                ResourceGuards.RequireOnGuard(ctx, s, GhostGuard(guardId!), ResourceGuards.Type + "/read", guardId!);
+                ResourceGuardCheck.RequireOnGuard(ctx, s, GhostGuard(guardId!), ResourceGuards.Type + "/read", guardId!);
                 throw new ArmException(403, "LinkedAuthorizationFailed",
                     $"The client '{ctx.Principal.ObjectId}' with object id '{ctx.Principal.ObjectId}' has permission to perform action '{ResourceGuards.ProxyType}/write' on scope '{IdOf(v, name)}'; however, it does not have permission to perform action(s) '{ResourceGuards.Type}/read' on the linked scope(s) '{guardId}' (respectively) or the linked scope(s) are invalid.");
             }
 
-            ResourceGuards.RequireOnGuard(ctx, s, guard, ResourceGuards.Type + "/read", Json.Str(guard.Body, "id")!);
+            ResourceGuardCheck.RequireOnGuard(ctx, s, guard, ResourceGuards.Type + "/read", Json.Str(guard.Body, "id")!);
             if (!string.Equals(Json.Str(guard.Body, "location"), Json.Str(v.Body, "location"), StringComparison.OrdinalIgnoreCase))
             {
                 // MUA how-to, "Before you start": the Resource Guard and the Recovery Services vault must be in the same Azure region.
@@ -170,7 +170,7 @@ internal static class ResourceGuardProxyHandler
                         $"The client '{ctx.Principal.ObjectId}' with object id '{ctx.Principal.ObjectId}' does not have permission to perform action(s) '{op.GuardAction}' on the linked scope(s) '{guardId}' (respectively) or the linked scope(s) are invalid.");
                 }
 
-                ResourceGuards.RequireGuardAction(ctx, s, guard, op);
+                ResourceGuardCheck.RequireGuardAction(ctx, s, guard, op);
                 expiry = ResourceGuards.Unlock(s, proxy, op, resource, ctx.Now);
             }
 
@@ -187,7 +187,7 @@ internal static class ResourceGuardProxyHandler
             return ArmResponse.NoContent();
         }
 
-        ResourceGuards.RequireUnlocked(ctx, s, v.Id, ResourceGuards.RemoveMapping, Json.Str(proxy.Body, "id")!);
+        ResourceGuardCheck.RequireUnlocked(ctx, s, v.Id, ResourceGuards.RemoveMapping, Json.Str(proxy.Body, "id")!);
         s.Delete(id);
         ResourceGuards.MarkVault(s, v.Id, mapped: false);
         return ArmResponse.Ok(null);

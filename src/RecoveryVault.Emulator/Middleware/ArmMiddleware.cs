@@ -259,6 +259,23 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, EmulatorRun
             throw Fail("InvalidAuthenticationToken", "The access token is invalid. The principal it was issued to no longer exists.");
         }
 
+        // ARM "Authenticate requests across tenants": every auxiliary token must be valid and unexpired, whether or
+        // not the request reaches into another tenant; one that is not fails the request with 401.
+        var auxiliary = http.Request.Headers["x-ms-authorization-auxiliary"].ToString();
+        foreach (var part in auxiliary.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var aux = part.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? runtime.Tokens.Validate(part[7..].Trim(), DateTimeOffset.UtcNow) : null;
+            if (aux?.Status == TokenStatus.Expired)
+            {
+                throw Fail("ExpiredAuthenticationToken", "The auxiliary access token has expired. " + aux.Message);
+            }
+
+            if (aux?.Status != TokenStatus.Valid)
+            {
+                throw Fail("InvalidAuthenticationToken", "The access token in the 'x-ms-authorization-auxiliary' header is invalid. " + aux?.Message);
+            }
+        }
+
         http.Items[ItemKeys.Principal] = new ArmPrincipal(result.ObjectId!, result.ClientId ?? string.Empty, Json.Str(principal, "displayName"), result.TenantId);
         return next(http);
     }
