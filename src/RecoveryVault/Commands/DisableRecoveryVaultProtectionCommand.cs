@@ -25,6 +25,10 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>For a vault protected by a resource guard: an access token for the guard's tenant (Az's -Token). Without it the token is acquired from the connection.</summary>
+    [Parameter]
+    public System.Security.SecureString? ResourceGuardToken { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -52,8 +56,10 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 {
                     return;
                 }
+                // Stop with delete is a critical operation under a resource guard (MUA): unlockDelete on the item first.
                 await (DeleteBackupData
-                    ? ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct)
+                    ? Session.RunCriticalAsync(vault, ResourceGuardSupport.Plain(ResourceGuardToken), RecoveryVaultSession.DeleteProtectedItemOperation, item.Id,
+                        () => ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct), ct)
                     : ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), null, "ProtectionStopped"), item.Id, ct)).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
