@@ -26,6 +26,7 @@ public sealed class Vault
         SoftDeleteRetentionDays = data.SoftDeleteRetentionDays;
         EnhancedSecurityState = data.EnhancedSecurityState;
         ImmutabilityState = data.ImmutabilityState;
+        MultiUserAuthorization = data.StringAt("properties", "securitySettings", "multiUserAuthorization");
         IdentityType = data.IdentityType;
         IdentityPrincipalId = data.IdentityPrincipalId;
         ETag = data.ETag;
@@ -89,6 +90,9 @@ public sealed class Vault
 
     /// <summary>Immutability.</summary>
     public string? ImmutabilityState { get; }
+
+    /// <summary>Enabled when the vault is mapped to a resource guard (multi-user authorization; Get-RecoveryVaultResourceGuardMapping shows which).</summary>
+    public string? MultiUserAuthorization { get; }
 
     /// <summary>Managed identity type.</summary>
     public string? IdentityType { get; }
