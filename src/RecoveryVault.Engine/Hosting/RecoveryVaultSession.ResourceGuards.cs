@@ -75,7 +75,7 @@ public sealed partial class RecoveryVaultSession
         {
             return false;
         }
-        return await RunCriticalAsync(vaultId, explicitToken, DeleteMappingOperation, mapping.Id, async () =>
+        return await RunCriticalCoreAsync(vaultId, mapping, explicitToken, DeleteMappingOperation, mapping.Id, async () =>
         {
             await Call(async () => await _client.DeleteResourceGuardMappingAsync(vaultId, mapping.Name ?? MappingName, ct).ConfigureAwait(false), vaultId.ToString()).ConfigureAwait(false);
             return true;
@@ -96,6 +96,12 @@ public sealed partial class RecoveryVaultSession
         ArgumentNullException.ThrowIfNull(vaultId);
         ArgumentNullException.ThrowIfNull(work);
         var mapping = await GetResourceGuardMappingAsync(vaultId, ct).ConfigureAwait(false);
+        return await RunCriticalCoreAsync(vaultId, mapping, explicitToken, unlockOperation, resourceToDelete, work, ct).ConfigureAwait(false);
+    }
+
+    private async Task<T> RunCriticalCoreAsync<T>(RecoveryVaultResourceId vaultId, ResourceGuardMappingData? mapping, string? explicitToken, string? unlockOperation,
+        string? resourceToDelete, Func<Task<T>> work, CancellationToken ct)
+    {
         if (mapping?.ResourceGuardId is not { } guardId)
         {
             return await work().ConfigureAwait(false);
