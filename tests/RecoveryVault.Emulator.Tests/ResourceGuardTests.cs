@@ -186,6 +186,48 @@ public sealed class ResourceGuardTests(EmulatorFixture fx) : IClassFixture<Emula
         Assert.Equal(204, (await arm.SendAsync("DELETE", guardId + Dp)).Code);
     }
 
+    [Fact]
+    public async Task SecurityPinAndEncryptionChanges_AreCriticalToo_NamedRequestPasses()
+    {
+        // MUA concept page: "Get backup security PIN" and "Modify encryption settings" are optional critical operations;
+        // the official PUTVault_ResourceGuardEnabled example names {guard}/modifyEncryptionSettings/default on a vault PUT.
+        using var arm = await Arm.ForOwnerAsync(fx.Server);
+        await arm.CreateResourceGroupAsync("rg-pin");
+        var guardId = $"/subscriptions/{fx.Server.SubscriptionId}/resourceGroups/rg-pin/providers/Microsoft.DataProtection/resourceGuards/g-pin";
+        Assert.Equal(201, (await arm.SendAsync("PUT", guardId + Dp, new JsonObject { ["location"] = "westus" })).Code);
+        var vault = arm.VaultPath("rg-pin", "v-pin");
+        var created = new JsonObject
+        {
+            ["location"] = "westus",
+            ["sku"] = new JsonObject { ["name"] = "Standard" },
+            ["identity"] = new JsonObject { ["type"] = "SystemAssigned" },
+            ["properties"] = new JsonObject
+            {
+                ["encryption"] = new JsonObject
+                {
+                    ["keyVaultProperties"] = new JsonObject { ["keyUri"] = "https://kv1.vault.azure.net/keys/k1/0767b348bb1a4c07baa6c4ec0055d2b3" },
+                    ["kekIdentity"] = new JsonObject { ["useSystemAssignedIdentity"] = true },
+                },
+            },
+        };
+        Assert.True((await arm.SendAsync("PUT", vault + "?api-version=" + Arm.VaultApi, created)).Code is 200 or 201);
+        Assert.Equal(200, (await arm.SendAsync("PUT", vault + "/backupResourceGuardProxies/VaultProxy" + Bk, new JsonObject { ["properties"] = new JsonObject { ["resourceGuardResourceId"] = guardId } })).Code);
+
+        var pin = await arm.SendAsync("POST", vault + "/backupSecurityPIN" + Bk, new JsonObject());
+        Assert.Equal("LinkedAuthorizationFailed", pin.ErrorCode);
+        Assert.Equal(200, (await arm.SendAsync("POST", vault + "/backupSecurityPIN" + Bk, new JsonObject { ["resourceGuardOperationRequests"] = new JsonArray(guardId + "/getBackupSecurityPINRequests/default") })).Code);
+
+        var rekey = new JsonObject { ["properties"] = new JsonObject { ["encryption"] = new JsonObject { ["keyVaultProperties"] = new JsonObject { ["keyUri"] = "https://kv1.vault.azure.net/keys/k2/1767b348bb1a4c07baa6c4ec0055d2b3" } } } };
+        var vaultUri = vault + "?api-version=" + Arm.VaultApi;
+        Assert.Equal("LinkedAuthorizationFailed", (await arm.SendAsync("PATCH", vaultUri, rekey.DeepClone())).ErrorCode);
+        var named = rekey.DeepClone();
+        named["properties"]!["resourceGuardOperationRequests"] = new JsonArray(guardId + "/modifyEncryptionSettings/default");
+        var ok = await arm.SendAsync("PATCH", vaultUri, named);
+        Assert.True(ok.Code is 200 or 202, $"{ok.Code} {ok.Body}");
+        // Tags alone are not critical.
+        Assert.True((await arm.SendAsync("PATCH", vaultUri, new JsonObject { ["tags"] = new JsonObject { ["a"] = "b" } })).Code is 200 or 202);
+    }
+
     private static async Task GrantAsync(Arm arm, string role, string scope)
     {
         var r = await arm.AdminAsync("POST", "/_emulator/roleAssignments", new { principalId = arm.Server.OwnerObjectId, roleName = role, scope });

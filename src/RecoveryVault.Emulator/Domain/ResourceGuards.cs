@@ -51,8 +51,8 @@ internal static class ResourceGuards
 
     // Operation names: the official PutResourceGuard example (backupconfig/write, backupResourceGuardProxies/delete) and
     // the values the AzureRM provider documents for vaultCriticalOperationExclusionList, which Az.RecoveryServices also
-    // uses (write#reduceImmutabilityState). The immutability request collection follows the official
-    // PUTVault_ResourceGuardEnabled example's "{guard}/modifyEncryptionSettings/default" shape.
+    // uses (write#reduceImmutabilityState). modifyEncryptionSettings is the request collection of the official
+    // PUTVault_ResourceGuardEnabled example ("{guard}/modifyEncryptionSettings/default"); the immutability one follows its shape.
     public static readonly CriticalOperation DisableSoftDelete = new("Microsoft.RecoveryServices/vaults/backupconfig/write", "disableSoftDeleteRequests", true, "disable soft delete or shorten its retention");
     public static readonly CriticalOperation RemoveMapping = new("Microsoft.RecoveryServices/vaults/backupResourceGuardProxies/delete", "deleteResourceGuardProxyRequests", true, "remove MUA protection");
     public static readonly CriticalOperation UpdatePolicy = new("Microsoft.RecoveryServices/vaults/backupPolicies/write", "updateProtectionPolicyRequests", false, "reduce a backup policy's retention");
@@ -60,7 +60,10 @@ internal static class ResourceGuards
     public static readonly CriticalOperation DeleteItem = new("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/delete", "deleteProtectedItemRequests", false, "stop protection and delete backup data");
     public static readonly CriticalOperation ReduceImmutability = new("Microsoft.RecoveryServices/vaults/write#reduceImmutabilityState", "reduceImmutabilityState", false, "disable immutability");
 
-    public static IReadOnlyList<CriticalOperation> All { get; } = [RemoveMapping, DisableSoftDelete, UpdatePolicy, UpdateItem, DeleteItem, ReduceImmutability];
+    public static readonly CriticalOperation GetSecurityPin = new("Microsoft.RecoveryServices/vaults/backupSecurityPIN/action", "getBackupSecurityPINRequests", false, "get the backup security PIN");
+    public static readonly CriticalOperation ModifyEncryption = new("Microsoft.RecoveryServices/vaults/write#modifyEncryptionSettings", "modifyEncryptionSettings", false, "modify the vault's encryption settings");
+
+    public static IReadOnlyList<CriticalOperation> All { get; } = [RemoveMapping, DisableSoftDelete, UpdatePolicy, UpdateItem, DeleteItem, ReduceImmutability, GetSecurityPin, ModifyEncryption];
 
     /// <summary>The request collections the spec publishes under a guard (…/{collection} and …/{collection}/default).</summary>
     public static readonly string[] RequestCollections =

@@ -177,6 +177,14 @@ internal static class ResourceGuardCheck
             Authorize(ctx, s, vaultId, ResourceGuards.DisableSoftDelete, requests);
         }
 
+        // A change of an existing vault's customer-managed key settings (the official PUTVault_ResourceGuardEnabled
+        // example names the modifyEncryptionSettings request on such a PUT); setting them the first time is not guarded.
+        if (previous["properties"]?["encryption"] is JsonObject encBefore && next["properties"]?["encryption"] is JsonObject encAfter
+            && !System.Text.Json.Nodes.JsonNode.DeepEquals(encBefore, encAfter))
+        {
+            Authorize(ctx, s, vaultId, ResourceGuards.ModifyEncryption, requests);
+        }
+
         var immBefore = Json.Str(before?["immutabilitySettings"] as JsonObject, "state");
         var immAfter = Json.Str(after?["immutabilitySettings"] as JsonObject, "state");
         if (immBefore is "Unlocked" && immAfter is "Disabled")

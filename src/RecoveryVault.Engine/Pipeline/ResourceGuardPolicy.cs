@@ -44,6 +44,7 @@ public sealed record ResourceGuardContext(string VaultId, string? AuxiliaryToken
             {
                 ops.Add("Microsoft.RecoveryServices/vaults/backupconfig/write");
                 ops.Add("Microsoft.RecoveryServices/vaults/write#reduceImmutabilityState");
+                ops.Add("Microsoft.RecoveryServices/vaults/write#modifyEncryptionSettings");
             }
             else if (pathUnderVault.StartsWith("/backupconfig/", StringComparison.OrdinalIgnoreCase))
             {
@@ -58,8 +59,15 @@ public sealed record ResourceGuardContext(string VaultId, string? AuxiliaryToken
                 ops.Add("Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/write");
             }
         }
+        else if (method == "POST" && pathUnderVault.Equals("/backupSecurityPIN", StringComparison.OrdinalIgnoreCase))
+        {
+            ops.Add("Microsoft.RecoveryServices/vaults/backupSecurityPIN/action");
+        }
         return ops.Select(o => OperationRequests.TryGetValue(o, out var r) ? r : null).OfType<string>();
     }
+
+    // SecurityPinBase carries the list at its top level; every other body under properties.
+    internal static bool TopLevel(string pathUnderVault) => pathUnderVault.Equals("/backupSecurityPIN", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -92,21 +100,35 @@ internal sealed class ResourceGuardPolicy : HttpPipelineSynchronousPolicy
             message.Request.Headers.SetValue("x-ms-authorization-auxiliary", "Bearer " + token);
         }
         var requests = context.RequestsFor(message.Request.Method.Method, under).ToList();
-        if (requests.Count == 0 || message.Request.Content is not { } content)
+        if (requests.Count == 0)
         {
             return;
         }
-        using var buffer = new MemoryStream();
-        content.WriteTo(buffer, default);
-        if (JsonNode.Parse(buffer.ToArray()) is not JsonObject body)
+        var body = new JsonObject();
+        if (message.Request.Content is { } content)
         {
-            return;
+            using var buffer = new MemoryStream();
+            content.WriteTo(buffer, default);
+            if (buffer.Length > 0)
+            {
+                if (JsonNode.Parse(buffer.ToArray()) is not JsonObject parsed)
+                {
+                    return;
+                }
+                body = parsed;
+            }
         }
-        if (body["properties"] is not JsonObject properties)
+        var target = body;
+        if (!ResourceGuardContext.TopLevel(under))
         {
-            body["properties"] = properties = new JsonObject();
+            if (body["properties"] is not JsonObject properties)
+            {
+                body["properties"] = properties = new JsonObject();
+            }
+            target = properties;
         }
-        properties["resourceGuardOperationRequests"] = new JsonArray([.. requests.Select(r => (JsonNode?)r)]);
+        target["resourceGuardOperationRequests"] = new JsonArray([.. requests.Select(r => (JsonNode?)r)]);
+        message.Request.Headers.SetValue("Content-Type", "application/json");
         message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(body.ToJsonString()));
     }
 }
