@@ -22,6 +22,8 @@
         'Add-RecoveryVaultEmulatorData'
         'Reset-RecoveryVaultEmulator'
         'Get-RecoveryVault'
+        'Search-RecoveryVault'
+        'Get-RecoveryVaultSummary'
         'New-RecoveryVault'
         'Set-RecoveryVault'
         'Remove-RecoveryVault'
@@ -63,6 +65,8 @@
         'Unregister-RecoveryVaultBackupServer'
         'Get-RecoveryVaultBackupStatus'
         'Get-RecoveryVaultUsage'
+        'Get-RecoveryVaultAlert'
+        'Set-RecoveryVaultAlert'
         'Get-RecoveryVaultCredential'
 
         # Upgrade of classic Backup vaults

@@ -13,7 +13,7 @@
       Package
              Build, then Publish-PSResource of out/RecoveryVault to a local file repository, out/packages, giving
              RecoveryVault.<version>.nupkg exactly as the PowerShell Gallery would receive it.
-      Bench  Build, then the benchmarks in bench/ (import cost).
+      Bench  Build, then the benchmarks in bench/ (import cost; FanOut needs node >= 20 and npm for the JS SDK side).
       Clean  removes out/ and every bin/obj.
     Works offline once packages are restored (dotnet tool restore + the first build).
 
@@ -189,6 +189,9 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
+    # bench/FanOut.Bench.ps1 runs the official Azure SDK for JavaScript side by side with the module.
+    & npm ci --prefix (Join-Path $root 'tests/js') --no-audit --no-fund --loglevel=error
+    if ($LASTEXITCODE -ne 0) { throw "npm ci --prefix tests/js exited with $LASTEXITCODE (node >= 20 and npm are needed for bench/FanOut.Bench.ps1)." }
     foreach ($bench in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
         Write-Host "== $($bench.Name)" -ForegroundColor Cyan
         & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -File $bench.FullName -ModulePath $moduleOut

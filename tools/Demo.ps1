@@ -87,6 +87,10 @@ try {
     $vault | Register-RecoveryVaultContainer -VirtualMachineId "/subscriptions/$sub/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/sql01" | Out-Null
     $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind SqlDatabase | Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name HourlyLogBackup) -Wait | Format-Table Operation, Status, EntityFriendlyName | Out-Host
 
+    Step 'Compliance: which VMs of the subscription have no backup at all? (backupStatus per VM, no vault needed)'
+    Get-RecoveryVaultBackupStatus -Unprotected |
+        Format-Table @{ n = 'VM'; e = { ($_.ResourceId -split '/')[-1] } }, @{ n = 'ResourceGroup'; e = { ($_.ResourceId -split '/')[4] } }, Location, ProtectionStatus | Out-Host
+
     Step 'Back up every protected VM now, keep it 30 days, and wait'
     Get-RecoveryVault -Name prod-* | Get-RecoveryVaultItem -Kind AzureVM | Backup-RecoveryVaultItem -RetainUntil (Get-Date).AddDays(30) | Wait-RecoveryVaultJob | Format-Table Operation, Status, EntityFriendlyName, Duration | Out-Host
 
@@ -94,6 +98,12 @@ try {
     Add-RecoveryVaultEmulatorData -AdvanceClock ([timespan]::FromDays(7)) | Format-List now, recoveryPointsCreated, jobsCompleted | Out-Host
     $vault | Get-RecoveryVaultItem | Format-Table FriendlyName, Kind, ProtectionState, LastBackupStatus, LatestRecoveryPoint | Out-Host
     "  web01 has $(@($vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint).Count) recovery points" | Out-Host
+
+    Step 'A backup fails: Azure Monitor raises a job failure alert for the vault; close it once dealt with'
+    Add-RecoveryVaultEmulatorData -Fault jobFailure -Count 1 | Out-Null
+    $vault | Get-RecoveryVaultItem -Name web01 | Backup-RecoveryVaultItem -Wait -ErrorAction SilentlyContinue | Format-Table Operation, Status, ErrorTitle | Out-Host
+    $vault | Get-RecoveryVaultAlert -State New | Format-List Name, Severity, State, Description, ErrorCode | Out-Host
+    $vault | Get-RecoveryVaultAlert -State New | Set-RecoveryVaultAlert -State Closed | Format-Table Name, State, LastModifiedBy | Out-Host
 
     Step 'Restore: VM disks from the latest point, two files of the share, the database under a new name'
     $vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint -Latest |

@@ -41,6 +41,15 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool Strict { get; set; }
 
+    /// <summary>
+    /// Seconds Resource Graph lags behind the store (default 0: every query sees the latest state). Azure's index
+    /// follows Resource Manager by seconds; a lag lets tests see that.
+    /// </summary>
+    public int ResourceGraphLagSeconds { get; set; }
+
+    /// <summary>Resource Graph queries a user may send per 5-second window (Azure's documented example: 15).</summary>
+    public int ResourceGraphQuota { get; set; } = 15;
+
     internal string ResolveDataDir() => Path.GetFullPath(string.IsNullOrWhiteSpace(DataDir) ? ".emulator-data" : DataDir);
 
     /// <summary>Parses command-line flags; throws <see cref="ArgumentException"/> on anything unknown or malformed.</summary>
@@ -80,6 +89,8 @@ public sealed class EmulatorOptions
                 case "--data-dir": o.DataDir = Next(); break;
                 case "--in-memory": o.InMemory = true; break;
                 case "--strict": o.Strict = true; break;
+                case "--resource-graph-lag-seconds": o.ResourceGraphLagSeconds = ParseInt(arg, Next(), 0, 3600); break;
+                case "--resource-graph-quota": o.ResourceGraphQuota = ParseInt(arg, Next(), 1, 100000); break;
                 case "--page-size": o.PageSize = ParseInt(arg, Next(), 1, 10000); break;
                 case "--faults": o.Faults = Next(); FaultSpec.ParseRates(o.Faults); break;
                 case "--fault-latency-ms": o.FaultLatencyMs = ParseInt(arg, Next(), 0, 600000); break;

@@ -49,6 +49,14 @@ public partial class RecoveryVaultClient
         return BackupStatusResult.From(ArmResourceData.ParseObject(response.Content));
     }
 
+    /// <summary>
+    /// Every virtual machine of a subscription (VirtualMachines_ListAll: GET
+    /// /subscriptions/{s}/providers/Microsoft.Compute/virtualMachines, paged by nextLink).
+    /// </summary>
+    public virtual AsyncPageable<GenericData> GetVirtualMachinesAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
+        GetAsyncPageable(BuildUri($"/subscriptions/{Uri.EscapeDataString(subscriptionId)}/providers/Microsoft.Compute/virtualMachines", BackupStatusRequest.ComputeApiVersion),
+            o => new GenericData(o), cancellationToken);
+
     /// <summary>Gets any ARM resource by id with the given api-version (a VM's or storage account's location).</summary>
     public virtual async Task<JsonObject> GetGenericResourceAsync(string resourceId, string apiVersion, CancellationToken cancellationToken = default)
     {

@@ -44,6 +44,9 @@ public sealed class RecoveryVaultClientOptions : ClientOptions
     /// <summary>api-version for Microsoft.DataProtection resource guards.</summary>
     public string DataProtectionApiVersion { get; set; } = "2026-06-01";
 
+    /// <summary>api-version for Azure Resource Graph (resourcegraph.json).</summary>
+    public string ResourceGraphApiVersion { get; set; } = "2024-04-01";
+
     /// <summary>
     /// SHA-1 thumbprint of the one server certificate this client trusts besides the system store (the emulator's).
     /// Validation is only relaxed for a certificate with exactly this thumbprint and only for this client.

@@ -159,6 +159,50 @@ Describe 'Remove-RecoveryVault -DeleteBackupData with a backup server' {
     }
 }
 
+Describe 'A backup server registered from a vault credentials file, end to end' {
+    # The round trip of issue 11: Get-RecoveryVaultCredential -Kind BackupServer writes the file (VaultCertificates_Create
+    # uploads its certificate), the server's setup registers with it (the emulator checks it as the agent does), the
+    # server shows in backupEngines, and Remove-RecoveryVault -DeleteBackupData unregisters it and deletes the vault.
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name cred-hybrid -ResourceGroupName rg-prod -Location westeurope
+        $script:folder = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "rv-mabs-$(Get-Random)")
+    }
+    AfterEach { Remove-Item $folder -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'registers from the file, lists the server, and is removed with the vault by -DeleteBackupData' {
+        $file = $vault | Get-RecoveryVaultCredential -Path $folder -Kind BackupServer
+        $file.Kind | Should -Be 'BackupServer'
+        Add-RecoveryVaultEmulatorData -BackupServerName mabs02.contoso.com -VaultCredentialPath $file.Path -ItemPath 'D:\Shares', 'E:\Home' | Out-Null
+
+        $server = @($vault | Get-RecoveryVaultBackupServer)
+        $server.Count | Should -Be 1
+        $server[0].Name | Should -Be 'mabs02.contoso.com'
+        $server[0].Type | Should -Be 'AzureBackupServer'
+        $server[0].ProtectedItemCount | Should -Be 2
+        @($vault | Get-RecoveryVaultItem -Kind BackupServer).Count | Should -Be 2
+
+        $vault | Remove-RecoveryVault -DeleteBackupData -Force
+        Get-RecoveryVault -Name cred-hybrid -ResourceGroupName rg-prod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $requests = (Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/requests?last=40').Body | ConvertFrom-Json
+        @($requests | Where-Object { $_.method -eq 'DELETE' -and $_.path -like '*/registeredIdentities/mabs02.contoso.com*' -and $_.status -eq 204 }).Count | Should -Be 1
+    }
+
+    It 'registers a DPM server with -BackupServerType DPM' {
+        $file = $vault | Get-RecoveryVaultCredential -Path $folder -Kind BackupServer
+        Add-RecoveryVaultEmulatorData -BackupServerName dpm02.contoso.com -BackupServerType DPM -VaultCredentialPath $file.Path | Out-Null
+        ($vault | Get-RecoveryVaultBackupServer).Type | Should -Be 'DPM'
+    }
+
+    It 'refuses an expired file and registers nothing' {
+        $file = $vault | Get-RecoveryVaultCredential -Path $folder -Kind BackupServer -ValidityDays 2
+        Add-RecoveryVaultEmulatorData -AdvanceClock ([timespan]::FromDays(3)) | Out-Null
+        { Add-RecoveryVaultEmulatorData -BackupServerName mabs03.contoso.com -VaultCredentialPath $file.Path -ErrorAction Stop } |
+            Should -Throw -ErrorId 'EmulatorRequestFailed,RecoveryVault.Commands.AddRecoveryVaultEmulatorDataCommand' -ExpectedMessage '*expired on*'
+        $vault | Get-RecoveryVaultBackupServer | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Get-RecoveryVaultBackupStatus' {
     BeforeEach {
         Initialize-TestState -Emulator $emu
@@ -221,6 +265,45 @@ Describe 'Get-RecoveryVaultBackupStatus' {
     }
 }
 
+Describe 'Get-RecoveryVaultBackupStatus for a whole subscription' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        $script:vault = New-RecoveryVault -Name status-vault -ResourceGroupName rg-prod -Location westeurope
+        $script:vault2 = New-RecoveryVault -Name status-vault2 -ResourceGroupName rg-test -Location westeurope
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app01 | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-test -VirtualMachineName app02 | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-test -VirtualMachineName app03 | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-restore -VirtualMachineName app04 -Location northeurope | Out-Null
+        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app01 |
+            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        $vault2 | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app02 |
+            Enable-RecoveryVaultProtection -Policy ($vault2 | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+    }
+
+    It 'lists the VMs no vault protects, across vaults and regions, without naming a vault (VirtualMachines_ListAll + BackupStatus_Get)' {
+        $bare = @(Get-RecoveryVaultBackupStatus -Unprotected | Sort-Object { ($_.ResourceId -split '/')[-1] })
+        $bare.Count | Should -Be 2
+        $bare[0] | Should -BeOfType RecoveryVault.Models.BackupStatus
+        ($bare.ResourceId | ForEach-Object { ($_ -split '/')[-1] }) | Should -Be @('app03', 'app04')
+        $bare.ProtectionStatus | Should -Be @('NotProtected', 'NotProtected')
+        ($bare | Where-Object ResourceId -like '*/app04').Location | Should -Be 'northeurope'
+    }
+
+    It 'gives every VM''s status with -SubscriptionId, each protected one with its vault' {
+        $all = @(Get-RecoveryVaultBackupStatus -SubscriptionId $emu.SubscriptionId)
+        $all.Count | Should -Be 4
+        ($all | Where-Object ResourceId -like '*/app01').VaultName | Should -Be 'status-vault'
+        ($all | Where-Object ResourceId -like '*/app02').VaultName | Should -Be 'status-vault2'
+        @($all | Where-Object IsProtected).Count | Should -Be 2
+    }
+
+    It 'refuses a subscription id that is not a GUID' {
+        $err = $null
+        Get-RecoveryVaultBackupStatus -SubscriptionId 'not-a-guid' -Unprotected -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.GetRecoveryVaultBackupStatusCommand'
+    }
+}
+
 Describe 'Get-RecoveryVaultUsage' {
     BeforeEach { Initialize-TestState -Emulator $emu }
 
@@ -241,6 +324,14 @@ Describe 'Get-RecoveryVaultUsage' {
         $u.Usages.Keys | Should -Contain 'LRSStorageUsage'
         $u.Usages.Keys | Should -Contain 'ProtectedItemCount'
         $u.VaultName | Should -Be 'hybrid-vault'
+        # Usages_ListByVaults: MABContainersCount is "Backup management servers" (the two registered servers), and
+        # the per-kind item counts are the vault's items of that kind.
+        $u.BackupServerCount | Should -Be 2
+        $u.Usages['MABContainersCount'] | Should -Be 2
+        $u.Usages['IaaSVMProtectedItemCount'] | Should -Be 1
+        $u.Usages['AzureBackupServerProtectedItemCount'] | Should -Be 3
+        $u.Usages['DPMProtectedItemCount'] | Should -Be 1
+        $u.Usages['ProtectedItemCount'] | Should -Be 5
     }
 
     It 'reports an empty vault as zero counts' {
@@ -248,5 +339,6 @@ Describe 'Get-RecoveryVaultUsage' {
         $u.ProtectedItemCount | Should -Be 0
         $u.ContainerCount | Should -Be 0
         $u.ItemsByType.Count | Should -Be 0
+        $u.BackupServerCount | Should -Be 0
     }
 }

@@ -512,24 +512,43 @@ Describe 'Guarantee 1: nothing is lost or duplicated' {
         ($newVault | Get-RecoveryVaultPolicy -Name DefaultPolicy).Kind | Should -Be 'AzureVM'
     }
 
-    It 'moves every registered server once, as a MARS container of the same name' {
+    It 'moves every MARS server once, as a MARS container of the same name' {
+        $mars = @($before.Servers | Where-Object { $_.properties.serverType -eq 'MARS' })
         $containers = $newVault | Get-RecoveryVaultContainer -Kind MarsServer
-        $containers | Should -HaveCount $before.Servers.Count
-        ($containers.FriendlyName | Sort-Object) | Should -Be ($before.Servers.name | Sort-Object)
-        ($containers.Id | Sort-Object) | Should -Be ($before.Servers.name | Sort-Object | ForEach-Object { "$($newVault.Id)/backupFabrics/Azure/protectionContainers/$_" })
+        $containers | Should -HaveCount $mars.Count
+        ($containers.FriendlyName | Sort-Object) | Should -Be ($mars.name | Sort-Object)
+        ($containers.Id | Sort-Object) | Should -Be ($mars.name | Sort-Object | ForEach-Object { "$($newVault.Id)/backupFabrics/Azure/protectionContainers/$_" })
     }
 
-    It 'moves every item once, under its server, with its policy' {
-        $items = $newVault | Get-RecoveryVaultItem -Kind MarsServer
-        $items | Should -HaveCount $before.Items.Count
-        $expected = $before.Items | ForEach-Object { "$($newVault.Id)/backupFabrics/Azure/protectionContainers/$($_.properties.serverName)/protectedItems/FileFolder;$($_.properties.path)" }
-        ($items.Id | Sort-Object) | Should -Be ($expected | Sort-Object)
-        ($items | Where-Object ContainerName -eq dpm01).PolicyName | Should -Be 'DefaultPolicy-classic'
-        ($items | Where-Object ContainerName -ne dpm01).PolicyName | Sort-Object -Unique | Should -Be 'DailyFiles'
+    It 'moves a DPM server as a backup server (backupEngines, a DPMContainer), not as a MARS agent' {
+        # Azure Backup: DPM / Azure Backup Server register as backup engines with DPMContainer / AzureBackupServerContainer
+        # containers and DPMProtectedItem data sources (bms.json; Dpm/BackupEngines_List.json).
+        $servers = @($newVault | Get-RecoveryVaultBackupServer)
+        $servers | Should -HaveCount 1
+        $servers[0].Name | Should -Be 'dpm01'
+        $servers[0].Type | Should -Be 'DPM'
+        $servers[0].BackupEngineType | Should -Be 'DpmBackupEngine'
+        $servers[0].ProtectedItemCount | Should -Be 1
+        $container = @($newVault | Get-RecoveryVaultContainer -Kind BackupServer)
+        $container | Should -HaveCount 1
+        $container[0].Name | Should -Be 'dpm01'
+        $newVault | Get-RecoveryVaultContainer -Kind MarsServer | Where-Object Name -eq dpm01 | Should -BeNullOrEmpty
+    }
+
+    It 'moves every item once, under its server: MARS folders with their policy, DPM data sources as DPM items' {
+        $mars = @($newVault | Get-RecoveryVaultItem -Kind MarsServer)
+        $dpm = @($newVault | Get-RecoveryVaultItem -Kind BackupServer)
+        ($mars.Count + $dpm.Count) | Should -Be $before.Items.Count
+        $expectedMars = $before.Items | Where-Object { $_.properties.serverName -ne 'dpm01' } |
+            ForEach-Object { "$($newVault.Id)/backupFabrics/Azure/protectionContainers/$($_.properties.serverName)/protectedItems/FileFolder;$($_.properties.path)" }
+        ($mars.Id | Sort-Object) | Should -Be ($expectedMars | Sort-Object)
+        $mars.PolicyName | Sort-Object -Unique | Should -Be 'DailyFiles'
+        $dpm.Id | Should -Be "$($newVault.Id)/backupFabrics/Azure/protectionContainers/dpm01/protectedItems/F:\Dumps"
+        $dpm.ContainerName | Should -Be 'dpm01'
     }
 
     It 'moves every recovery point once, under its item, with the classic name and time' {
-        $items = $newVault | Get-RecoveryVaultItem -Kind MarsServer
+        $items = @($newVault | Get-RecoveryVaultItem -Kind MarsServer) + @($newVault | Get-RecoveryVaultItem -Kind BackupServer)
         $total = 0
         foreach ($item in $items) {
             $classic = @($before.Points | Where-Object { $_.properties.serverName -eq $item.ContainerName -and $_.properties.path -eq $item.FriendlyName })

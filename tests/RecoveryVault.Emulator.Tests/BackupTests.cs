@@ -382,6 +382,50 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
         Assert.Equal("Cancelled", (await arm.SendAsync("GET", vault + "/backupJobs/" + job2 + Api)).Body!["properties"]!["status"]!.GetValue<string>());
     }
 
+    // Alerts_GetAll / Alerts_ChangeState (AlertsManagement.json stable 2019-03-01); a failed job raises Azure Backup's
+    // job failure alert while the vault's monitoringSettings.azureMonitorAlertSettings.alertsForAllJobFailures is on.
+    [Fact]
+    public async Task JobFailure_RaisesAzureMonitorAlert_WhileJobFailureAlertsAreOn()
+    {
+        // A server of its own: a queued jobFailure fails the next job to complete, which on the shared fixture can be
+        // another test's scheduled backup.
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { InMemory = true, Port = 0, LroDurationMs = 30, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start, Strict = true });
+        var (arm, vault) = await NewVaultAsync(server, "bk-alert");
+        await SeedVmAsync(arm, "bk-alert", "vma");
+        var item = await ProtectVmAsync(arm, vault, "bk-alert", "vma");
+        Assert.Equal(200, (await arm.AdminAsync("POST", "/_emulator/faults/next", new { kind = "jobFailure", count = 1 })).Code);
+        var job = (await FollowStatusAsync(arm, await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } })))["properties"]!["jobId"]!.GetValue<string>();
+        await AdvanceAsync(arm, minutes: 11);
+        var alerts = $"/subscriptions/{server.SubscriptionId}/providers/Microsoft.AlertsManagement/alerts";
+        var list = await arm.SendAsync("GET", alerts + "?api-version=2019-03-01&includeContext=true&targetResource=" + Uri.EscapeDataString(vault));
+        Assert.Equal(200, list.Code);
+        var alert = Assert.Single(list.Body!["value"]!.AsArray())!;
+        var e = alert["properties"]!["essentials"]!;
+        Assert.Equal("New", e["alertState"]!.GetValue<string>());
+        Assert.Equal("Fired", e["monitorCondition"]!.GetValue<string>());
+        Assert.Equal(vault, e["targetResource"]!.GetValue<string>(), ignoreCase: true);
+        Assert.EndsWith("/backupJobs/" + job, alert["properties"]!["context"]!["jobId"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith(vault + "/providers/Microsoft.AlertsManagement/alerts/", alert["id"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+
+        var id = alert["id"]!.GetValue<string>();
+        var closed = await arm.SendAsync("POST", id + "/changestate?api-version=2019-03-01&newState=Closed");
+        Assert.Equal(200, closed.Code);
+        Assert.Equal("Closed", closed.Body!["properties"]!["essentials"]!["alertState"]!.GetValue<string>());
+        Assert.Equal(400, (await arm.SendAsync("POST", id + "/changestate?api-version=2019-03-01&newState=Resolved")).Code);
+        Assert.Equal(404, (await arm.SendAsync("POST", alerts + "/" + Guid.NewGuid() + "/changestate?api-version=2019-03-01&newState=Closed")).Code);
+
+        // Off: a failed job raises nothing.
+        var patch = await arm.SendAsync("PATCH", vault + "?api-version=2026-07-01", new JsonObject
+        {
+            ["properties"] = new JsonObject { ["monitoringSettings"] = new JsonObject { ["azureMonitorAlertSettings"] = new JsonObject { ["alertsForAllJobFailures"] = "Disabled" } } },
+        });
+        Assert.Contains(patch.Code, new[] { 200, 202 });
+        Assert.Equal(200, (await arm.AdminAsync("POST", "/_emulator/faults/next", new { kind = "jobFailure", count = 1 })).Code);
+        await FollowStatusAsync(arm, await arm.SendAsync("POST", item + "/backup" + Api, new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } }));
+        await AdvanceAsync(arm, minutes: 11);
+        Assert.Single((await arm.SendAsync("GET", alerts + "?api-version=2019-03-01&targetResource=" + Uri.EscapeDataString(vault))).Body!["value"]!.AsArray());
+    }
+
     [Fact]
     public async Task Mars_ServerAppearsAsWindowsContainer()
     {

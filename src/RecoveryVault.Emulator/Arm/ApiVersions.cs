@@ -15,6 +15,9 @@ public enum ApiFamily
     Compute,
     Storage,
 
+    /// <summary>Azure Resource Graph (resourcegraph.json 2024-04-01).</summary>
+    ResourceGraph,
+
     /// <summary>The emulator's model of the retired classic (Service Manager) Backup vault API.</summary>
     Classic,
 
@@ -26,6 +29,9 @@ public enum ApiFamily
 
     /// <summary>Microsoft.DataProtection resource guards (dataprotection.json 2026-06-01).</summary>
     DataProtection,
+
+    /// <summary>Azure Monitor alerts (Microsoft.AlertsManagement/alerts): the stable AlertsManagement.json and the preview Az.AlertsManagement calls.</summary>
+    AlertsManagement,
 }
 
 public static partial class ApiVersions
@@ -38,6 +44,8 @@ public static partial class ApiVersions
     public static readonly string[] Storage = ["2023-01-01"];
     public static readonly string[] Classic = ["2015-03-15"];
     public static readonly string[] DataProtection = ["2026-06-01"];
+    public static readonly string[] ResourceGraph = ["2024-04-01"];
+    public static readonly string[] AlertsManagement = ["2019-03-01", "2019-05-05-preview"];
 
     public static IReadOnlyList<string> For(ApiFamily family) => family switch
     {
@@ -48,6 +56,8 @@ public static partial class ApiVersions
         ApiFamily.Compute => Compute,
         ApiFamily.Storage => Storage,
         ApiFamily.Classic => Classic,
+        ApiFamily.ResourceGraph => ResourceGraph,
+        ApiFamily.AlertsManagement => AlertsManagement,
         ApiFamily.Provider => [.. Vaults, .. Backup],
         ApiFamily.DataProtection => DataProtection,
         _ => [],

@@ -266,6 +266,16 @@ internal static class AdminHandler
                     runtime.RetryAfterSeconds = ra;
                 }
 
+                if (Json.Int(body["resourceGraphLagSeconds"]) is { } lag)
+                {
+                    runtime.ResourceGraph.LagSeconds = lag;
+                }
+
+                if (Json.Int(body["resourceGraphQuota"]) is { } quota)
+                {
+                    runtime.ResourceGraph.Quota = quota;
+                }
+
                 return (200, Settings(runtime));
             case ("GET", "/_emulator/settings"):
                 return (200, Settings(runtime));
@@ -423,6 +433,8 @@ internal static class AdminHandler
         ["lroDurationMs"] = runtime.LroDurationMs,
         ["pageSize"] = runtime.PageSize,
         ["retryAfterSeconds"] = runtime.RetryAfterSeconds,
+        ["resourceGraphLagSeconds"] = runtime.ResourceGraph.LagSeconds,
+        ["resourceGraphQuota"] = runtime.ResourceGraph.Quota,
     };
 }
 

@@ -41,5 +41,7 @@ internal static class HandlerTable
         SourceHandler.Register,
         ResourceGuardHandler.Register,
         ResourceGuardProxyHandler.Register,
+        ResourceGraphHandler.Register,
+        AlertHandler.Register,
     ];
 }

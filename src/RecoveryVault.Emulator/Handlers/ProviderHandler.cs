@@ -125,12 +125,27 @@ internal static class ProviderHandler
         {
             var vault = VaultModel.Require(s, ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("vaultName"), ctx.Now);
             var protectedItems = VaultModel.ProtectedItemCount(s, vault.Id);
+            var byType = s.ListByKind(DocumentKinds.ProtectedItem, vault.Id).Select(ResourceDoc.From)
+                .GroupBy(i => Json.Str(i.Props, "backupManagementType") ?? string.Empty, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+            // The usage names' own meaning (their localized values): registered Azure Backup Servers / DPM servers, and
+            // protected items per kind.
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal)
+            {
+                ["ProtectedItemCount"] = protectedItems,
+                ["ManagedInstances"] = protectedItems,
+                ["MABContainersCount"] = BackupServers.Count(s, vault.Id),
+                ["IaaSVMProtectedItemCount"] = byType.GetValueOrDefault(WorkloadCatalogue.AzureVM.ManagementType),
+                ["MABProtectedItemCount"] = byType.GetValueOrDefault(WorkloadCatalogue.MarsServer.ManagementType),
+                ["DPMProtectedItemCount"] = byType.GetValueOrDefault(WorkloadCatalogue.DpmServer.ManagementType),
+                ["AzureBackupServerProtectedItemCount"] = byType.GetValueOrDefault(WorkloadCatalogue.AzureBackupServer.ManagementType),
+            };
             return UsageNames.Select(u =>
             {
                 var o = new JsonObject
                 {
                     ["unit"] = u.Unit,
-                    ["currentValue"] = u.Value is "ProtectedItemCount" or "ManagedInstances" ? protectedItems : 0,
+                    ["currentValue"] = counts.GetValueOrDefault(u.Value),
                     ["limit"] = -1,
                     ["name"] = new JsonObject { ["value"] = u.Value, ["localizedValue"] = u.Localized },
                 };

@@ -24,10 +24,14 @@ internal sealed class EmulatorRuntime
         _pageSize = options.PageSize;
         _retryAfterSeconds = options.RetryAfterSeconds;
         Backup = new Domain.Backup.BackupRuntime(options.ClockRate, options.Seed, options.ClockStart);
+        ResourceGraph = new Domain.ResourceGraph.ResourceGraphState(options.ResourceGraphLagSeconds, options.ResourceGraphQuota, TimeSpan.FromSeconds(5));
     }
 
     /// <summary>Backup simulation: clock, seed, queued job failures.</summary>
     public Domain.Backup.BackupRuntime Backup { get; }
+
+    /// <summary>Resource Graph: freshness lag, index snapshots, per-user quota.</summary>
+    public Domain.ResourceGraph.ResourceGraphState ResourceGraph { get; }
 
     public IResourceStore Store { get; }
 
@@ -72,6 +76,7 @@ internal sealed class EmulatorRuntime
         Faults.Clear();
         Requests.Clear();
         Backup.Reset();
+        ResourceGraph.Reset();
     }
 
     private static void Seed(IStoreSession s)

@@ -27,6 +27,10 @@ public sealed partial class RecoveryVaultSession
     public Task<BackupStatusResult> GetBackupStatusAsync(BackupStatusRequest request, CancellationToken ct) =>
         Call(() => _client.GetBackupStatusAsync(request, ct), request.ResourceId);
 
+    /// <summary>Streams the subscription's virtual machines.</summary>
+    public IAsyncEnumerable<GenericData> ListVirtualMachinesAsync(string subscriptionId, CancellationToken ct) =>
+        Stream(_client.GetVirtualMachinesAsync(subscriptionId, ct), "/subscriptions/" + subscriptionId, ct);
+
     /// <summary>The region of a VM or storage account, read from its own resource.</summary>
     public Task<string?> GetResourceLocationAsync(string resourceId, CancellationToken ct) =>
         Call(async () => (await _client.GetGenericResourceAsync(resourceId, BackupStatusRequest.ApiVersionOf(resourceId), ct).ConfigureAwait(false))["location"]?.GetValue<string>(), resourceId);

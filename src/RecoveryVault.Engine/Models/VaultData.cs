@@ -68,6 +68,12 @@ public sealed class VaultData : ArmResourceData
         set => SetString(value, "properties", "securitySettings", "immutabilitySettings", "state");
     }
 
+    /// <summary>Azure Monitor alerts for all job failures: Enabled or Disabled.</summary>
+    public string? JobFailureAlerts => GetString("properties", "monitoringSettings", "azureMonitorAlertSettings", "alertsForAllJobFailures");
+
+    /// <summary>Classic alerts for critical operations: Enabled or Disabled.</summary>
+    public string? ClassicAlerts => GetString("properties", "monitoringSettings", "classicAlertSettings", "alertsForCriticalOperations");
+
     /// <summary>Managed identity type.</summary>
     public string? IdentityType { get => GetString("identity", "type"); set => SetString(value, "identity", "type"); }
 

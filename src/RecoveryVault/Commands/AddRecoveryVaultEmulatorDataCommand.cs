@@ -13,7 +13,7 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RecoveryVaultEmulatorData", SupportsShouldProcess = true, DefaultParameterSetName = ResourceGroupSet)]
 [OutputType(typeof(EmulatorPrincipal), ParameterSetName = [PrincipalSet])]
-[OutputType(typeof(PSObject), ParameterSetName = [TenantSet, GuestSet, ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, MarsCredentialSet, ClockSet, ClassicVaultSet])]
+[OutputType(typeof(PSObject), ParameterSetName = [TenantSet, GuestSet, ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, MarsCredentialSet, BackupServerCredentialSet, ClockSet, ClassicVaultSet])]
 public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBase
 {
     private const string ResourceGroupSet = "ResourceGroup";
@@ -26,6 +26,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     private const string SqlServerSet = "SqlServer";
     private const string MarsServerSet = "MarsServer";
     private const string MarsCredentialSet = "MarsServerFromCredential";
+    private const string BackupServerCredentialSet = "BackupServerFromCredential";
     private const string ClockSet = "Clock";
     private const string ClassicVaultSet = "ClassicVault";
     private const string TenantSet = "Tenant";
@@ -47,8 +48,9 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateNotNullOrEmpty]
     public string Location { get; set; } = string.Empty;
 
-    /// <summary>Subscription for the resource group (default: the connected one), or the new subscription's id.</summary>
+    /// <summary>Subscription for the resource group or VM (default: the connected one), or the new subscription's id.</summary>
     [Parameter(ParameterSetName = ResourceGroupSet)]
+    [Parameter(ParameterSetName = VirtualMachineSet)]
     [Parameter(Mandatory = true, ParameterSetName = SubscriptionSet)]
     [ValidateNotNullOrEmpty]
     public string? SubscriptionId { get; set; }
@@ -189,8 +191,22 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     /// file's vault, after the emulator checked the file against the uploaded certificate and its validity window.
     /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = MarsCredentialSet)]
+    [Parameter(Mandatory = true, ParameterSetName = BackupServerCredentialSet)]
     [ValidateNotNullOrEmpty]
     public string VaultCredentialPath { get; set; } = string.Empty;
+
+    /// <summary>
+    /// An Azure Backup Server (MABS) or DPM server that registers with a vault credentials file
+    /// (Get-RecoveryVaultCredential -Kind BackupServer), as its setup would; it protects -ItemPath on a server of its own name.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = BackupServerCredentialSet)]
+    [ValidateNotNullOrEmpty]
+    public string BackupServerName { get; set; } = string.Empty;
+
+    /// <summary>AzureBackupServer (MABS) or DPM.</summary>
+    [Parameter(ParameterSetName = BackupServerCredentialSet)]
+    [ValidateSet("AzureBackupServer", "DPM")]
+    public string BackupServerType { get; set; } = "AzureBackupServer";
 
     /// <summary>Vault the MARS server registers to.</summary>
     [Parameter(Mandatory = true, ParameterSetName = MarsServerSet, ValueFromPipelineByPropertyName = true)]
@@ -198,16 +214,18 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateNotNullOrEmpty]
     public string VaultId { get; set; } = string.Empty;
 
-    /// <summary>MARS agent version.</summary>
+    /// <summary>MARS agent version (on a backup server too: it sends its data to Azure with the MARS agent).</summary>
     [Parameter(ParameterSetName = MarsServerSet)]
     [Parameter(ParameterSetName = MarsCredentialSet)]
+    [Parameter(ParameterSetName = BackupServerCredentialSet)]
     [Parameter(ParameterSetName = ClassicVaultSet)]
     [ValidateNotNullOrEmpty]
     public string AgentVersion { get; set; } = "2.0.9250.0";
 
-    /// <summary>Folders the agent backs up.</summary>
+    /// <summary>Folders the agent backs up (data sources of a backup server).</summary>
     [Parameter(ParameterSetName = MarsServerSet)]
     [Parameter(ParameterSetName = MarsCredentialSet)]
+    [Parameter(ParameterSetName = BackupServerCredentialSet)]
     [Alias("ProtectedPath")]
     [Parameter(ParameterSetName = ClassicVaultSet)]
     [ValidateNotNullOrEmpty]
@@ -318,7 +336,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     {
         var session = Session;
         string? credential = null;
-        if (ParameterSetName == MarsCredentialSet)
+        if (ParameterSetName is MarsCredentialSet or BackupServerCredentialSet)
         {
             var file = GetUnresolvedProviderPathFromPSPath(VaultCredentialPath);
             try
@@ -367,6 +385,15 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
             {
                 ["vaultCredential"] = credential, ["name"] = MarsServerName, ["agentVersion"] = AgentVersion, ["items"] = new JsonArray(ItemPath.Select(f => (JsonNode)f).ToArray()),
             }, $"MARS server '{MarsServerName}' registered with a vault credentials file"),
+            BackupServerCredentialSet => ("/_emulator/backupServers", new JsonObject
+            {
+                ["vaultCredential"] = credential, ["name"] = BackupServerName, ["type"] = BackupServerType, ["agentVersion"] = AgentVersion,
+                ["servers"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = BackupServerName,
+                    ["items"] = new JsonArray(ItemPath.Select(f => (JsonNode)new JsonObject { ["name"] = f, ["workloadType"] = "FileFolder" }).ToArray()),
+                }),
+            }, $"backup server '{BackupServerName}' registered with a vault credentials file"),
             ClockSet => ("/_emulator/clock/advance", new JsonObject
             {
                 ["days"] = AdvanceClock.Days, ["hours"] = AdvanceClock.Hours, ["minutes"] = AdvanceClock.Minutes, ["seconds"] = AdvanceClock.Seconds,

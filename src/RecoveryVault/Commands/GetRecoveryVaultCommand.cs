@@ -52,6 +52,11 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? Location { get; set; }
 
+    /// <summary>How many subscriptions (or vault ids) are read at once (1: one after another). Output is the same either way: grouped per subscription, in the order given.</summary>
+    [Parameter]
+    [ValidateRange(1, MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
     private string[] _subscriptions = [];
     private List<string>? _locations;
 
@@ -75,7 +80,7 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
                 }
                 else
                 {
-                    WriteError(InputError(id is null ? error : $"'{text}' is not a Recovery Services vault id.", ErrorIds.InvalidResourceId, text));
+                    WriteErrorInOrder(InputError(id is null ? error : $"'{text}' is not a Recovery Services vault id.", ErrorIds.InvalidResourceId, text));
                 }
             }
         }
@@ -96,7 +101,7 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
                 {
                     if (InputRules.LocationProblem(l) is { } problem)
                     {
-                        WriteError(InputError(problem, ErrorIds.InvalidLocation, l));
+                        WriteErrorInOrder(InputError(problem, ErrorIds.InvalidLocation, l));
                     }
                     else
                     {
@@ -109,24 +114,32 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
                 }
             }
         }
-        Run(async ct =>
+        // One unit per subscription (or vault id): they are read concurrently, written in the order given. Bound
+        // parameters are captured: the next piped record rebinds them while these are still being read.
+        var group = ResourceGroupName;
+        var name = Name;
+        var locations = _locations;
+        switch (ParameterSetName)
         {
-            switch (ParameterSetName)
-            {
-                case ByResourceIdSet:
-                    foreach (var id in ids)
-                    {
-                        await GetOne(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
-                    }
-                    break;
-                case DeletedSet:
-                    await ListDeleted(ct).ConfigureAwait(false);
-                    break;
-                default:
-                    await ListByName(ct).ConfigureAwait(false);
-                    break;
-            }
-        });
+            case ByResourceIdSet:
+                foreach (var id in ids)
+                {
+                    Fan(ThrottleLimit, ct => GetOne(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct));
+                }
+                break;
+            case DeletedSet:
+                foreach (var sub in _subscriptions)
+                {
+                    Fan(ThrottleLimit, ct => ListDeleted(sub, name, locations, ct));
+                }
+                break;
+            default:
+                foreach (var sub in _subscriptions)
+                {
+                    Fan(ThrottleLimit, ct => ListByName(sub, group, name, ct));
+                }
+                break;
+        }
     }
 
     private async Task GetOne(string sub, string rg, string name, CancellationToken ct)
@@ -142,90 +155,83 @@ public sealed class GetRecoveryVaultCommand : RecoveryVaultCmdletBase
         }
     }
 
-    private async Task ListByName(CancellationToken ct)
+    private async Task ListByName(string sub, string? group, string? name, CancellationToken ct)
     {
-        var subscriptions = _subscriptions;
-        bool wildcard = Name is null || WildcardPattern.ContainsWildcardCharacters(Name);
-        var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-        foreach (var sub in subscriptions)
+        bool wildcard = name is null || WildcardPattern.ContainsWildcardCharacters(name);
+        var pattern = new WildcardPattern(name ?? "*", WildcardOptions.IgnoreCase);
+        if (!wildcard && group is not null)
         {
-            if (!wildcard && ResourceGroupName is not null)
+            await GetOne(sub, group, name!, ct).ConfigureAwait(false);
+            return;
+        }
+        bool found = false;
+        var target = group is null ? $"/subscriptions/{sub}" : $"/subscriptions/{sub}/resourceGroups/{group}";
+        try
+        {
+            await foreach (var v in Session.ListVaultsAsync(sub, group, ct).ConfigureAwait(false))
             {
-                await GetOne(sub, ResourceGroupName, Name!, ct).ConfigureAwait(false);
-                continue;
+                if (pattern.IsMatch(v.Name ?? string.Empty))
+                {
+                    found = true;
+                    Emit(new Vault(v));
+                }
             }
-            bool found = false;
+        }
+        catch (RecoveryVaultServiceException ex)
+        {
+            EmitServiceError(ex, target);
+            return;
+        }
+        if (!wildcard && !found)
+        {
+            // A plain name that matched nothing is an error, as with Get-Item; a wildcard is a filter.
+            EmitError(new ErrorRecord(new ItemNotFoundException($"No Recovery Services vault named '{name}' was found in {target}."),
+                ErrorIds.VaultNotFound, ErrorCategory.ObjectNotFound, name));
+        }
+    }
+
+    private async Task ListDeleted(string sub, string? name, List<string>? wanted, CancellationToken ct)
+    {
+        var pattern = new WildcardPattern(name ?? "*", WildcardOptions.IgnoreCase);
+        var locations = wanted?.Select(RecoveryVaultClient.NormalizeLocation).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (locations is not null && await RegionRules.TryListAsync(Session, sub, ct).ConfigureAwait(false) is { } regions)
+        {
+            foreach (var l in wanted!)
+            {
+                if (RegionRules.Message(regions, sub, l) is { } message)
+                {
+                    EmitError(InputError(message, ErrorIds.InvalidLocation, l));
+                    locations.Remove(RecoveryVaultClient.NormalizeLocation(l));
+                }
+            }
+        }
+        if (locations is null)
+        {
+            // ARM lists deleted vaults per region only, and a vault's region need not be any resource group's:
+            // every region of the subscription's locations list is asked.
+            locations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            await foreach (var l in Session.ListRegionsAsync(sub, ct).ConfigureAwait(false))
+            {
+                locations.Add(l);
+            }
+            EmitVerbose($"Looking for deleted vaults in: {string.Join(", ", locations)}");
+        }
+        foreach (var location in locations)
+        {
             try
             {
-                await foreach (var v in Session.ListVaultsAsync(sub, ResourceGroupName, ct).ConfigureAwait(false))
+                await foreach (var d in Session.ListDeletedVaultsAsync(sub, location, ct).ConfigureAwait(false))
                 {
-                    if (pattern.IsMatch(v.Name ?? string.Empty))
+                    var item = new DeletedVault(d);
+                    if (pattern.IsMatch(item.VaultName) || pattern.IsMatch(item.Name))
                     {
-                        found = true;
-                        Emit(new Vault(v));
+                        Emit(item);
                     }
                 }
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitServiceError(ex, ResourceGroupName is null ? $"/subscriptions/{sub}" : $"/subscriptions/{sub}/resourceGroups/{ResourceGroupName}");
-                continue;
-            }
-            if (!wildcard && !found)
-            {
-                // A plain name that matched nothing is an error, as with Get-Item; a wildcard is a filter.
-                var target = ResourceGroupName is null ? $"/subscriptions/{sub}" : $"/subscriptions/{sub}/resourceGroups/{ResourceGroupName}";
-                EmitError(new ErrorRecord(new ItemNotFoundException($"No Recovery Services vault named '{Name}' was found in {target}."),
-                    ErrorIds.VaultNotFound, ErrorCategory.ObjectNotFound, Name));
-            }
-        }
-    }
-
-    private async Task ListDeleted(CancellationToken ct)
-    {
-        var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-        foreach (var sub in _subscriptions)
-        {
-            var locations = _locations?.Select(RecoveryVaultClient.NormalizeLocation).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            if (locations is not null && await RegionRules.TryListAsync(Session, sub, ct).ConfigureAwait(false) is { } regions)
-            {
-                foreach (var l in _locations!)
-                {
-                    if (RegionRules.Message(regions, sub, l) is { } message)
-                    {
-                        EmitError(InputError(message, ErrorIds.InvalidLocation, l));
-                        locations.Remove(RecoveryVaultClient.NormalizeLocation(l));
-                    }
-                }
-            }
-            if (locations is null)
-            {
-                // ARM lists deleted vaults per region only, and a vault's region need not be any resource group's:
-                // every region of the subscription's locations list is asked.
-                locations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                await foreach (var l in Session.ListRegionsAsync(sub, ct).ConfigureAwait(false))
-                {
-                    locations.Add(l);
-                }
-                EmitVerbose($"Looking for deleted vaults in: {string.Join(", ", locations)}");
-            }
-            foreach (var location in locations)
-            {
-                try
-                {
-                    await foreach (var d in Session.ListDeletedVaultsAsync(sub, location, ct).ConfigureAwait(false))
-                    {
-                        var item = new DeletedVault(d);
-                        if (pattern.IsMatch(item.VaultName) || pattern.IsMatch(item.Name))
-                        {
-                            Emit(item);
-                        }
-                    }
-                }
-                catch (RecoveryVaultServiceException ex)
-                {
-                    EmitServiceError(ex, $"/subscriptions/{sub}/providers/Microsoft.RecoveryServices/locations/{location}/deletedVaults");
-                }
+                EmitServiceError(ex, $"/subscriptions/{sub}/providers/Microsoft.RecoveryServices/locations/{location}/deletedVaults");
             }
         }
     }

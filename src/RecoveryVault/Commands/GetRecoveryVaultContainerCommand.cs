@@ -23,6 +23,11 @@ public sealed class GetRecoveryVaultContainerCommand : VaultScopedCmdletBase
     [SupportsWildcards]
     public string? Name { get; set; }
 
+    /// <summary>How many vaults are read at once (1: one after another). Output is the same either way: grouped per vault, in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -35,7 +40,7 @@ public sealed class GetRecoveryVaultContainerCommand : VaultScopedCmdletBase
             return;
         }
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-        Run(async ct =>
+        Fan(ThrottleLimit, async ct =>
         {
             try
             {

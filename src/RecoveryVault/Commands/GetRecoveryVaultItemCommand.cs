@@ -42,6 +42,11 @@ public sealed class GetRecoveryVaultItemCommand : VaultScopedCmdletBase
     [Parameter]
     public SwitchParameter Deleted { get; set; }
 
+    /// <summary>How many vaults are read at once (1: one after another). Output is the same either way: grouped per vault, in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -55,7 +60,7 @@ public sealed class GetRecoveryVaultItemCommand : VaultScopedCmdletBase
         }
         var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
         var query = new ItemQuery { Kind = WorkloadCatalogue.Find(Kind), PolicyName = PolicyName }.ToRequest();
-        Run(async ct =>
+        Fan(ThrottleLimit, async ct =>
         {
             bool any = false;
             try

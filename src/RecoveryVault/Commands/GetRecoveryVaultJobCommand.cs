@@ -53,6 +53,11 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
+    /// <summary>How many vaults (or piped items) are read at once (1: one after another). Output is the same either way: grouped per vault, in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -91,18 +96,21 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
         }
         if (From is { } from && To is { } to && UserTime(from) > UserTime(to))
         {
-            WriteError(InputError($"-From ({from:u}) is later than -To ({to:u}).", ErrorIds.InvalidParameterCombination, vault.ToString()));
+            WriteErrorInOrder(InputError($"-From ({from:u}) is later than -To ({to:u}).", ErrorIds.InvalidParameterCombination, vault.ToString()));
             return;
         }
-        Run(async ct =>
+        // Bound from the pipeline: the next record rebinds them while this one is still being read.
+        var jobId = JobId;
+        var item = Item;
+        Fan(ThrottleLimit, async ct =>
         {
             try
             {
                 var items = new Dictionary<string, List<BackupResourceData>>(StringComparer.OrdinalIgnoreCase);
-                if (JobId is not null)
+                if (jobId is not null)
                 {
-                    var one = await JobSupport.GetAsync(Session, vault, JobId, ct).ConfigureAwait(false);
-                    one.ItemId = Item?.Id ?? (Detailed ? await ItemIdOfAsync(vault, one, items, ct).ConfigureAwait(false) : null);
+                    var one = await JobSupport.GetAsync(Session, vault, jobId, ct).ConfigureAwait(false);
+                    one.ItemId = item?.Id ?? (Detailed ? await ItemIdOfAsync(vault, one, items, ct).ConfigureAwait(false) : null);
                     Emit(one);
                     return;
                 }
@@ -112,21 +120,21 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
                     To = UserTime(To),
                     Status = Status,
                     Operation = Operation,
-                    Kind = WorkloadCatalogue.Find(Kind ?? Item?.Kind),
+                    Kind = WorkloadCatalogue.Find(Kind ?? item?.Kind),
                 };
                 await foreach (var d in Session.ListJobsAsync(vault, query, ct).ConfigureAwait(false))
                 {
-                    if (Item is null || JobMatch.IsForItem(d, Item.Id, Item.FriendlyName))
+                    if (item is null || JobMatch.IsForItem(d, item.Id, item.FriendlyName))
                     {
                         var job = new BackupJob(d, vault.ToString());
                         if (Detailed)
                         {
                             job = await JobSupport.GetAsync(Session, vault, job.JobId, ct).ConfigureAwait(false);
-                            job.ItemId = Item?.Id ?? await ItemIdOfAsync(vault, job, items, ct).ConfigureAwait(false);
+                            job.ItemId = item?.Id ?? await ItemIdOfAsync(vault, job, items, ct).ConfigureAwait(false);
                         }
                         else
                         {
-                            job.ItemId = Item?.Id;
+                            job.ItemId = item?.Id;
                         }
                         Emit(job);
                     }
@@ -134,7 +142,7 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitServiceError(ex, JobId is null ? vault.ToString() : $"{vault}/backupJobs/{JobId}", JobId is null ? ErrorIds.VaultNotFound : ErrorIds.JobNotFound);
+                EmitServiceError(ex, jobId is null ? vault.ToString() : $"{vault}/backupJobs/{jobId}", jobId is null ? ErrorIds.VaultNotFound : ErrorIds.JobNotFound);
             }
         });
     }

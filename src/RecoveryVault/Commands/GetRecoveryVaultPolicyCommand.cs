@@ -23,6 +23,11 @@ public sealed class GetRecoveryVaultPolicyCommand : VaultScopedCmdletBase
     [ArgumentCompleter(typeof(WorkloadKindCompleter))]
     public string? Kind { get; set; }
 
+    /// <summary>How many vaults are read at once (1: one after another). Output is the same either way: grouped per vault, in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -34,7 +39,7 @@ public sealed class GetRecoveryVaultPolicyCommand : VaultScopedCmdletBase
         {
             return;
         }
-        Run(async ct =>
+        Fan(ThrottleLimit, async ct =>
         {
             var vaultId = vault.ToString();
             try

@@ -41,6 +41,11 @@ public sealed class GetRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdletBa
     [ValidateNotNullOrEmpty]
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>How many piped items are read at once (1: one after another). Output is the same either way: grouped per item, in input order.</summary>
+    [Parameter]
+    [ValidateRange(1, MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -50,7 +55,7 @@ public sealed class GetRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdletBa
         var item = Item!;
         if (After is { } a && Before is { } b && a > b)
         {
-            WriteError(InputError($"-After ({a:u}) is later than -Before ({b:u}).", ErrorIds.InvalidParameterCombination, item.Id));
+            WriteErrorInOrder(InputError($"-After ({a:u}) is later than -Before ({b:u}).", ErrorIds.InvalidParameterCombination, item.Id));
             return;
         }
         var vault = RecoveryVaultResourceId.Parse(item.VaultId);
@@ -61,10 +66,10 @@ public sealed class GetRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdletBa
         };
         if (ParameterSetName == IdSet && Id is "." or "..")
         {
-            WriteError(InputError($"'{Id}' is not a recovery point id.", ErrorIds.InvalidResourceId, item.Id));
+            WriteErrorInOrder(InputError($"'{Id}' is not a recovery point id.", ErrorIds.InvalidResourceId, item.Id));
             return;
         }
-        Run(async ct =>
+        Fan(ThrottleLimit, async ct =>
         {
             try
             {

@@ -8,7 +8,7 @@ using RecoveryVault.Models;
 
 namespace RecoveryVault.Commands;
 
-/// <summary>Changes a vault: tags, storage redundancy, cross-region restore, soft delete, immutability, public network access.</summary>
+/// <summary>Changes a vault: tags, storage redundancy, cross-region restore, soft delete, immutability, public network access, alert settings.</summary>
 [Cmdlet(VerbsCommon.Set, "RecoveryVault", SupportsShouldProcess = true, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(Vault))]
 public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
@@ -52,6 +52,16 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
     [Parameter]
     [ValidateSet("Enabled", "Disabled")]
     public string? PublicNetworkAccess { get; set; }
+
+    /// <summary>Azure Monitor alerts for every failed backup or restore job (monitoringSettings.azureMonitorAlertSettings.alertsForAllJobFailures).</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled")]
+    public string? JobFailureAlerts { get; set; }
+
+    /// <summary>The vault's classic alerts for critical operations (monitoringSettings.classicAlertSettings.alertsForCriticalOperations), being retired in favour of Azure Monitor alerts.</summary>
+    [Parameter]
+    [ValidateSet("Enabled", "Disabled")]
+    public string? ClassicAlerts { get; set; }
 
     /// <summary>Do not ask before an irreversible setting (-ImmutabilityState Locked, -SoftDeleteState AlwaysON, -CrossRegionRestore Enabled).</summary>
     [Parameter]
@@ -118,7 +128,7 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         var patch = BuildPatch();
         if (patch is null)
         {
-            WriteError(InputError("Nothing to change: pass at least one of -Tag, -StorageRedundancy, -CrossRegionRestore, -SoftDeleteState, -SoftDeleteRetentionDays, -EnhancedSecurityState, -ImmutabilityState, -PublicNetworkAccess.",
+            WriteError(InputError("Nothing to change: pass at least one of -Tag, -StorageRedundancy, -CrossRegionRestore, -SoftDeleteState, -SoftDeleteRetentionDays, -EnhancedSecurityState, -ImmutabilityState, -PublicNetworkAccess, -JobFailureAlerts, -ClassicAlerts.",
                 ErrorIds.InvalidParameterCombination, id.ToString()));
             return;
         }
@@ -234,6 +244,19 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         if (PublicNetworkAccess is not null)
         {
             properties["publicNetworkAccess"] = PublicNetworkAccess;
+        }
+        if (JobFailureAlerts is not null || ClassicAlerts is not null)
+        {
+            var monitoring = new JsonObject();
+            if (JobFailureAlerts is not null)
+            {
+                monitoring["azureMonitorAlertSettings"] = new JsonObject { ["alertsForAllJobFailures"] = JobFailureAlerts };
+            }
+            if (ClassicAlerts is not null)
+            {
+                monitoring["classicAlertSettings"] = new JsonObject { ["alertsForCriticalOperations"] = ClassicAlerts };
+            }
+            properties["monitoringSettings"] = monitoring;
         }
         if (properties.Count > 0)
         {

@@ -31,6 +31,8 @@ public static class ErrorIds
     public const string InvalidResourceId = "InvalidResourceId";
     /// <summary>The service rejected the request as invalid.</summary>
     public const string InvalidRequest = "InvalidRequest";
+    /// <summary>Azure Resource Graph refused the query (syntax, or an operator or function it does not offer).</summary>
+    public const string InvalidQuery = "InvalidQuery";
     /// <summary>A conflict (state does not allow it).</summary>
     public const string Conflict = "Conflict";
     /// <summary>429 after all retries.</summary>
@@ -63,6 +65,8 @@ public static class ErrorIds
     public const string JobNotFound = "JobNotFound";
     /// <summary>No Azure Backup Server / DPM server of that name is registered with the vault.</summary>
     public const string BackupServerNotFound = "BackupServerNotFound";
+    /// <summary>No Azure Monitor alert of that id.</summary>
+    public const string AlertNotFound = "AlertNotFound";
     /// <summary>No such recovery point.</summary>
     public const string RecoveryPointNotFound = "RecoveryPointNotFound";
     /// <summary>The kind does not support what was asked.</summary>

@@ -10,7 +10,7 @@ namespace RecoveryVault.Internal;
 /// write (objects, errors, verbose, progress, ShouldProcess prompts) back onto the pipeline thread, the only thread
 /// PowerShell allows them on.
 /// </summary>
-public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
+public abstract partial class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
 {
     bool ICmdletAccess.IsWhatIf => IsWhatIf;
 
@@ -127,6 +127,7 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        DrainFanOut();
         if (_jobCalls is not { Count: > 0 } calls)
         {
             return;
@@ -150,11 +151,38 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         using var queue = new BlockingCollection<Action>(PumpCapacity);
         _queue = queue;
         _pipelineThreadId = Environment.CurrentManagedThreadId;
+        var task = StartWork(work, queue, null);
+        try
+        {
+            foreach (var action in queue.GetConsumingEnumerable())
+            {
+                action();
+            }
+        }
+        catch
+        {
+            // Downstream stopped (Select-Object -First) or a write failed: the work must not go on, or stay blocked
+            // on a full queue nobody drains.
+            _cts.Cancel();
+            throw;
+        }
+        finally
+        {
+            _queue = null;
+        }
+        Finish(task);
+    }
+
+    // Starts the work on the thread pool with its writes going to queue (closed when the work ends); a fan-out unit
+    // is made current in the work's async flow so its writes, request log lines included, land in its own queue.
+    private Task StartWork(Func<CancellationToken, Task> work, BlockingCollection<Action> queue, FanUnit? unit)
+    {
         // WriteVerbose itself drops what the preference hides; headers are only gathered when -Debug could show them.
         var debug = MyInvocation.BoundParameters.ContainsKey("Debug")
             || (GetVariableValue("DebugPreference")?.ToString() is { } d && d != "SilentlyContinue");
-        var task = Task.Run(async () =>
+        return Task.Run(async () =>
         {
+            CurrentUnit.Value = unit;
             IDisposable? scope = null;
             {
                 scope = RecoveryVaultSession.BeginLogScope(entry =>
@@ -180,24 +208,11 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
                 queue.CompleteAdding();
             }
         });
-        try
-        {
-            foreach (var action in queue.GetConsumingEnumerable())
-            {
-                action();
-            }
-        }
-        catch
-        {
-            // Downstream stopped (Select-Object -First) or a write failed: the work must not go on, or stay blocked
-            // on a full queue nobody drains.
-            _cts.Cancel();
-            throw;
-        }
-        finally
-        {
-            _queue = null;
-        }
+    }
+
+    // Reports how the work ended, on the pipeline thread.
+    private void Finish(Task task)
+    {
         // The queue closes inside the task's finally block, a moment before the task itself is complete: wait for
         // it, or a failure could be missed.
         try
@@ -253,10 +268,17 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     /// <summary>Runs <paramref name="action"/> on the pipeline thread (now, if already there).</summary>
     protected void Post(Action action)
     {
-        var queue = _queue;
-        if (queue is null || Environment.CurrentManagedThreadId == _pipelineThreadId)
+        var queue = CurrentUnit.Value is { } unit && ReferenceEquals(unit.Owner, this) ? unit.Queue : _queue;
+        if (Environment.CurrentManagedThreadId == _pipelineThreadId || (queue is null && _pipelineThreadId == 0))
         {
             action();
+            return;
+        }
+        if (queue is null)
+        {
+            // The pump has closed (the pipeline stopped, e.g. Select-Object -First): work still unwinding on a pool
+            // thread must not write through the runspace from there, which races the pipeline thread's next command
+            // (seen as Pester's own functions going missing mid-test).
             return;
         }
         try
@@ -375,7 +397,7 @@ public abstract class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         {
             return true;
         }
-        WriteError(InputError(fromId is null ? problem : $"The resource id '{fromId}' is not valid. {problem}", id, target ?? fromId));
+        WriteErrorInOrder(InputError(fromId is null ? problem : $"The resource id '{fromId}' is not valid. {problem}", id, target ?? fromId));
         return false;
     }
 

@@ -1,6 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Text.Json.Nodes;
 using RecoveryVault.Engine;
+using RecoveryVault.Engine.Backup;
 using RecoveryVault.Engine.Hosting;
 using RecoveryVault.Models;
 
@@ -74,8 +75,14 @@ internal static class UpgradeSupport
 
         const string Mab = "backupManagementType eq 'MAB'";
         var newPolicies = await All(session.ListBackupAsync(target, "backupPolicies", null, ct)).ConfigureAwait(false);
+        // A classic MARS agent becomes a MAB container; a DPM or Azure Backup Server becomes a registered backup server
+        // (backupEngines), its data sources DPMProtectedItems.
         var newContainers = await All(session.ListBackupAsync(target, "backupProtectionContainers", Mab, ct)).ConfigureAwait(false);
-        var newItems = await All(session.ListBackupAsync(target, "backupProtectedItems", Mab, ct)).ConfigureAwait(false);
+        newContainers.AddRange(await All(session.ListBackupEnginesAsync(target, ct)).ConfigureAwait(false));
+        var newItems = (await All(session.ListBackupAsync(target, "backupProtectedItems", null, ct)).ConfigureAwait(false))
+            .Where(i => i.BackupManagementType is { } t && (t.Equals("MAB", StringComparison.OrdinalIgnoreCase)
+                || WorkloadCatalogue.BackupServer.ManagementTypes.Contains(t, StringComparer.OrdinalIgnoreCase)))
+            .ToList();
 
         UpgradeCount Count(string what, IEnumerable<string> classicIds, IReadOnlyCollection<string> newIds, int duplicated)
         {

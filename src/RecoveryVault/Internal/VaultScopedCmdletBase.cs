@@ -47,12 +47,12 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
         }
         if (text is null)
         {
-            WriteError(InputError("Which vault? Pipe a vault (Get-RecoveryVault …), pass -Vault, -VaultId, or -VaultName with -ResourceGroupName.", ErrorIds.VaultRequired, null));
+            WriteErrorInOrder(InputError("Which vault? Pipe a vault (Get-RecoveryVault …), pass -Vault, -VaultId, or -VaultName with -ResourceGroupName.", ErrorIds.VaultRequired, null));
             return null;
         }
         if (!RecoveryVaultResourceId.TryParse(text, out var id, out var error) || id.GetVaultId() is null)
         {
-            WriteError(InputError(id is null ? error : $"'{text}' is not in a Recovery Services vault.", ErrorIds.InvalidResourceId, text));
+            WriteErrorInOrder(InputError(id is null ? error : $"'{text}' is not in a Recovery Services vault.", ErrorIds.InvalidResourceId, text));
             return null;
         }
         return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text, id.VaultName) ? id.GetVaultId() : null;

@@ -27,6 +27,8 @@ public sealed class Vault
         EnhancedSecurityState = data.EnhancedSecurityState;
         ImmutabilityState = data.ImmutabilityState;
         MultiUserAuthorization = data.StringAt("properties", "securitySettings", "multiUserAuthorization");
+        JobFailureAlerts = data.JobFailureAlerts;
+        ClassicAlerts = data.ClassicAlerts;
         IdentityType = data.IdentityType;
         IdentityPrincipalId = data.IdentityPrincipalId;
         ETag = data.ETag;
@@ -93,6 +95,12 @@ public sealed class Vault
 
     /// <summary>Enabled when the vault is mapped to a resource guard (multi-user authorization; Get-RecoveryVaultResourceGuardMapping shows which).</summary>
     public string? MultiUserAuthorization { get; }
+
+    /// <summary>Azure Monitor alerts for all failed backup and restore jobs (Enabled/Disabled).</summary>
+    public string? JobFailureAlerts { get; }
+
+    /// <summary>Classic alerts for critical operations (Enabled/Disabled).</summary>
+    public string? ClassicAlerts { get; }
 
     /// <summary>Managed identity type.</summary>
     public string? IdentityType { get; }

@@ -366,16 +366,23 @@ internal static class BackupEngine
         if (rt.TryConsumeFailure())
         {
             Finish(job, "Failed", end);
+            // The job error infos (AzureIaaSVMErrorInfo, AzureStorageErrorInfo, AzureWorkloadErrorInfo) type errorCode
+            // as int32; Azure's numeric codes are not published, so the emulator numbers its two failures itself and
+            // names them in errorTitle.
+            var errorCode = operation == "Restore" ? 400002 : 400001;
+            var errorTitle = operation == "Restore" ? "UserErrorRestoreFailed" : "UserErrorBackupFailed";
+            var errorString = $"The {operation?.ToLowerInvariant()} operation failed (failure injected by the emulator).";
             job.Props["errorDetails"] = new JsonArray(new JsonObject
             {
-                // The job error infos (AzureIaaSVMErrorInfo, AzureStorageErrorInfo, AzureWorkloadErrorInfo) type errorCode
-                // as int32; Azure's numeric codes are not published, so the emulator numbers its two failures itself and
-                // names them in errorTitle.
-                ["errorCode"] = operation == "Restore" ? 400002 : 400001,
-                ["errorTitle"] = operation == "Restore" ? "UserErrorRestoreFailed" : "UserErrorBackupFailed",
-                ["errorString"] = $"The {operation?.ToLowerInvariant()} operation failed (failure injected by the emulator).",
+                ["errorCode"] = errorCode,
+                ["errorTitle"] = errorTitle,
+                ["errorString"] = errorString,
                 ["recommendations"] = new JsonArray("Retry the operation. If the issue persists, contact Microsoft support."),
             });
+            if (operation is "Backup" or "Restore")
+            {
+                BackupAlerts.RaiseForFailedJob(s, rt, job, item, operation, errorCode, errorTitle, errorString, end);
+            }
             if (item is not null && operation == "Backup")
             {
                 item.Props["lastBackupStatus"] = (WorkloadCatalogue.Of(item) ?? WorkloadCatalogue.AzureVM).LastBackupStatus.Failed;

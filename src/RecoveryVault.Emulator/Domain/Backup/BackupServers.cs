@@ -42,14 +42,37 @@ internal static class BackupServers
             throw new ArgumentException($"A backup server '{name}' is already registered with the vault.");
         }
 
-        var servers = body["servers"] as JsonArray ?? [];
+        var servers = (body["servers"] as JsonArray ?? []).OfType<JsonObject>().Select(server => new ProtectedServer(
+            Json.Str(server, "name") ?? throw new ArgumentException("servers[].name is required."),
+            (server["items"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(item => new DataSource(Json.Str(item, "name") ?? throw new ArgumentException("servers[].items[].name is required."), Json.Str(item, "workloadType")))
+                .ToList())).ToList();
+        var engine = Register(s, vault.Id, name, kind, Json.Str(body, "version"), Json.Str(body, "agentVersion"), servers, now);
+        return (JsonObject)engine.Body.DeepClone();
+    }
+
+    /// <summary>A production server a backup server protects, and its data sources.</summary>
+    public sealed record ProtectedServer(string Name, IReadOnlyList<DataSource> Items);
+
+    /// <summary>A data source (a database, a volume, a VM…) with its workload type (FileFolder when not said).</summary>
+    public sealed record DataSource(string Name, string? WorkloadType);
+
+    /// <summary>The item id of a data source of a protected server.</summary>
+    public static string ItemIdOf(string vaultId, string serverName, string dataSource) => BackupModel.ItemId(BackupModel.ContainerId(vaultId, serverName), dataSource);
+
+    /// <summary>
+    /// Registers a backup server with the vault: its backupEngines entry, an AzureBackupServerContainer / DPMContainer
+    /// per protected server and a DPMProtectedItem per data source. Used by the seeding call and by the classic
+    /// upgrade, which carries a classic vault's DPM and Azure Backup Servers over as what they are.
+    /// </summary>
+    public static ResourceDoc Register(IStoreSession s, string vaultId, string name, WorkloadDescriptor kind, string? version, string? agentVersion, IReadOnlyList<ProtectedServer> servers, DateTimeOffset now)
+    {
         var itemCount = 0;
-        foreach (var server in servers.OfType<JsonObject>())
+        foreach (var server in servers)
         {
-            var serverName = Json.Str(server, "name") ?? throw new ArgumentException("servers[].name is required.");
-            var containerId = BackupModel.ContainerId(vault.Id, serverName);
-            var items = (server["items"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-            new ResourceDoc(containerId, BackupDocKinds.Container, vault.Id, new JsonObject
+            var serverName = server.Name;
+            var containerId = BackupModel.ContainerId(vaultId, serverName);
+            new ResourceDoc(containerId, BackupDocKinds.Container, vaultId, new JsonObject
             {
                 ["id"] = containerId,
                 ["name"] = serverName,
@@ -63,17 +86,17 @@ internal static class BackupServers
                     ["containerType"] = kind.ContainerType,
                     ["canReRegister"] = true,
                     ["containerId"] = BackupEngine.Next(s).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["protectedItemCount"] = items.Count,
-                    ["dpmAgentVersion"] = Json.Str(body, "version") ?? "14.0.30.0",
+                    ["protectedItemCount"] = server.Items.Count,
+                    ["dpmAgentVersion"] = version ?? "14.0.30.0",
                     ["dpmServers"] = new JsonArray(name),
                     ["upgradeAvailable"] = false,
                     ["protectionStatus"] = "Healthy",
                     ["extendedInfo"] = new JsonObject { ["lastRefreshedAt"] = Json.Timestamp(now) },
                 },
-            }, new JsonObject { ["vaultId"] = vault.Id, ["backupEngine"] = name }).Save(s);
-            foreach (var item in items)
+            }, new JsonObject { ["vaultId"] = vaultId, ["backupEngine"] = name }).Save(s);
+            foreach (var item in server.Items)
             {
-                var itemName = Json.Str(item, "name") ?? throw new ArgumentException("servers[].items[].name is required.");
+                var itemName = item.Name;
                 var id = BackupModel.ItemId(containerId, itemName);
                 new ResourceDoc(id, DocumentKinds.ProtectedItem, containerId, new JsonObject
                 {
@@ -86,7 +109,7 @@ internal static class BackupServers
                         ["friendlyName"] = itemName,
                         ["backupEngineName"] = name,
                         ["backupManagementType"] = kind.ManagementType,
-                        ["workloadType"] = Json.Str(item, "workloadType") ?? "FileFolder",
+                        ["workloadType"] = item.WorkloadType ?? "FileFolder",
                         ["containerName"] = serverName,
                         ["protectionState"] = "Protected",
                         ["isScheduledForDeferredDelete"] = false,
@@ -99,14 +122,14 @@ internal static class BackupServers
                             ["recoveryPointCount"] = 0,
                         },
                     },
-                }, new JsonObject { ["vaultId"] = vault.Id, ["sourceKey"] = $"dpm:{name}:{serverName}:{itemName}".ToLowerInvariant() }).Save(s);
+                }, new JsonObject { ["vaultId"] = vaultId, ["sourceKey"] = $"dpm:{name}:{serverName}:{itemName}".ToLowerInvariant() }).Save(s);
                 itemCount++;
             }
         }
 
-        var engine = new ResourceDoc(EngineId(vault.Id, name), EngineKind, vault.Id, new JsonObject
+        var engine = new ResourceDoc(EngineId(vaultId, name), EngineKind, vaultId, new JsonObject
         {
-            ["id"] = EngineId(vault.Id, name),
+            ["id"] = EngineId(vaultId, name),
             ["name"] = name,
             ["type"] = EngineType,
             ["properties"] = new JsonObject
@@ -119,8 +142,8 @@ internal static class BackupServers
                 ["healthStatus"] = "Healthy",
                 ["canReRegister"] = true,
                 ["backupEngineId"] = BackupEngine.Next(s).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["dpmVersion"] = Json.Str(body, "version") ?? "14.0.30.0",
-                ["azureBackupAgentVersion"] = Json.Str(body, "agentVersion") ?? "2.0.9250.0",
+                ["dpmVersion"] = version ?? "14.0.30.0",
+                ["azureBackupAgentVersion"] = agentVersion ?? "2.0.9250.0",
                 ["isAzureBackupAgentUpgradeAvailable"] = false,
                 ["isDpmUpgradeAvailable"] = false,
                 ["extendedInfo"] = new JsonObject
@@ -134,9 +157,9 @@ internal static class BackupServers
                     ["azureProtectedInstances"] = servers.Count,
                 },
             },
-        }, new JsonObject { ["vaultId"] = vault.Id, ["lastContact"] = Json.Timestamp(now) });
+        }, new JsonObject { ["vaultId"] = vaultId, ["lastContact"] = Json.Timestamp(now) });
         engine.Save(s);
-        return (JsonObject)engine.Body.DeepClone();
+        return engine;
     }
 
     public static List<ResourceDoc> Engines(IStoreSession s, string vaultId) => ResourceDoc.List(s, EngineKind, vaultId + "/backupEngines");

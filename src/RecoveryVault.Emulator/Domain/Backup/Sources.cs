@@ -147,9 +147,16 @@ internal static class Sources
         container.Save(s);
         var containerId = container.Id;
         var items = new JsonArray();
+        // Folders whose last backup the agent reported as failed (Backup center's "last backup failed" view).
+        var failed = new HashSet<string>((body["failedItems"] as JsonArray ?? []).Select(Json.Str).OfType<string>(), StringComparer.OrdinalIgnoreCase);
         foreach (var path in (body["items"] as JsonArray ?? []).Select(Json.Str).OfType<string>())
         {
             var item = MarsItem(vault.Id, containerId, name, path, now, now, 0);
+            if (failed.Contains(path))
+            {
+                item.Props["lastBackupStatus"] = "Failed";
+            }
+
             var id = item.Id;
             item.Save(s);
             items.Add(id);

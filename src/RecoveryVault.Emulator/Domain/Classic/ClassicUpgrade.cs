@@ -486,7 +486,28 @@ internal static class ClassicUpgrade
         }
 
         int servers = 0, items = 0, points = 0, jobs = 0;
-        foreach (var sv in ClassicVaults.Servers(s, vault.Id))
+        // DPM and Azure Backup Servers are carried over as backup servers (backupEngines with a DPMContainer /
+        // AzureBackupServerContainer and a DPMProtectedItem per data source), not as MARS agents: Azure Backup registers
+        // them so after an upgrade. The classic model does not know which production server a data source is on, so
+        // each backup server protects one server of its own name.
+        var classicItems = ClassicVaults.Items(s, vault.Id);
+        var backupServerNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var sv in ClassicVaults.Servers(s, vault.Id).Where(sv => Json.Str(sv.Props, "serverType") is "DPM" or "MABS"))
+        {
+            var serverName = Json.Str(sv.Body, "name")!;
+            var kind = Json.Str(sv.Props, "serverType") == "DPM" ? WorkloadCatalogue.DpmServer : WorkloadCatalogue.AzureBackupServer;
+            var sources = classicItems.Where(it => BackupModel.Eq(Json.Str(it.Props, "serverName"), serverName))
+                .Select(it => new BackupServers.DataSource(Json.Str(it.Props, "path")!, "FileFolder")).ToList();
+            var engine = BackupServers.Register(s, newId, serverName, kind, null, Json.Str(sv.Props, "agentVersion"), [new BackupServers.ProtectedServer(serverName, sources)], at);
+            engine.Meta["classicId"] = Wire(sv);
+            engine.Meta["lastContact"] = Json.Str(sv.Props, "lastSeen") ?? Json.Timestamp(at);
+            engine.Save(s);
+            map[Wire(sv)] = Json.Str(engine.Body, "id");
+            backupServerNames.Add(serverName);
+            servers++;
+        }
+
+        foreach (var sv in ClassicVaults.Servers(s, vault.Id).Where(sv => !backupServerNames.Contains(Json.Str(sv.Body, "name")!)))
         {
             var serverName = Json.Str(sv.Body, "name")!;
             var lastSeen = Json.ParseTime(Json.Str(sv.Props, "lastSeen")) ?? at;
@@ -498,7 +519,8 @@ internal static class ClassicUpgrade
             servers++;
         }
 
-        foreach (var it in ClassicVaults.Items(s, vault.Id))
+        var newItemIds = new Dictionary<(string Server, string Path), string>();
+        foreach (var it in classicItems)
         {
             var serverName = Json.Str(it.Props, "serverName")!;
             var path = Json.Str(it.Props, "path")!;
@@ -506,10 +528,27 @@ internal static class ClassicUpgrade
             var policyName = policyNames.GetValueOrDefault(Json.Str(it.Props, "policyName") ?? string.Empty);
             var classicPoints = ResourceDoc.List(s, ClassicVaults.PointKind, it.Id + "/recoveryPoints/");
             var latest = classicPoints.Select(p => Json.ParseTime(Json.Str(p.Props, "recoveryPointTime"))).OfType<DateTimeOffset>().DefaultIfEmpty().Max();
-            var item = Sources.MarsItem(newId, containerId, serverName, path, classicPoints.Count > 0 ? latest : null, at, classicPoints.Count);
+            ResourceDoc item;
+            if (backupServerNames.Contains(serverName))
+            {
+                // Its backups are scheduled on the backup server, not by an ARM policy.
+                item = ResourceDoc.Load(s, BackupServers.ItemIdOf(newId, serverName, path), DocumentKinds.ProtectedItem)!;
+                var ext = Json.Obj(item.Props, "extendedInfo");
+                ext["recoveryPointCount"] = classicPoints.Count;
+                if (classicPoints.Count > 0)
+                {
+                    ext["oldestRecoveryPoint"] = Json.Timestamp(classicPoints.Select(p => Json.ParseTime(Json.Str(p.Props, "recoveryPointTime"))).OfType<DateTimeOffset>().Min());
+                }
+            }
+            else
+            {
+                item = Sources.MarsItem(newId, containerId, serverName, path, classicPoints.Count > 0 ? latest : null, at, classicPoints.Count);
+                item.Props["policyId"] = policyName is null ? null : BackupModel.PolicyId(newId, policyName);
+                item.Props["policyName"] = policyName;
+            }
+
             var itemId = Json.Str(item.Body, "id")!;
-            item.Props["policyId"] = policyName is null ? null : BackupModel.PolicyId(newId, policyName);
-            item.Props["policyName"] = policyName;
+            newItemIds[(serverName.ToLowerInvariant(), path.ToLowerInvariant())] = item.Id;
             item.Meta["classicId"] = Wire(it);
             item.Meta["agentManaged"] = true;
             item.Save(s);
@@ -535,7 +574,7 @@ internal static class ClassicUpgrade
         {
             var serverName = Json.Str(job.Props, "serverName")!;
             var path = Json.Str(job.Props, "path")!;
-            var item = ResourceDoc.Load(s, BackupModel.ItemId(BackupModel.ContainerId(newId, serverName), WorkloadCatalogue.MarsServer.ItemNamePrefix + path), DocumentKinds.ProtectedItem)!;
+            var item = ResourceDoc.Load(s, newItemIds[(serverName.ToLowerInvariant(), path.ToLowerInvariant())], DocumentKinds.ProtectedItem)!;
             var start = Json.ParseTime(Json.Str(job.Props, "startTime")) ?? at;
             var end = Json.ParseTime(Json.Str(job.Meta, "end")) ?? at;
             var policy = PolicyStore.ByPolicyId(s, newId, Json.Str(item.Props, "policyId"));

@@ -1,0 +1,143 @@
+<#
+.SYNOPSIS
+    Issue 13, Azure Resource Graph: "every item whose last backup failed" across an estate of 50 subscriptions x 20
+    vaults x 50 items, answered by one Search-RecoveryVault (Resource Graph) and by the per-vault fan-out
+    (Get-RecoveryVault -SubscriptionId … | Get-RecoveryVaultItem | Where-Object LastBackupStatus -eq Failed), side by
+    side: time, requests sent and the answer (the two must be the same set of items).
+.DESCRIPTION
+    The estate is seeded through /_emulator with a minimal raw HTTP client (pinned certificate, one token): per
+    subscription a resource group; per vault a PUT of the vault and one MARS server holding the vault's items, of which
+    -FailedPerVault report a failed last backup (the cheapest seed that has a "last backup status"). The fan-out runs
+    twice: -ThrottleLimit 8 (the default, vaults read concurrently) and -ThrottleLimit 1 (one vault after another).
+    Requests are counted from the emulator's request log: every ARM request between
+    a marker request before a path and the end of it.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [int] $Subscriptions = 50,
+    [int] $VaultsPerSubscription = 20,
+    [int] $ItemsPerVault = 50,
+    [int] $FailedPerVault = 2
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
+
+Add-Type -TypeDefinition @'
+public static class ArgBenchPinnedHandler
+{
+    public static System.Net.Http.SocketsHttpHandler Create(string thumbprint)
+    {
+        var handler = new System.Net.Http.SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (s, c, ch, e) => c != null && string.Equals(c.GetCertHashString(), thumbprint, System.StringComparison.OrdinalIgnoreCase);
+        return handler;
+    }
+}
+'@
+
+function New-RawClient($Emulator) {
+    $http = [System.Net.Http.HttpClient]::new([ArgBenchPinnedHandler]::Create($Emulator.Thumbprint))
+    $http.Timeout = [timespan]::FromMinutes(10)
+    $form = "grant_type=client_credentials&client_id=$($Emulator.ClientId)&client_secret=$($Emulator.ClientSecret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+    $tokenResponse = $http.PostAsync("$($Emulator.Endpoint)/$($Emulator.TenantId)/oauth2/v2.0/token", [System.Net.Http.StringContent]::new($form, [Text.Encoding]::UTF8, 'application/x-www-form-urlencoded')).GetAwaiter().GetResult()
+    $token = ($tokenResponse.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json).access_token
+    $http.DefaultRequestHeaders.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $token)
+    $http
+}
+
+function Invoke-Http([System.Net.Http.HttpClient] $Http, [string] $Method, [string] $Url, $Body, [switch] $AllowError) {
+    $request = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::new($Method), $Url)
+    if ($null -ne $Body) {
+        $request.Content = [System.Net.Http.StringContent]::new(($Body | ConvertTo-Json -Depth 10 -Compress), [Text.Encoding]::UTF8, 'application/json')
+    }
+    $response = $Http.SendAsync($request).GetAwaiter().GetResult()
+    $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+    if (-not $response.IsSuccessStatusCode -and -not $AllowError) { throw "$Method $Url -> $([int]$response.StatusCode): $text" }
+    $text
+}
+
+# The ARM requests after the marker request (a GET of a resource group that is never there) up to now.
+function Set-Marker($Emulator, $Http) {
+    $name = 'bench-marker-' + [guid]::NewGuid().ToString('N')
+    Invoke-Http $Http GET "$($Emulator.Endpoint)/subscriptions/$($Emulator.SubscriptionId)/resourcegroups/$($name)?api-version=2021-04-01" $null -AllowError | Out-Null
+    $name
+}
+
+function Measure-Requests($Emulator, $Http, [string] $Marker) {
+    $log = Invoke-Http $Http GET "$($Emulator.Endpoint)/_emulator/requests?last=2000" $null | ConvertFrom-Json
+    $at = -1
+    for ($i = 0; $i -lt $log.Count; $i++) { if ($log[$i].path -like "*$Marker*") { $at = $i } }
+    if ($at -lt 0) { throw 'The marker request fell out of the emulator request log (2,000 entries); count with a smaller estate.' }
+    $entries = @($log | Select-Object -Skip ($at + 1))
+    [pscustomobject]@{
+        Total = $entries.Count
+        Graph = @($entries | Where-Object { $_.path -like '/providers/Microsoft.ResourceGraph/*' }).Count
+    }
+}
+
+$emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0
+try {
+    $emulator | Connect-RecoveryVault | Out-Null
+    $http = New-RawClient $emulator
+    $base = $emulator.Endpoint
+
+    $seed = [Diagnostics.Stopwatch]::StartNew()
+    $paths = 1..$ItemsPerVault | ForEach-Object { "D:\Data\folder$_" }
+    $failedPaths = @($paths | Select-Object -First $FailedPerVault)
+    $subs = foreach ($s in 1..$Subscriptions) {
+        $sub = if ($s -eq 1) { $emulator.SubscriptionId } else { '{0:x8}-0000-4000-8000-{1:x12}' -f 0x0be0c0de, $s }
+        if ($s -gt 1) { Invoke-Http $http POST "$base/_emulator/subscriptions" @{ subscriptionId = $sub; displayName = "bench-$s" } | Out-Null }
+        Invoke-Http $http POST "$base/_emulator/resourceGroups" @{ subscriptionId = $sub; name = 'rg-bench'; location = 'westeurope' } | Out-Null
+        foreach ($v in 1..$VaultsPerSubscription) {
+            $vaultId = "/subscriptions/$sub/resourceGroups/rg-bench/providers/Microsoft.RecoveryServices/vaults/" + ('bench-{0:d2}-{1:d2}' -f $s, $v)
+            Invoke-Http $http PUT "$base$($vaultId)?api-version=2026-07-01" @{ location = 'westeurope'; sku = @{ name = 'Standard' }; properties = @{} } | Out-Null
+            Invoke-Http $http POST "$base/_emulator/marsServers" @{ vaultId = $vaultId; name = ('server-{0:d2}-{1:d2}' -f $s, $v); items = $paths; failedItems = $failedPaths } | Out-Null
+        }
+        $sub
+    }
+    $seedSeconds = $seed.Elapsed.TotalSeconds
+    $vaultCount = $Subscriptions * $VaultsPerSubscription
+    $expected = $vaultCount * $FailedPerVault
+
+    # Both paths first once, unmeasured: the emulator gives a vault Azure's default policies the first time the backup
+    # surface sees it (Azure has them from the vault's creation), and the JIT compiles both paths' code.
+    $null = Search-RecoveryVault -LastBackupStatus Failed
+    $null = Get-RecoveryVault -SubscriptionId $subs[0] | Get-RecoveryVaultItem
+
+    # Resource Graph: one query for the whole estate (rows page 1,000 at a time).
+    $marker = Set-Marker $emulator $http
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $viaGraph = @(Search-RecoveryVault -LastBackupStatus Failed)
+    $graphSeconds = $sw.Elapsed.TotalSeconds
+    $graphRequests = Measure-Requests $emulator $http $marker
+
+    # Per-vault fan-out: every vault of every subscription, 8 at a time (the default), then one after another.
+    $fanOut = foreach ($limit in 8, 1) {
+        $marker = Set-Marker $emulator $http
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $found = @(Get-RecoveryVault -SubscriptionId $subs -ThrottleLimit $limit | Get-RecoveryVaultItem -ThrottleLimit $limit | Where-Object LastBackupStatus -EQ 'Failed')
+        [pscustomobject]@{ Limit = $limit; Seconds = $sw.Elapsed.TotalSeconds; Requests = (Measure-Requests $emulator $http $marker).Total; Found = $found }
+    }
+    $viaVaults = $fanOut[0].Found
+    $fanOutSeconds = $fanOut[0].Seconds
+    $fanOutRequests = [pscustomobject]@{ Total = $fanOut[0].Requests }
+    if ((@($fanOut[1].Found.Id | Sort-Object) -join "`n") -cne (@($viaVaults.Id | Sort-Object) -join "`n")) {
+        throw 'The per-vault fan-out answered differently with -ThrottleLimit 1 and 8.'
+    }
+
+    $same = (@($viaGraph.Id | Sort-Object) -join "`n") -ceq (@($viaVaults.Id | Sort-Object) -join "`n")
+    if ($viaGraph.Count -ne $expected -or -not $same) {
+        throw "Answers differ: Resource Graph found $($viaGraph.Count), the fan-out $($viaVaults.Count), expected $expected."
+    }
+
+    "estate: $Subscriptions subscriptions x $VaultsPerSubscription vaults x $ItemsPerVault items = $($vaultCount * $ItemsPerVault) items ($expected with a failed last backup); seeded in {0:N1} s" -f $seedSeconds
+    '{0,-50} {1,10} {2,10} {3,8}' -f 'all items whose last backup failed', 'time', 'requests', 'found'
+    '{0,-50} {1,8:N2} s {2,10} {3,8}' -f 'Search-RecoveryVault (Resource Graph)', $graphSeconds, $graphRequests.Total, $viaGraph.Count
+    foreach ($run in $fanOut) {
+        '{0,-50} {1,8:N2} s {2,10} {3,8}' -f "per-vault fan-out (-ThrottleLimit $($run.Limit))", $run.Seconds, $run.Requests, $run.Found.Count
+    }
+    'same answer: {0}; Resource Graph {1:N1}x faster than the fan-out at -ThrottleLimit 8, with {2:N0}x fewer requests' -f $same, ($fanOutSeconds / $graphSeconds), ($fanOutRequests.Total / [math]::Max(1, $graphRequests.Total))
+}
+finally {
+    $emulator | Stop-RecoveryVaultEmulator -Confirm:$false
+}
