@@ -163,6 +163,37 @@ try {
     "  classic vaults still listed: $(@(Get-RecoveryVaultClassicVault).Count); the upgrade, as Get-RecoveryVaultUpgrade sees it:" | Out-Host
     Get-RecoveryVaultUpgrade -Name legacy-backup | Format-Table | Out-Host
 
+    Step 'Harden a vault: soft delete always on, immutability locked, and multi-user authorization with a resource guard in another tenant'
+    # The security team's tenant and subscription hold the guard; the backup admin (this connection) has no role there.
+    $securityTenant = [guid]::NewGuid().ToString(); $securitySub = [guid]::NewGuid().ToString()
+    Add-RecoveryVaultEmulatorData -TenantId $securityTenant -TenantName 'Contoso Security' | Out-Null
+    Add-RecoveryVaultEmulatorData -SubscriptionId $securitySub -TenantId $securityTenant -SubscriptionName 'Security' | Out-Null
+    Add-RecoveryVaultEmulatorData -ResourceGroupName rg-guards -Location westeurope -SubscriptionId $securitySub | Out-Null
+    $securityAdmin = Add-RecoveryVaultEmulatorData -PrincipalName 'security-admin' -TenantId $securityTenant
+    Add-RecoveryVaultEmulatorData -PrincipalId $securityAdmin.ObjectId -RoleName 'Backup MUA Admin' -Scope "/subscriptions/$securitySub/resourceGroups/rg-guards" | Out-Null
+    $emulator | Connect-RecoveryVault -Credential $securityAdmin.Credential -TenantId $securityTenant -SubscriptionId $securitySub | Out-Null
+    $guard = New-RecoveryVaultResourceGuard -Name guard-backup -ResourceGroupName rg-guards -Location westeurope -SubscriptionId $securitySub
+    $guard | Format-List Name, SubscriptionId, ProtectedOperations | Out-Host
+    # The security admin invites the backup admin and lets it see the guard (Reader), nothing more.
+    Add-RecoveryVaultEmulatorData -TenantId $securityTenant -GuestClientId $emulator.ClientId | Out-Null
+    Add-RecoveryVaultEmulatorData -PrincipalId $emulator.ClientId -RoleName Reader -Scope $guard.Id | Out-Null
+    $emulator | Connect-RecoveryVault | Out-Null
+    $secure = New-RecoveryVault -Name secure-backup-01 -ResourceGroupName rg-prod -Location westeurope
+    $secure | Set-RecoveryVault -SoftDeleteState AlwaysON -ImmutabilityState Locked -Force | Out-Null
+    # The token for the guard's tenant is acquired from this connection: no -ResourceGuardToken needed.
+    $secure | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $guard.Id | Format-Table | Out-Host
+    Get-RecoveryVault -Name secure-backup-01 -ResourceGroupName rg-prod | Format-List Name, SoftDeleteState, EnhancedSecurityState, ImmutabilityState, MultiUserAuthorization | Out-Host
+
+    Step 'A critical operation (removing the MUA protection) is refused: the backup admin has only Reader on the guard'
+    try { $secure | Remove-RecoveryVaultResourceGuardMapping -Force -ErrorAction Stop }
+    catch { Write-Host "  As expected: [$($_.FullyQualifiedErrorId)] $($_.Exception.Message -replace '(?<=Service: ).*', '…')" -ForegroundColor Yellow }
+
+    Step 'The security admin grants Backup MUA Operator on the guard just in time; with the guard tenant''s token the operation goes through'
+    Add-RecoveryVaultEmulatorData -PrincipalId $emulator.ClientId -RoleName 'Backup MUA Operator' -Scope $guard.Id | Out-Null
+    $secure | Remove-RecoveryVaultResourceGuardMapping -Force -Verbose 4>&1 |
+        ForEach-Object { "  VERBOSE: $($_.Message -replace 'https://127\.0\.0\.1:\d+', '')" } | Where-Object { $_ -match 'unlockDelete|backupResourceGuardProxies' } | Out-Host
+    "  MultiUserAuthorization now: $((Get-RecoveryVault -Name secure-backup-01 -ResourceGroupName rg-prod).MultiUserAuthorization)" | Out-Host
+
     Step 'Clean up: remove every vault'
     Get-RecoveryVault | Remove-RecoveryVault -DeleteBackupData -Force
     "  vaults left: $(@(Get-RecoveryVault).Count)" | Out-Host

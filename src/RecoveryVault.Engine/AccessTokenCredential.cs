@@ -69,6 +69,9 @@ public sealed class AccessTokenCredential : TokenCredential
             + " A token cannot be renewed by this module: get a new one (for example with Get-AzAccessToken) and run Connect-RecoveryVault -AccessToken again.";
     }
 
+    /// <summary>The <c>tid</c> claim of a JWT, or null when it has none or is opaque.</summary>
+    public static string? TryReadTenant(string token) => ReadClaims(token).TenantId;
+
     private static string Plain(SecureString s) => new NetworkCredential(string.Empty, s).Password;
 
     private static (DateTimeOffset? ExpiresOn, string? Account, string? TenantId) ReadClaims(string token)

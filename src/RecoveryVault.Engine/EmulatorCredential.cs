@@ -15,12 +15,13 @@ namespace RecoveryVault.Engine;
 /// </summary>
 public sealed class EmulatorCredential : TokenCredential
 {
-    private readonly Uri _tokenEndpoint;
+    private readonly Uri _endpoint;
+    private readonly string _tenantId;
+    private readonly Dictionary<string, AccessToken> _byTenant = new(StringComparer.OrdinalIgnoreCase);
     private readonly string _clientId;
     private readonly string _clientSecret;
     private readonly HttpPipeline _pipeline;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private AccessToken _cached;
 
     /// <summary>Creates the credential.</summary>
     /// <param name="endpoint">Emulator endpoint, e.g. https://127.0.0.1:5443.</param>
@@ -30,7 +31,8 @@ public sealed class EmulatorCredential : TokenCredential
     /// <param name="thumbprint">Emulator certificate thumbprint to pin (null: system trust only).</param>
     public EmulatorCredential(Uri endpoint, string tenantId, string clientId, string clientSecret, string? thumbprint)
     {
-        _tokenEndpoint = new Uri(endpoint, $"/{Uri.EscapeDataString(tenantId)}/oauth2/v2.0/token");
+        _endpoint = endpoint;
+        _tenantId = tenantId;
         _clientId = clientId;
         _clientSecret = clientSecret;
         var options = new RecoveryVaultClientOptions();
@@ -39,6 +41,14 @@ public sealed class EmulatorCredential : TokenCredential
             options.Transport = PinnedCertificateTransport.Create(thumbprint);
         }
         _pipeline = HttpPipelineBuilder.Build(options);
+    }
+
+    private AccessToken? Cached(string tenant)
+    {
+        lock (_byTenant)
+        {
+            return _byTenant.TryGetValue(tenant, out var t) && t.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(5) ? t : null;
+        }
     }
 
     /// <summary>The principal's client id.</summary>
@@ -52,11 +62,13 @@ public sealed class EmulatorCredential : TokenCredential
     public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
         GetTokenCoreAsync(requestContext, true, cancellationToken);
 
+    // A context with a TenantId asks that tenant's authority (a resource guard in another tenant); tokens are cached per tenant.
     private async ValueTask<AccessToken> GetTokenCoreAsync(TokenRequestContext context, bool async, CancellationToken ct)
     {
-        if (_cached.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(5))
+        var tenant = string.IsNullOrEmpty(context.TenantId) ? _tenantId : context.TenantId;
+        if (Cached(tenant) is { } hit)
         {
-            return _cached;
+            return hit;
         }
         if (async)
         {
@@ -68,13 +80,13 @@ public sealed class EmulatorCredential : TokenCredential
         }
         try
         {
-            if (_cached.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(5))
+            if (Cached(tenant) is { } again)
             {
-                return _cached;
+                return again;
             }
             using var message = _pipeline.CreateMessage();
             message.Request.Method = RequestMethod.Post;
-            message.Request.Uri.Reset(_tokenEndpoint);
+            message.Request.Uri.Reset(new Uri(_endpoint, $"/{Uri.EscapeDataString(tenant)}/oauth2/v2.0/token"));
             message.Request.Headers.SetValue("Content-Type", "application/x-www-form-urlencoded");
             var scope = context.Scopes.Length > 0 ? context.Scopes[0] : ".default";
             var form = $"grant_type=client_credentials&client_id={Uri.EscapeDataString(_clientId)}&client_secret={Uri.EscapeDataString(_clientSecret)}&scope={Uri.EscapeDataString(scope)}";
@@ -92,12 +104,16 @@ public sealed class EmulatorCredential : TokenCredential
             if (response.IsError)
             {
                 var description = doc.RootElement.TryGetProperty("error_description", out var d) ? d.GetString() : response.ReasonPhrase;
-                throw new AuthenticationFailedException($"The emulator refused a token for client '{_clientId}': {description}");
+                throw new AuthenticationFailedException($"The emulator refused a token for client '{_clientId}' in tenant '{tenant}': {description}");
             }
             var token = doc.RootElement.GetProperty("access_token").GetString()!;
             var expiresIn = doc.RootElement.TryGetProperty("expires_in", out var e) ? e.GetInt32() : 3599;
-            _cached = new AccessToken(token, DateTimeOffset.UtcNow.AddSeconds(expiresIn));
-            return _cached;
+            var issued = new AccessToken(token, DateTimeOffset.UtcNow.AddSeconds(expiresIn));
+            lock (_byTenant)
+            {
+                _byTenant[tenant] = issued;
+            }
+            return issued;
         }
         finally
         {

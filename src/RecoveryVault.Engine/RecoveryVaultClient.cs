@@ -56,7 +56,7 @@ public partial class RecoveryVaultClient
             perRetry.Add(new RequestLogPolicy(sink));
         }
         perRetry.Add(new ServiceClockPolicy(ServiceClock));
-        _pipeline = HttpPipelineBuilder.Build(_options, [userAgent], perRetry.ToArray(), new ResponseClassifier());
+        _pipeline = HttpPipelineBuilder.Build(_options, [userAgent, new ResourceGuardPolicy()], perRetry.ToArray(), new ResponseClassifier());
         UserAgent = userAgent.Value;
     }
 

@@ -41,6 +41,9 @@ public sealed class RecoveryVaultClientOptions : ClientOptions
     /// <summary>api-version for Microsoft.Authorization.</summary>
     public string AuthorizationApiVersion { get; set; } = "2022-04-01";
 
+    /// <summary>api-version for Microsoft.DataProtection resource guards.</summary>
+    public string DataProtectionApiVersion { get; set; } = "2026-06-01";
+
     /// <summary>api-version for Azure Resource Graph (resourcegraph.json).</summary>
     public string ResourceGraphApiVersion { get; set; } = "2024-04-01";
 

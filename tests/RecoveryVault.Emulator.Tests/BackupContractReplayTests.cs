@@ -112,10 +112,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["AzureIaasVm/RecoveryPointsRecommendedForMove_List.json"] = ("POST", I + "/recoveryPointsRecommendedForMove", "Tier moves (archive tier) are not modelled."),
         ["AzureStorage/SoftDeletedContainers_List.json"] = ("GET", V + "/backupDeletedProtectionContainers", "The deleted (soft-deleted) containers list is not modelled."),
         ["BackupDataMove/PrepareDataMove_Post.json"] = ("POST", V + "/backupstorageconfig/vaultstorageconfig/prepareDataMove", "Cross-region data move (B10) is not modelled."),
-        ["ResourceGuardProxyCRUD/DeleteResourceGuardProxy.json"] = ("DELETE", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
-        ["ResourceGuardProxyCRUD/GetResourceGuardProxy.json"] = ("GET", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
-        ["ResourceGuardProxyCRUD/PutResourceGuardProxy.json"] = ("PUT", V + "/backupResourceGuardProxies/{resourceGuardProxyName}", "Resource guard proxies (MUA, B9) are not modelled."),
-        ["ResourceGuardProxyCRUD/UnlockDeleteResourceGuardProxy.json"] = ("POST", V + "/backupResourceGuardProxies/{resourceGuardProxyName}/unlockDelete", "Resource guard proxies (MUA, B9) are not modelled."),
         ["TriggerRecoveryPointMove_Post.json"] = ("POST", RP + "/move", "Moving recovery points across tiers (archive) is not modelled."),
         ["BackupDataMove/BackupDataMoveOperationStatus_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationStatus/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its status."),
         ["BackupDataMove/PrepareDataMoveOperationResult_Get.json"] = ("GET", V + "/backupstorageconfig/vaultstorageconfig/operationResults/{operationId}", "Cross-region data move (B10) is not modelled, so neither is its result."),
@@ -124,7 +120,6 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         ["PrivateEndpointConnection/GetPrivateEndpointConnection.json"] = ("GET", V + "/privateEndpointConnections/{privateEndpointConnectionName}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
         ["PrivateEndpointConnection/GetPrivateEndpointConnectionOperationStatus.json"] = ("GET", V + "/privateEndpointConnections/{privateEndpointConnectionName}/operationsStatus/{operationId}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
         ["PrivateEndpointConnection/PutPrivateEndpointConnection.json"] = ("PUT", V + "/privateEndpointConnections/{privateEndpointConnectionName}", "Private endpoints are not reproduced (docs/ARCHITECTURE.md)."),
-        ["ResourceGuardProxyCRUD/ListResourceGuardProxy.json"] = ("GET", V + "/backupResourceGuardProxies", "Resource guard proxies (MUA, B9) are not modelled."),
         ["TieringCost/FetchTieringCostForPolicy.json"] = ("POST", V + "/backupTieringCost/default/fetchTieringCost", "Tiering cost (archive tier) is not modelled."),
         ["TieringCost/FetchTieringCostForProtectedItem.json"] = ("POST", V + "/backupTieringCost/default/fetchTieringCost", "Tiering cost (archive tier) is not modelled."),
         ["TieringCost/FetchTieringCostForRehydrate.json"] = ("POST", V + "/backupTieringCost/default/fetchTieringCost", "Tiering cost (archive tier) is not modelled."),
@@ -236,8 +231,10 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
     private static HashSet<string> ReplayedElsewhere()
     {
         var prefix = Path.Combine("examples", "recoveryservicesbackup", "2023-06-01") + Path.DirectorySeparatorChar;
-        return ((IEnumerable<object?[]>)ContractReplayTests.Examples()).Select(row => (string)row[0]!).Where(p => p.StartsWith(prefix, StringComparison.Ordinal))
+        var set = ((IEnumerable<object?[]>)ContractReplayTests.Examples()).Select(row => (string)row[0]!).Where(p => p.StartsWith(prefix, StringComparison.Ordinal))
             .Select(p => p[prefix.Length..].Replace('\\', '/')).ToHashSet(StringComparer.Ordinal);
+        set.UnionWith(ResourceGuardTests.ProxyExamples);
+        return set;
     }
 
     public static TheoryData<string> ReplayedExamples() => new(Replayed.Keys.Order(StringComparer.Ordinal));
@@ -258,9 +255,9 @@ public sealed class BackupContractReplayTests(BackupContractReplayTests.ReplayFi
         var elsewhere = ReplayedElsewhere();
         // The real counts of the vendored files (src/RecoveryVault.Emulator/Contract/PROVENANCE.md).
         Assert.Equal(104, all.Count);
-        Assert.Equal(6, elsewhere.Count);
+        Assert.Equal(11, elsewhere.Count);
         Assert.Equal(74, Replayed.Count);
-        Assert.Equal(22, Unimplemented.Count);
+        Assert.Equal(17, Unimplemented.Count);
         Assert.Equal(2, Unseedable.Count);
         var lists = new[] { Replayed.Keys, Unimplemented.Keys, Unseedable.Keys, (IEnumerable<string>)elsewhere };
         Assert.Equal(all.Count, lists.Sum(l => l.Count()));

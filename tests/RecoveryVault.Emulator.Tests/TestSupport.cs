@@ -66,6 +66,20 @@ public sealed class Arm : IDisposable
         return await ToReply(resp);
     }
 
+    /// <summary>A client-credentials token from the authority of <paramref name="tenantId"/> (a second tenant for cross-tenant MUA).</summary>
+    public async Task<Reply> PostTokenForTenantAsync(string tenantId, string clientId, string secret)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+            ["scope"] = "https://management.azure.com/.default",
+        });
+        using var resp = await _http.PostAsync($"/{tenantId}/oauth2/v2.0/token", form);
+        return await ToReply(resp);
+    }
+
     public Task<Reply> SendAsync(string method, string pathAndQuery, object? body = null, IDictionary<string, string>? headers = null, bool auth = true)
     {
         var content = body switch

@@ -27,6 +27,9 @@ public enum ApiFamily
     /// </summary>
     Provider,
 
+    /// <summary>Microsoft.DataProtection resource guards (dataprotection.json 2026-06-01).</summary>
+    DataProtection,
+
     /// <summary>Azure Monitor alerts (Microsoft.AlertsManagement/alerts): the stable AlertsManagement.json and the preview Az.AlertsManagement calls.</summary>
     AlertsManagement,
 }
@@ -40,6 +43,7 @@ public static partial class ApiVersions
     public static readonly string[] Compute = ["2023-03-01"];
     public static readonly string[] Storage = ["2023-01-01"];
     public static readonly string[] Classic = ["2015-03-15"];
+    public static readonly string[] DataProtection = ["2026-06-01"];
     public static readonly string[] ResourceGraph = ["2024-04-01"];
     public static readonly string[] AlertsManagement = ["2019-03-01", "2019-05-05-preview"];
 
@@ -55,6 +59,7 @@ public static partial class ApiVersions
         ApiFamily.ResourceGraph => ResourceGraph,
         ApiFamily.AlertsManagement => AlertsManagement,
         ApiFamily.Provider => [.. Vaults, .. Backup],
+        ApiFamily.DataProtection => DataProtection,
         _ => [],
     };
 

@@ -6,8 +6,8 @@ using RecoveryVault.Emulator.Store;
 
 namespace RecoveryVault.Emulator.Arm;
 
-/// <summary>Authenticated caller of an ARM request.</summary>
-public sealed record ArmPrincipal(string ObjectId, string ClientId, string? DisplayName);
+/// <summary>Authenticated caller of an ARM request; <paramref name="TenantId"/> is the tenant its token was issued for.</summary>
+public sealed record ArmPrincipal(string ObjectId, string ClientId, string? DisplayName, string? TenantId = null);
 
 /// <summary>Everything a handler needs for one ARM request.</summary>
 public sealed class ArmContext

@@ -207,7 +207,38 @@ public static class BuiltInRoles
             "Microsoft.RecoveryServices/Vaults/usages/read",
         ], []);
 
-    public static IReadOnlyList<RoleDefinition> All { get; } = [Owner, Contributor, Reader, BackupContributor, BackupOperator, BackupReader];
+    /// <summary>
+    /// Backup MUA Admin (c2a970b4-16a7-4a51-8c84-8a8ea6ee0bb8, "Can create/delete ResourceGuard"): the Security admin's
+    /// role on a resource guard. Its published action list (AzAdvertizer's copy of the built-in role) starts with the
+    /// entries below; the rest (Backup vault proxies, feature checks) concern Backup vaults, which the emulator does not
+    /// model. The guard's own write and delete are spelled out because the published wildcard
+    /// <c>Microsoft.DataProtection/*/resourceGuards/write</c> needs a segment between the namespace and the type.
+    /// Read and the guard's write/delete, but no <c>action</c>: an admin of the guard cannot approve a critical operation.
+    /// </summary>
+    public static readonly RoleDefinition BackupMuaAdmin = new("c2a970b4-16a7-4a51-8c84-8a8ea6ee0bb8", "Backup MUA Admin",
+        "Backup MultiUser-Authorization. Can create/delete ResourceGuard",
+        [
+            "Microsoft.Authorization/*/read",
+            "Microsoft.DataProtection/*/read",
+            "Microsoft.DataProtection/*/resourceGuards/write",
+            "Microsoft.DataProtection/resourceGuards/write",
+            "Microsoft.DataProtection/resourceGuards/delete",
+            "Microsoft.DataProtection/backupVaults/backupResourceGuardProxies/delete",
+            "Microsoft.DataProtection/backupVaults/backupResourceGuardProxies/read",
+            "Microsoft.DataProtection/backupVaults/backupResourceGuardProxies/unlockDelete/action",
+            "Microsoft.DataProtection/backupVaults/backupResourceGuardProxies/write",
+        ], []);
+
+    /// <summary>
+    /// Backup MUA Operator (f54b6d04-23c6-443e-b462-9c16ab7b4a52, "Allows user to perform critical operation protected
+    /// by resourceguard"): exactly Azure's three actions. The <c>Microsoft.DataProtection/*/action</c> is what the
+    /// critical-operation check asks for on the guard.
+    /// </summary>
+    public static readonly RoleDefinition BackupMuaOperator = new("f54b6d04-23c6-443e-b462-9c16ab7b4a52", "Backup MUA Operator",
+        "Backup MultiUser-Authorization. Allows user to perform critical operation protected by resourceguard",
+        ["Microsoft.DataProtection/*/action", "Microsoft.DataProtection/*/read", "Microsoft.Authorization/*/read"], []);
+
+    public static IReadOnlyList<RoleDefinition> All { get; } = [Owner, Contributor, Reader, BackupContributor, BackupOperator, BackupReader, BackupMuaAdmin, BackupMuaOperator];
 
     public static RoleDefinition? ById(string idOrResourceId)
     {

@@ -16,7 +16,7 @@ internal static class Principals
     private const string Prefix = "/_principals/";
     private const int Iterations = 10_000;
 
-    public static JsonObject Put(IStoreSession s, string clientId, string secret, string objectId, string displayName, bool onlyIfMissing = false)
+    public static JsonObject Put(IStoreSession s, string clientId, string secret, string objectId, string displayName, bool onlyIfMissing = false, string? tenantId = null)
     {
         var id = Prefix + clientId;
         var existing = s.Get(id);
@@ -31,6 +31,7 @@ internal static class Principals
             ["clientId"] = clientId,
             ["objectId"] = objectId,
             ["displayName"] = displayName,
+            ["tenantId"] = tenantId ?? EmulatorConstants.TenantId,
             ["secretSalt"] = Convert.ToBase64String(salt),
             ["secretHash"] = Convert.ToBase64String(Hash(secret, salt)),
         };
@@ -39,11 +40,11 @@ internal static class Principals
     }
 
     /// <summary>A new principal; the answer is the only place its secret ever appears.</summary>
-    public static JsonObject Create(IStoreSession s, string displayName)
+    public static JsonObject Create(IStoreSession s, string displayName, string? tenantId = null)
     {
         var clientId = Guid.NewGuid().ToString();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('/', '_').Replace('+', '-');
-        var created = Put(s, clientId, secret, Guid.NewGuid().ToString(), displayName);
+        var created = Put(s, clientId, secret, Guid.NewGuid().ToString(), displayName, tenantId: tenantId);
         created["clientSecret"] = secret;
         return created;
     }
@@ -79,6 +80,22 @@ internal static class Principals
         }
 
         return CryptographicOperations.FixedTimeEquals(Convert.FromBase64String(hash), Hash(secret, Convert.FromBase64String(salt)));
+    }
+
+    /// <summary>Invites the principal into <paramref name="tenantId"/> as a guest (B2B), so it can get tokens there.</summary>
+    public static JsonObject AddGuestTenant(IStoreSession s, string clientId, string tenantId)
+    {
+        var doc = s.Get(Prefix + clientId) ?? throw new ArgumentException($"Unknown principal '{clientId}'.");
+        var body = Json.ParseObject(doc.Body);
+        var guests = body["guestOf"] as JsonArray ?? [];
+        if (!guests.Any(g => string.Equals(Json.Str(g), tenantId, StringComparison.OrdinalIgnoreCase)))
+        {
+            guests.Add(tenantId);
+        }
+
+        body["guestOf"] = guests.DeepClone();
+        s.Put(doc with { Body = body.ToJsonString() });
+        return Public(body);
     }
 
     private static byte[] Hash(string secret, byte[] salt) =>

@@ -18,7 +18,12 @@ internal static class Subscriptions
         return doc is null ? null : Json.ParseObject(doc.Body);
     }
 
-    public static JsonObject Ensure(IStoreSession s, string subscriptionId, string displayName)
+    /// <summary>
+    /// The subscription, made in <paramref name="tenantId"/> (the seed tenant when null). Only a subscription of the seed
+    /// tenant makes the owner principal its Owner: a subscription of another tenant is out of the backup admin's reach
+    /// until a test grants it a role there.
+    /// </summary>
+    public static JsonObject Ensure(IStoreSession s, string subscriptionId, string displayName, string? tenantId = null)
     {
         var existing = Get(s, subscriptionId);
         if (existing is not null)
@@ -32,7 +37,7 @@ internal static class Subscriptions
             ["authorizationSource"] = "RoleBased",
             ["managedByTenants"] = new JsonArray(),
             ["subscriptionId"] = subscriptionId,
-            ["tenantId"] = EmulatorConstants.TenantId,
+            ["tenantId"] = tenantId ?? EmulatorConstants.TenantId,
             ["displayName"] = displayName,
             ["state"] = "Enabled",
             ["subscriptionPolicies"] = new JsonObject
@@ -43,7 +48,11 @@ internal static class Subscriptions
             },
         };
         s.Put(new StoredDocument(IdOf(subscriptionId), DocumentKinds.Subscription, null, body.ToJsonString()));
-        RoleAssignments.Put(s, IdOf(subscriptionId), DeterministicGuid("owner:" + subscriptionId), BuiltInRoles.Owner, EmulatorConstants.OwnerObjectId);
+        if (tenantId is null || string.Equals(tenantId, EmulatorConstants.TenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            RoleAssignments.Put(s, IdOf(subscriptionId), DeterministicGuid("owner:" + subscriptionId), BuiltInRoles.Owner, EmulatorConstants.OwnerObjectId);
+        }
+
         return body;
     }
 

@@ -186,7 +186,11 @@ internal static partial class VaultModel
         var immutability = Json.Obj(security, "immutabilitySettings");
         Json.SetDefault(immutability, "state", "Disabled");
         immutability["state"] = Canonical(Json.Str(immutability, "state")!, "immutabilitySettings.state", "Disabled", "Unlocked", "Locked");
-        security["multiUserAuthorization"] = p["resourceGuardOperationRequests"] is JsonArray { Count: > 0 } ? "Enabled" : "Disabled";
+        // Read-only: it says whether the vault is mapped to a resource guard (the proxy handler sets it), never what a
+        // request sent. resourceGuardOperationRequests is a request-only field (the official PUTVault_ResourceGuardEnabled
+        // answer does not echo it), checked by ResourceGuards.AuthorizeVaultChange and not stored.
+        security["multiUserAuthorization"] = Json.Str(previous?["properties"]?["securitySettings"] as JsonObject, "multiUserAuthorization") ?? "Disabled";
+        p.Remove("resourceGuardOperationRequests");
 
         var monitoring = Json.Obj(p, "monitoringSettings");
         var azureMonitor = Json.Obj(monitoring, "azureMonitorAlertSettings");

@@ -107,8 +107,50 @@ internal static class AdminHandler
             case ("POST", "/_emulator/principals"):
                 {
                     var name = Json.Str(body, "displayName") ?? "emulator-principal";
-                    var p = runtime.Store.Transaction(s => Principals.Create(s, name));
+                    var tenant = Json.Str(body, "tenantId");
+                    var p = runtime.Store.Transaction(s =>
+                    {
+                        if (tenant is not null && !Tenants.Exists(s, tenant))
+                        {
+                            throw new ArgumentException($"Tenant '{tenant}' does not exist; POST /_emulator/tenants first.");
+                        }
+
+                        return Principals.Create(s, name, tenant);
+                    });
                     return (201, p);
+                }
+
+            case ("POST", "/_emulator/tenants"):
+                {
+                    var id = Json.Str(body, "tenantId") ?? Guid.NewGuid().ToString();
+                    if (!Guid.TryParse(id, out _))
+                    {
+                        throw new ArgumentException($"tenantId '{id}' must be a GUID.");
+                    }
+
+                    var (existed, tenant) = runtime.Store.Transaction(s => Tenants.Exists(s, id)
+                        ? (true, Tenants.List(s).First(t => string.Equals(Json.Str(t, "tenantId"), id, StringComparison.OrdinalIgnoreCase)))
+                        : (false, Tenants.Create(s, id, Json.Str(body, "displayName") ?? "Emulator Tenant " + id[..8])));
+                    return (existed ? 200 : 201, tenant);
+                }
+
+            case ("GET", "/_emulator/tenants"):
+                return (200, new JsonObject { ["value"] = new JsonArray([.. runtime.Store.Transaction(Tenants.List).Select(t => (JsonNode)t)]) });
+            case ("POST", "/_emulator/guests"):
+                {
+                    // B2B invitation: the principal may then get tokens for that tenant (cross-tenant MUA).
+                    var clientId = Json.Str(body, "clientId") ?? throw new ArgumentException("clientId is required.");
+                    var tenant = Json.Str(body, "tenantId") ?? throw new ArgumentException("tenantId is required.");
+                    var p = runtime.Store.Transaction(s =>
+                    {
+                        if (!Tenants.Exists(s, tenant))
+                        {
+                            throw new ArgumentException($"Tenant '{tenant}' does not exist; POST /_emulator/tenants first.");
+                        }
+
+                        return Principals.AddGuestTenant(s, clientId, tenant);
+                    });
+                    return (200, p);
                 }
 
             case ("GET", "/_emulator/principals"):
@@ -124,7 +166,13 @@ internal static class AdminHandler
                     var (existed, sub) = runtime.Store.Transaction(s =>
                     {
                         var before = Subscriptions.Get(s, id) is not null;
-                        return (before, Subscriptions.Ensure(s, id, Json.Str(body, "displayName") ?? "Emulator Subscription " + id[..8]));
+                        var tenant = Json.Str(body, "tenantId");
+                        if (tenant is not null && !Tenants.Exists(s, tenant))
+                        {
+                            throw new ArgumentException($"Tenant '{tenant}' does not exist; POST /_emulator/tenants first.");
+                        }
+
+                        return (before, Subscriptions.Ensure(s, id, Json.Str(body, "displayName") ?? "Emulator Subscription " + id[..8], tenant));
                     });
                     return (existed ? 200 : 201, sub);
                 }

@@ -148,6 +148,7 @@ internal static class BackupConfigHandler
     {
         VaultModel.Normalize(vault.Body, previous, vault.Id, Json.Str(vault.Body, "name")!, Json.Str(previous, "location")!, ctx.Now,
             ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, vault.Id));
+        ResourceGuardCheck.AuthorizeVaultChange(ctx, s, vault.Id, previous, vault.Body, ctx.Body?["properties"]?["resourceGuardOperationRequests"]);
         VaultModel.Save(s, vault);
     }
 }

@@ -72,7 +72,13 @@ internal static class BackupPolicyHandler
             if (existing is not null)
             {
                 Immutability.RequireNoRetentionReduction(v, existing.Props, props, $"the change to policy '{Json.Str(existing.Body, "name")}'");
+                if (ResourceGuards.ReducesRetention(existing.Props, props))
+                {
+                    ResourceGuardCheck.Authorize(ctx, s, v.Id, ResourceGuards.UpdatePolicy, props["resourceGuardOperationRequests"]);
+                }
             }
+
+            props.Remove("resourceGuardOperationRequests");
 
             var saved = PolicyStore.Save(s, v.Id, Json.Str(existing?.Body, "name") ?? name, props);
             var policyId = Json.Str(saved.Body, "id")!;

@@ -2,6 +2,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using RecoveryVault.Emulator.Arm;
+using RecoveryVault.Emulator.Domain;
 using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Store;
 
@@ -49,6 +50,8 @@ internal static class BackupSecurityPinHandler
         return ctx.Store.Transaction(s =>
         {
             var v = BackupRequest.RequireVault(ctx, s);
+            // MUA: "Get backup security PIN" is an optional critical operation of Recovery Services vaults.
+            ResourceGuardCheck.Authorize(ctx, s, v.Id, ResourceGuards.GetSecurityPin, body["resourceGuardOperationRequests"]);
             var pin = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
             var expiry = ctx.Now.Add(Validity);
             s.Put(new StoredDocument(IdOf(v.Id), Kind, v.Id, new JsonObject { ["pin"] = pin, ["expiry"] = Json.Timestamp(expiry) }.ToJsonString()));

@@ -39,6 +39,8 @@ internal static class HandlerTable
         VaultCertificateHandler.Register,
         PermissionsHandler.Register,
         SourceHandler.Register,
+        ResourceGuardHandler.Register,
+        ResourceGuardProxyHandler.Register,
         ResourceGraphHandler.Register,
         AlertHandler.Register,
     ];

@@ -222,6 +222,10 @@ internal static class ProtectedItemHandler
                 if (PolicyStore.ByPolicyId(s, v.Id, Json.Str(item.Props, "policyId")) is { } current && !BackupModel.Eq(Json.Str(current.Body, "id"), Json.Str(policy.Body, "id")))
                 {
                     Immutability.RequireNoRetentionReduction(v, current.Props, policy.Props, $"moving '{Json.Str(item.Props, "friendlyName")}' to policy '{Json.Str(policy.Body, "name")}'");
+                    if (ResourceGuards.ReducesRetention(current.Props, policy.Props))
+                    {
+                        ResourceGuardCheck.Authorize(ctx, s, v.Id, ResourceGuards.UpdateItem, props["resourceGuardOperationRequests"]);
+                    }
                 }
 
                 var wasStopped = Json.Str(item.Props, "protectionState") is "ProtectionStopped" or "BackupsSuspended";
@@ -354,6 +358,8 @@ internal static class ProtectedItemHandler
         {
             throw Immutability.Denied(v, $"stopping protection of '{Json.Str(item.Props, "friendlyName")}' with deletion of its backup data");
         }
+
+        ResourceGuardCheck.RequireUnlocked(ctx, s, v.Id, ResourceGuards.DeleteItem, Json.Str(item.Body, "id") ?? item.Id);
 
         var now = ctx.SimNow();
         var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "DeleteBackupData", now, null);

@@ -34,9 +34,8 @@ internal static class TokenHandler
     {
         var segs = (http.Request.Path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
         var tenant = segs[0];
-        var known = tenant.Equals(EmulatorConstants.TenantId, StringComparison.OrdinalIgnoreCase)
-            || tenant.Equals("organizations", StringComparison.OrdinalIgnoreCase)
-            || tenant.Equals("common", StringComparison.OrdinalIgnoreCase);
+        var multiTenant = tenant.Equals("organizations", StringComparison.OrdinalIgnoreCase) || tenant.Equals("common", StringComparison.OrdinalIgnoreCase);
+        var known = multiTenant || runtime.Store.Transaction(s => Tenants.Exists(s, tenant));
         if (!known)
         {
             await Write(http, 400, OAuthError("invalid_request", $"AADSTS90002: Tenant '{tenant}' not found.")).ConfigureAwait(false);
@@ -45,7 +44,7 @@ internal static class TokenHandler
 
         if (segs[^1].Equals("openid-configuration", StringComparison.OrdinalIgnoreCase))
         {
-            var authority = $"{runtime.Endpoint}/{EmulatorConstants.TenantId}";
+            var authority = $"{runtime.Endpoint}/{(multiTenant ? EmulatorConstants.TenantId : tenant)}";
             await Write(http, 200, new JsonObject
             {
                 ["issuer"] = runtime.Tokens.Issuer,
@@ -103,9 +102,11 @@ internal static class TokenHandler
         }
 
         var principal = runtime.Store.Transaction(s => string.IsNullOrEmpty(clientId) ? null : Principals.ByClientId(s, clientId));
-        if (principal is null)
+        // A tenant-specific authority issues tokens only to its members and guests; organizations/common mean the home tenant.
+        var tokenTenant = multiTenant && principal is not null ? Tenants.HomeOf(principal) : tenant;
+        if (principal is null || !Tenants.IsMember(principal, tokenTenant))
         {
-            await Write(http, 401, OAuthError("invalid_client", $"AADSTS700016: Application with identifier '{clientId}' was not found in the directory '{EmulatorConstants.TenantId}'.")).ConfigureAwait(false);
+            await Write(http, 401, OAuthError("invalid_client", $"AADSTS700016: Application with identifier '{clientId}' was not found in the directory '{tokenTenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.")).ConfigureAwait(false);
             return;
         }
 
@@ -120,7 +121,7 @@ internal static class TokenHandler
         var audience = !string.IsNullOrEmpty(resource) ? resource
             : !string.IsNullOrEmpty(scope) ? scope.Split(' ')[0].Replace("/.default", "/", StringComparison.OrdinalIgnoreCase).Replace("//", "/", StringComparison.Ordinal).Replace(":/", "://", StringComparison.Ordinal)
             : TokenService.Audience;
-        var token = runtime.Tokens.Issue(Json.Str(principal, "objectId")!, clientId, EmulatorConstants.TenantId, audience, TimeSpan.FromSeconds(LifetimeSeconds));
+        var token = runtime.Tokens.Issue(Json.Str(principal, "objectId")!, clientId, tokenTenant, audience, TimeSpan.FromSeconds(LifetimeSeconds));
         await Write(http, 200, new JsonObject
         {
             ["token_type"] = "Bearer",

@@ -86,6 +86,7 @@ internal static class VaultHandler
 
                 Json.MergePatch(merged, incoming);
                 VaultModel.Normalize(merged, existing.Body, existing.Id, Json.Str(existing.Body, "name")!, location, ctx.Now, ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, existing.Id));
+                ResourceGuardCheck.AuthorizeVaultChange(ctx, s, existing.Id, existing.Body, merged, body["properties"]?["resourceGuardOperationRequests"]);
                 var record = existing with { Body = merged };
                 VaultModel.Save(s, record);
                 return ArmResponse.Ok(VaultModel.Render(record, ctx.Now));
@@ -121,6 +122,7 @@ internal static class VaultHandler
 
             Json.MergePatch(merged, incoming);
             VaultModel.Normalize(merged, existing.Body, existing.Id, Json.Str(existing.Body, "name")!, location, ctx.Now, ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, existing.Id));
+            ResourceGuardCheck.AuthorizeVaultChange(ctx, s, existing.Id, existing.Body, merged, patch["properties"]?["resourceGuardOperationRequests"]);
             var duration = ctx.Runtime.LroDurationMs;
             var meta = (JsonObject)existing.Meta.DeepClone();
             if (duration <= 0)

@@ -248,7 +248,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, EmulatorRun
                 throw Fail("InvalidAuthenticationToken", "The access token is invalid. " + result.Message);
         }
 
-        if (!string.Equals(result.TenantId, EmulatorConstants.TenantId, StringComparison.OrdinalIgnoreCase))
+        if (result.TenantId is null || !runtime.Store.Transaction(s => Tenants.Exists(s, result.TenantId)))
         {
             throw Fail("InvalidAuthenticationTokenTenant", $"The access token is from the wrong issuer. It must match the tenant '{EmulatorConstants.TenantId}'.");
         }
@@ -259,7 +259,24 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, EmulatorRun
             throw Fail("InvalidAuthenticationToken", "The access token is invalid. The principal it was issued to no longer exists.");
         }
 
-        http.Items[ItemKeys.Principal] = new ArmPrincipal(result.ObjectId!, result.ClientId ?? string.Empty, Json.Str(principal, "displayName"));
+        // ARM "Authenticate requests across tenants": every auxiliary token must be valid and unexpired, whether or
+        // not the request reaches into another tenant; one that is not fails the request with 401.
+        var auxiliary = http.Request.Headers["x-ms-authorization-auxiliary"].ToString();
+        foreach (var part in auxiliary.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var aux = part.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? runtime.Tokens.Validate(part[7..].Trim(), DateTimeOffset.UtcNow) : null;
+            if (aux?.Status == TokenStatus.Expired)
+            {
+                throw Fail("ExpiredAuthenticationToken", "The auxiliary access token has expired. " + aux.Message);
+            }
+
+            if (aux?.Status != TokenStatus.Valid)
+            {
+                throw Fail("InvalidAuthenticationToken", "The access token in the 'x-ms-authorization-auxiliary' header is invalid. " + aux?.Message);
+            }
+        }
+
+        http.Items[ItemKeys.Principal] = new ArmPrincipal(result.ObjectId!, result.ClientId ?? string.Empty, Json.Str(principal, "displayName"), result.TenantId);
         return next(http);
     }
 
@@ -313,10 +330,19 @@ internal sealed class RoutingMiddleware(RequestDelegate next, EmulatorRuntime ru
             throw ArmErrors.UnsupportedApiVersion(version, match.Route.ResourceType, ApiVersions.For(match.Route.Family));
         }
 
-        if (match.Values.TryGetValue("subscriptionId", out var sub)
-            && runtime.Store.Transaction(s => Subscriptions.Get(s, sub)) is null)
+        if (match.Values.TryGetValue("subscriptionId", out var sub))
         {
-            throw ArmErrors.SubscriptionNotFound(sub);
+            var subscription = runtime.Store.Transaction(s => Subscriptions.Get(s, sub)) ?? throw ArmErrors.SubscriptionNotFound(sub);
+
+            // ARM serves a subscription only with a token of the tenant that subscription belongs to.
+            var subTenant = Json.Str(subscription, "tenantId") ?? EmulatorConstants.TenantId;
+            var caller = (ArmPrincipal)http.Items[ItemKeys.Principal]!;
+            if (caller.TenantId is { } callerTenant && !string.Equals(callerTenant, subTenant, StringComparison.OrdinalIgnoreCase))
+            {
+                throw ArmErrors.Unauthorized("InvalidAuthenticationTokenTenant",
+                    $"The access token is from the wrong issuer 'https://sts.windows.net/{callerTenant}/'. It must match the tenant 'https://sts.windows.net/{subTenant}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/{subTenant}' to get the token.",
+                    runtime.Endpoint, subTenant);
+            }
         }
 
         http.Items[ItemKeys.Route] = match;

@@ -59,6 +59,9 @@ internal sealed class SpecCatalog
         "recoveryservicesbackup/2023-06-01/bms.json",
         "common-types/resource-management/v1/types.json",
         "common-types/resource-management/v3/types.json",
+        "dataprotection/2026-06-01/dataprotection.json",
+        "common-types/resource-management/v5/types.json",
+        "common-types/resource-management/v5/managedidentity.json",
     ];
 
     private static readonly Lazy<SpecCatalog> SharedCatalog = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);

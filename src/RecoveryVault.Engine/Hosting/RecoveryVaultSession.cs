@@ -102,6 +102,7 @@ public sealed partial class RecoveryVaultSession
         var session = new RecoveryVaultSession(client, request, request.SubscriptionId, request.TenantId ?? fixedToken?.TenantId, account)
         {
             TokenExpiresOn = fixedToken?.ExpiresOn,
+            _credential = credential,
         };
         await Call(async () =>
         {
@@ -127,6 +128,8 @@ public sealed partial class RecoveryVaultSession
         return session;
     }
 
+    // Azure.Identity credentials allow every tenant ("*" in AdditionallyAllowedTenants) so a critical operation can ask
+    // for a token of the tenant holding the vault's resource guard (multi-user authorization across tenants).
     private static (TokenCredential, string) CreateCredential(ConnectRequest r, RecoveryVaultClientOptions options)
     {
         var authority = options.Environment.AuthorityHost;
@@ -150,7 +153,7 @@ public sealed partial class RecoveryVaultSession
                     r.ClientId ?? "ManagedIdentity");
             case AuthKind.ClientSecret:
                 return (new ClientSecretCredential(Require(r.TenantId, "TenantId"), Require(r.ClientId, "ClientId"), Require(r.ClientSecret, "ClientSecret"),
-                    new ClientSecretCredentialOptions { AuthorityHost = authority }), r.ClientId!);
+                    new ClientSecretCredentialOptions { AuthorityHost = authority, AdditionallyAllowedTenants = { "*" } }), r.ClientId!);
             case AuthKind.ClientCertificate:
                 var path = Require(r.CertificatePath, "CertificatePath");
                 var cert = path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase)
@@ -158,12 +161,13 @@ public sealed partial class RecoveryVaultSession
                     // net8.0 (PowerShell 7.4) has no X509CertificateLoader; this constructor is its PKCS#12 path there.
                     : new X509Certificate2(path, r.CertificatePassword);
                 return (new ClientCertificateCredential(Require(r.TenantId, "TenantId"), Require(r.ClientId, "ClientId"), cert,
-                    new ClientCertificateCredentialOptions { AuthorityHost = authority }), r.ClientId!);
+                    new ClientCertificateCredentialOptions { AuthorityHost = authority, AdditionallyAllowedTenants = { "*" } }), r.ClientId!);
             case AuthKind.DeviceCode:
                 return (new DeviceCodeCredential(new DeviceCodeCredentialOptions
                 {
                     AuthorityHost = authority,
                     TenantId = r.TenantId,
+                    AdditionallyAllowedTenants = { "*" },
                     ClientId = r.ClientId ?? "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
                     DeviceCodeCallback = (info, _) =>
                     {
@@ -172,7 +176,7 @@ public sealed partial class RecoveryVaultSession
                     },
                 }), "DeviceCode");
             default:
-                return (new DefaultAzureCredential(new DefaultAzureCredentialOptions { AuthorityHost = authority, TenantId = r.TenantId }), "DefaultAzureCredential");
+                return (new DefaultAzureCredential(new DefaultAzureCredentialOptions { AuthorityHost = authority, TenantId = r.TenantId, AdditionallyAllowedTenants = { "*" } }), "DefaultAzureCredential");
         }
     }
 

@@ -13,7 +13,7 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "RecoveryVaultEmulatorData", SupportsShouldProcess = true, DefaultParameterSetName = ResourceGroupSet)]
 [OutputType(typeof(EmulatorPrincipal), ParameterSetName = [PrincipalSet])]
-[OutputType(typeof(PSObject), ParameterSetName = [ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, MarsCredentialSet, BackupServerCredentialSet, ClockSet, ClassicVaultSet])]
+[OutputType(typeof(PSObject), ParameterSetName = [TenantSet, GuestSet, ResourceGroupSet, SubscriptionSet, FaultSet, RoleAssignmentSet, VirtualMachineSet, StorageAccountSet, SqlServerSet, MarsServerSet, MarsCredentialSet, BackupServerCredentialSet, ClockSet, ClassicVaultSet])]
 public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBase
 {
     private const string ResourceGroupSet = "ResourceGroup";
@@ -29,6 +29,8 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     private const string BackupServerCredentialSet = "BackupServerFromCredential";
     private const string ClockSet = "Clock";
     private const string ClassicVaultSet = "ClassicVault";
+    private const string TenantSet = "Tenant";
+    private const string GuestSet = "Guest";
 
     /// <summary>Resource group to create (or, for VMs, storage accounts and SQL servers, the one they are in).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ResourceGroupSet, ValueFromPipelineByPropertyName = true)]
@@ -52,6 +54,28 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [Parameter(Mandatory = true, ParameterSetName = SubscriptionSet)]
     [ValidateNotNullOrEmpty]
     public string? SubscriptionId { get; set; }
+
+    /// <summary>
+    /// Another Entra tenant (multi-user authorization across tenants): with -TenantName, creates it; with -PrincipalName
+    /// or -SubscriptionId, puts the new principal or subscription in it; with -GuestClientId, invites that principal
+    /// into it as a guest so it can get tokens there.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = TenantSet)]
+    [Parameter(Mandatory = true, ParameterSetName = GuestSet)]
+    [Parameter(ParameterSetName = PrincipalSet)]
+    [Parameter(ParameterSetName = SubscriptionSet)]
+    [ValidateNotNullOrEmpty]
+    public string? TenantId { get; set; }
+
+    /// <summary>Display name of a new tenant.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TenantSet)]
+    [ValidateNotNullOrEmpty]
+    public string TenantName { get; set; } = string.Empty;
+
+    /// <summary>Client id of the principal to invite into -TenantId as a guest.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = GuestSet)]
+    [ValidateNotNullOrEmpty]
+    public string GuestClientId { get; set; } = string.Empty;
 
     /// <summary>Display name of a new principal (returns its client id, secret and object id).</summary>
     [Parameter(Mandatory = true, ParameterSetName = PrincipalSet)]
@@ -328,8 +352,10 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
         }
         var (path, body, what) = ParameterSetName switch
         {
-            PrincipalSet => ("/_emulator/principals", new JsonObject { ["displayName"] = PrincipalName }, $"principal '{PrincipalName}'"),
-            SubscriptionSet => ("/_emulator/subscriptions", new JsonObject { ["subscriptionId"] = SubscriptionId, ["displayName"] = SubscriptionName }, $"subscription {SubscriptionId}"),
+            PrincipalSet => ("/_emulator/principals", new JsonObject { ["displayName"] = PrincipalName, ["tenantId"] = TenantId }, $"principal '{PrincipalName}'"),
+            SubscriptionSet => ("/_emulator/subscriptions", new JsonObject { ["subscriptionId"] = SubscriptionId, ["displayName"] = SubscriptionName, ["tenantId"] = TenantId }, $"subscription {SubscriptionId}"),
+            TenantSet => ("/_emulator/tenants", new JsonObject { ["tenantId"] = TenantId, ["displayName"] = TenantName }, $"tenant '{TenantName}'"),
+            GuestSet => ("/_emulator/guests", new JsonObject { ["clientId"] = GuestClientId, ["tenantId"] = TenantId }, $"guest '{GuestClientId}' in tenant {TenantId}"),
             FaultSet => ("/_emulator/faults/next", new JsonObject
             {
                 ["kind"] = Fault, ["count"] = Count, ["retryAfterSeconds"] = RetryAfterSeconds, ["method"] = Method, ["pathContains"] = PathContains, ["phase"] = UpgradePhase,

@@ -98,6 +98,8 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(ParameterSetName = DeviceCodeSet)]
     [Parameter(ParameterSetName = AccessTokenSet)]
+    [Parameter(ParameterSetName = EmulatorSet)]
+    [Parameter(ParameterSetName = EmulatorInstanceSet)]
     [Alias("Tenant")]
     [ValidateNotNullOrEmpty]
     public string? TenantId { get; set; }
@@ -179,7 +181,8 @@ public sealed class ConnectRecoveryVaultCommand : RecoveryVaultCmdletBase
             case EmulatorInstanceSet:
                 var endpoint = EmulatorInstance is not null ? new Uri(EmulatorInstance.Endpoint) : Endpoint!;
                 var thumbprint = EmulatorInstance?.Thumbprint ?? Thumbprint;
-                string? tenant = EmulatorInstance?.TenantId;
+                // -TenantId: a principal of another emulator tenant (the Security admin of a cross-tenant resource guard).
+                string? tenant = TenantId ?? EmulatorInstance?.TenantId;
                 string? subscription = SubscriptionId ?? EmulatorInstance?.SubscriptionId;
                 if (tenant is null)
                 {

@@ -34,6 +34,10 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>For a vault protected by a resource guard: an access token for the guard's tenant (Az's -Token). Without it the token is acquired from the connection.</summary>
+    [Parameter]
+    public System.Security.SecureString? ResourceGuardToken { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -72,7 +76,9 @@ public sealed class DisableRecoveryVaultProtectionCommand : BackupJobCmdletBase
                 }
                 if (DeleteBackupData)
                 {
-                    await ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct).ConfigureAwait(false);
+                    // Stop with delete is a critical operation under a resource guard (MUA): unlockDelete on the item first.
+                    await Session.RunCriticalAsync(vault, ResourceGuardSupport.Plain(ResourceGuardToken), RecoveryVaultSession.DeleteProtectedItemOperation, item.Id,
+                        () => ChangeItemAsync(vault, path, "DELETE", path, null, item.Id, ct), ct).ConfigureAwait(false);
                     return;
                 }
                 var current = await CurrentAsync(vault, path, item, ct).ConfigureAwait(false);

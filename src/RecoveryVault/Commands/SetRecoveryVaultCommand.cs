@@ -143,6 +143,10 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
         return SessionState.PSVariable.GetValue("ConfirmPreference") is not ConfirmImpact preference || preference != ConfirmImpact.None;
     }
 
+    /// <summary>For a vault protected by a resource guard: an access token for the guard's tenant (Az's -Token). Without it the token is acquired from the connection.</summary>
+    [Parameter]
+    public System.Security.SecureString? ResourceGuardToken { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -201,19 +205,24 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
             {
                 // The patch carries only the fields asked for, sent only on the vault as read (If-Match): a concurrent
                 // change answers 412, and the patch is applied again on the vault as it now is, a few times at most.
-                for (var attempt = 1; ; attempt++)
+                // Turning soft delete off (or shortening it) and taking immutability down are critical operations
+                // under a resource guard (MUA); the guard's requests and token travel with the PATCH.
+                await Session.RunCriticalAsync(id, ResourceGuardSupport.Plain(ResourceGuardToken), null, null, async () =>
                 {
-                    var current = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
-                    try
+                    for (var attempt = 1; ; attempt++)
                     {
-                        Emit(new Vault(await Session.PatchVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, patch, ct, current.ETag).ConfigureAwait(false)));
-                        break;
+                        var current = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
+                        try
+                        {
+                            Emit(new Vault(await Session.PatchVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, patch, ct, current.ETag).ConfigureAwait(false)));
+                            break;
+                        }
+                        catch (RecoveryVaultServiceException conflict) when (conflict.Status == 412 && attempt < 5)
+                        {
+                            EmitVerbose($"Vault '{id.Name}' changed while it was being updated (412); applying the change again on its current state.");
+                        }
                     }
-                    catch (RecoveryVaultServiceException conflict) when (conflict.Status == 412 && attempt < 5)
-                    {
-                        EmitVerbose($"Vault '{id.Name}' changed while it was being updated (412); applying the change again on its current state.");
-                    }
-                }
+                }, ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

@@ -22,6 +22,10 @@ public sealed class SetRecoveryVaultItemCommand : BackupJobCmdletBase
     [ValidateNotNull]
     public BackupPolicy? Policy { get; set; }
 
+    /// <summary>For a vault protected by a resource guard: an access token for the guard's tenant (Az's -Token). Without it the token is acquired from the connection.</summary>
+    [Parameter]
+    public System.Security.SecureString? ResourceGuardToken { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -51,7 +55,9 @@ public sealed class SetRecoveryVaultItemCommand : BackupJobCmdletBase
                 {
                     return;
                 }
-                await ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), policy.Id, null), item.Id, ct).ConfigureAwait(false);
+                // Moving to a policy with shorter retention is a critical operation under a resource guard (MUA).
+                await Session.RunCriticalAsync(vault, ResourceGuardSupport.Plain(ResourceGuardToken), null, null, async () =>
+                    await ChangeItemAsync(vault, path, "PUT", path, ItemRequests.Update(await CurrentAsync(vault, path, item, ct).ConfigureAwait(false), policy.Id, null), item.Id, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             }
             catch (RecoveryVaultServiceException ex)
             {

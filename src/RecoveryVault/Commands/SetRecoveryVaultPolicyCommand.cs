@@ -27,6 +27,10 @@ public sealed class SetRecoveryVaultPolicyCommand : RecoveryVaultCmdletBase
     [ValidateNotNull]
     public BackupRetention? Retention { get; set; }
 
+    /// <summary>For a vault protected by a resource guard: an access token for the guard's tenant (Az's -Token). Without it the token is acquired from the connection.</summary>
+    [Parameter]
+    public System.Security.SecureString? ResourceGuardToken { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -79,7 +83,9 @@ public sealed class SetRecoveryVaultPolicyCommand : RecoveryVaultCmdletBase
                         return null;
                     }
 
-                    await Session.BackupOperationAsync(vault, "PUT", path, body, wait: true, ct).ConfigureAwait(false);
+                    // Reducing retention is a critical operation on a vault under a resource guard (MUA).
+                    await Session.RunCriticalAsync(vault, ResourceGuardSupport.Plain(ResourceGuardToken), null, null,
+                        () => Session.BackupOperationAsync(vault, "PUT", path, body, wait: true, ct), ct).ConfigureAwait(false);
                     return await Session.GetBackupAsync(vault, path, ct).ConfigureAwait(false);
                 }, ct).ConfigureAwait(false);
                 if (updated is not null)

@@ -113,6 +113,15 @@ public static class ErrorIds
     /// <summary>Tags beyond ARM's tag limits (count, name or value length, characters, $null values).</summary>
     public const string InvalidTag = "InvalidTag";
 
+    /// <summary>
+    /// A critical operation on a vault protected by a resource guard (MUA) could not be authorized: no identity could be
+    /// shown to the guard (no token for its tenant was given or could be acquired).
+    /// </summary>
+    public const string ResourceGuardAuthorizationRequired = "ResourceGuardAuthorizationRequired";
+
+    /// <summary>The resource guard refused the identity presented to it: it lacks the role the operation needs on the guard.</summary>
+    public const string ResourceGuardAccessDenied = "ResourceGuardAccessDenied";
+
     /// <summary>A -Path that is not an existing file-system folder, or a file that could not be written there.</summary>
     public const string FolderNotFound = "FolderNotFound";
 
@@ -143,6 +152,8 @@ public static class ErrorIds
     /// <summary>The error id for a service failure: by ARM code first, then by status.</summary>
     public static string IdFor(int status, string? armCode, string? notFoundId) => armCode switch
     {
+        "ResourceGuardAuthorizationRequired" => ResourceGuardAuthorizationRequired,
+        "ResourceGuardAccessDenied" => ResourceGuardAccessDenied,
         "AuthorizationFailed" or "LinkedAuthorizationFailed" => PermissionDenied,
         "AuthenticationFailed" or "InvalidAuthenticationToken" or "ExpiredAuthenticationToken" or "CredentialUnavailable" => AuthenticationFailed,
         "ResourceGroupNotFound" => ResourceGroupNotFound,

@@ -408,6 +408,8 @@ public abstract partial class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
     {
         ErrorIds.PermissionDenied => "Ask an Owner of the scope for a role that grants the action (Grant-RecoveryVaultAccess), then reconnect.",
         ErrorIds.AuthenticationFailed => "Run Connect-RecoveryVault again.",
+        ErrorIds.ResourceGuardAuthorizationRequired => "Pass -ResourceGuardToken with a token for the guard's tenant, or connect with an identity that is a guest there.",
+        ErrorIds.ResourceGuardAccessDenied => "Ask the resource guard's owner for the Backup MUA Operator role on the guard (usually just in time), then run the command again.",
         ErrorIds.ResourceGroupNotFound => "Create the resource group first, or check its name and the subscription.",
         ErrorIds.RequestThrottled => "Wait a little and retry, or connect with a larger -RetryBudget; the client waited out the throttling as long as its budget allowed.",
         ErrorIds.ServiceUnavailable => "Retry later; the client already retried (and, for a change, checked that it was not made).",

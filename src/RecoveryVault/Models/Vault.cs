@@ -26,6 +26,7 @@ public sealed class Vault
         SoftDeleteRetentionDays = data.SoftDeleteRetentionDays;
         EnhancedSecurityState = data.EnhancedSecurityState;
         ImmutabilityState = data.ImmutabilityState;
+        MultiUserAuthorization = data.StringAt("properties", "securitySettings", "multiUserAuthorization");
         JobFailureAlerts = data.JobFailureAlerts;
         ClassicAlerts = data.ClassicAlerts;
         IdentityType = data.IdentityType;
@@ -99,6 +100,9 @@ public sealed class Vault
 
     /// <summary>Immutability.</summary>
     public string? ImmutabilityState { get; }
+
+    /// <summary>Enabled when the vault is mapped to a resource guard (multi-user authorization; Get-RecoveryVaultResourceGuardMapping shows which).</summary>
+    public string? MultiUserAuthorization { get; }
 
     /// <summary>Azure Monitor alerts for all failed backup and restore jobs (Enabled/Disabled).</summary>
     public string? JobFailureAlerts { get; }

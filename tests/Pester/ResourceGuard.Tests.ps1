@@ -1,0 +1,163 @@
+# Multi-user authorization with a resource guard (issue 10), end to end against the emulator.
+# Sources: Azure Backup "About Multi-user authorization using Resource Guard" (critical operations; disable soft delete
+# and remove MUA are Mandatory; Backup MUA Operator performs critical operations, Reader on the guard lets a backup
+# admin map a vault), "Configure Multi-user authorization using Resource Guard" (guard in another tenant, same region),
+# Azure Resource Manager "Authenticate requests across tenants" (x-ms-authorization-auxiliary), Az.RecoveryServices
+# Set-AzRecoveryServicesResourceGuardMapping -Token and its UpdateRSVault (resourceGuardOperationRequests from the
+# mapping's defaultResourceRequest), dataprotection.json 2026-06-01 and bms.json 2023-06-01 (backupResourceGuardProxies).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-RecoveryVaultUnderTest
+    $script:emu = Start-TestEmulator
+
+    function script:Initialize-GuardTenant {
+        # Tenant B holds the guard, owned by its Security admin; the vault owner (tenant A) has no role there.
+        $script:tenantB = [guid]::NewGuid().ToString()
+        $script:subB = [guid]::NewGuid().ToString()
+        Add-RecoveryVaultEmulatorData -TenantId $tenantB -TenantName 'Security tenant' | Out-Null
+        Add-RecoveryVaultEmulatorData -SubscriptionId $subB -TenantId $tenantB | Out-Null
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-guard -Location westeurope -SubscriptionId $subB | Out-Null
+        $script:security = Add-RecoveryVaultEmulatorData -PrincipalName "secadmin-$(Get-Random)" -TenantId $tenantB
+        Add-RecoveryVaultEmulatorData -PrincipalId $security.ObjectId -RoleName 'Backup MUA Admin' -Scope "/subscriptions/$subB/resourceGroups/rg-guard" | Out-Null
+        $emu | Connect-RecoveryVault -Credential $security.Credential -TenantId $tenantB -SubscriptionId $subB | Out-Null
+        $script:guard = New-RecoveryVaultResourceGuard -Name guard-b -ResourceGroupName rg-guard -Location westeurope -SubscriptionId $subB
+        $emu | Connect-RecoveryVault | Out-Null
+    }
+
+    function script:Get-TenantBToken {
+        # The owner's own token for tenant B (as Get-AzAccessToken -TenantId gives it), for -ResourceGuardToken.
+        $raw = & curl -s --cacert $emu.CertificatePath -X POST "$($emu.Endpoint)/$tenantB/oauth2/v2.0/token" `
+            -d "grant_type=client_credentials&client_id=$($emu.ClientId)&client_secret=$($emu.ClientSecret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+        ConvertTo-SecureString ($raw | ConvertFrom-Json).access_token -AsPlainText -Force
+    }
+
+    function script:Grant-OnGuard([string] $Role) {
+        Add-RecoveryVaultEmulatorData -PrincipalId $emu.ClientId -RoleName $Role -Scope $guard.Id | Out-Null
+    }
+}
+AfterAll { Stop-RecoveryVaultEmulator }
+
+Describe 'Resource guards' {
+    BeforeEach { Initialize-TestState -Emulator $emu }
+
+    It 'creates, gets, lists and removes a guard, listing the critical operations it protects' {
+        $g = New-RecoveryVaultResourceGuard -Name guard1 -ResourceGroupName rg-prod -Location westeurope -Tag @{ owner = 'security' }
+        $g | Should -BeOfType RecoveryVault.Models.ResourceGuard
+        $g.ProtectedOperations | Should -Contain 'Microsoft.RecoveryServices/vaults/backupconfig/write'
+        $g.ProtectedOperations | Should -Contain 'Microsoft.RecoveryServices/vaults/backupResourceGuardProxies/delete'
+        $g.Tags.owner | Should -Be 'security'
+        (Get-RecoveryVaultResourceGuard -Name guard1 -ResourceGroupName rg-prod).Id | Should -Be $g.Id
+        (Get-RecoveryVaultResourceGuard -ResourceId $g.Id).Name | Should -Be 'guard1'
+        @(Get-RecoveryVaultResourceGuard -ResourceGroupName rg-prod).Count | Should -Be 1
+        @(Get-RecoveryVaultResourceGuard).Name | Should -Contain 'guard1'
+        $g | Remove-RecoveryVaultResourceGuard -Force
+        { Get-RecoveryVaultResourceGuard -Name guard1 -ResourceGroupName rg-prod -ErrorAction Stop } | Should -Throw -ErrorId 'ResourceNotFound,RecoveryVault.Commands.GetRecoveryVaultResourceGuardCommand'
+    }
+
+    It 'excludes optional operations but refuses to exclude a Mandatory one' {
+        $g = New-RecoveryVaultResourceGuard -Name guard2 -ResourceGroupName rg-prod -Location westeurope -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
+        $g.ExcludedOperations | Should -Be @('Microsoft.RecoveryServices/vaults/backupPolicies/write')
+        $g.ProtectedOperations | Should -Not -Contain 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
+        { New-RecoveryVaultResourceGuard -Name guard3 -ResourceGroupName rg-prod -Location westeurope -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupconfig/write' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand'
+    }
+
+    It 'refuses a malformed guard id before any request' {
+        $vault = New-RecoveryVault -Name mua-bad -ResourceGroupName rg-prod -Location westeurope
+        { $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId '/subscriptions/x/resourceGroups/y' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidResourceId,RecoveryVault.Commands.SetRecoveryVaultResourceGuardMappingCommand'
+    }
+}
+
+Describe 'Multi-user authorization with a guard in another tenant' {
+    BeforeEach {
+        Initialize-TestState -Emulator $emu
+        Initialize-GuardTenant
+        $script:vault = New-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -Location westeurope
+    }
+
+    It 'cannot map without a token for the guard''s tenant, nor without Reader on the guard' {
+        # The owner is no guest of tenant B: no token can be acquired there.
+        $err = $null
+        $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $guard.Id -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ResourceGuardAuthorizationRequired,RecoveryVault.Commands.SetRecoveryVaultResourceGuardMappingCommand'
+        $err[0].Exception.Message | Should -Match ([regex]::Escape($guard.Id))
+        $err[0].Exception.Message | Should -Match $tenantB
+        # Invited, it gets a token for tenant B automatically, but still lacks Reader on the guard.
+        Add-RecoveryVaultEmulatorData -TenantId $tenantB -GuestClientId $emu.ClientId | Out-Null
+        $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $guard.Id -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ResourceGuardAccessDenied,RecoveryVault.Commands.SetRecoveryVaultResourceGuardMappingCommand'
+        $err[0].Exception.Message | Should -Match "'Reader' role"
+        $vault | Get-RecoveryVaultResourceGuardMapping | Should -BeNullOrEmpty
+    }
+
+    It 'maps with Reader, then refuses every critical operation until the Backup MUA Operator role, then allows them' {
+        Add-RecoveryVaultEmulatorData -TenantId $tenantB -GuestClientId $emu.ClientId | Out-Null
+        Grant-OnGuard Reader
+        $m = $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $guard.Id
+        $m | Should -BeOfType RecoveryVault.Models.ResourceGuardMapping
+        $m.ResourceGuardName | Should -Be 'guard-b'
+        $m.ProtectedOperations | Should -Contain 'Microsoft.RecoveryServices/vaults/backupconfig/write'
+        (Get-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod).MultiUserAuthorization | Should -Be 'Enabled'
+        ($vault | Get-RecoveryVaultResourceGuardMapping).ResourceGuardId | Should -Be $guard.Id
+
+        $policy = $vault | New-RecoveryVaultPolicy -Name mua-daily -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -Daily -At 02:30) -Retention (New-RecoveryVaultRetention -DailyDays 30)
+        $short = $vault | New-RecoveryVaultPolicy -Name mua-short -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -Daily -At 03:30) -Retention (New-RecoveryVaultRetention -DailyDays 7)
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName muavm | Out-Null
+        Enable-RecoveryVaultProtection -SourceResourceId "/subscriptions/$($emu.SubscriptionId)/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/muavm" -Policy $policy -Wait | Out-Null
+        $item = $vault | Get-RecoveryVaultItem -Name muavm
+
+        # Reader only: each critical operation is refused by the guard, with the id that says so.
+        $denied = 'ResourceGuardAccessDenied,RecoveryVault.Commands.{0}'
+        { Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -SoftDeleteState Disabled -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'SetRecoveryVaultCommand')
+        { $policy | Set-RecoveryVaultPolicy -Retention (New-RecoveryVaultRetention -DailyDays 10) -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'SetRecoveryVaultPolicyCommand')
+        { $item | Set-RecoveryVaultItem -Policy $short -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'SetRecoveryVaultItemCommand')
+        { $vault | Remove-RecoveryVaultResourceGuardMapping -Force -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'RemoveRecoveryVaultResourceGuardMappingCommand')
+        # Immutability on (Unlocked) is not critical; taking it back down is. (While it is on, immutability itself also
+        # forbids retention reductions, hence this order.)
+        Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -ImmutabilityState Unlocked | Out-Null
+        { Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -ImmutabilityState Disabled -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'SetRecoveryVaultCommand')
+        # The explicit token of an identity without the role is refused the same way.
+        $err = $null
+        Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -SoftDeleteState Disabled -ResourceGuardToken (Get-TenantBToken) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be ($denied -f 'SetRecoveryVaultCommand')
+        $err[0].Exception.Message | Should -Match "'Backup MUA Operator' role"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match 'Backup MUA Operator'
+        # A retention increase is not critical.
+        ($policy | Set-RecoveryVaultPolicy -Retention (New-RecoveryVaultRetention -DailyDays 40)).DailyRetentionDays | Should -Be 40
+        $after = Get-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod
+        $after.SoftDeleteState | Should -Be 'Enabled'
+        $after.ImmutabilityState | Should -Be 'Unlocked'
+
+        # Backup MUA Operator on the guard (what PIM would grant just in time): allowed, token acquired automatically.
+        Grant-OnGuard 'Backup MUA Operator'
+        (Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -ImmutabilityState Disabled).ImmutabilityState | Should -Be 'Disabled'
+        ($policy | Set-RecoveryVaultPolicy -Retention (New-RecoveryVaultRetention -DailyDays 10)).DailyRetentionDays | Should -Be 10
+        $item | Set-RecoveryVaultItem -Policy $short -Wait | Out-Null
+        ($vault | Get-RecoveryVaultItem -Name muavm).PolicyName | Should -Be 'mua-short'
+        # and with the token given explicitly, as Az's -Token.
+        (Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -SoftDeleteState Disabled -ResourceGuardToken (Get-TenantBToken)).SoftDeleteState | Should -Be 'Disabled'
+        $vault | Get-RecoveryVaultItem -Name muavm | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false -Wait | Out-Null
+        $vault | Get-RecoveryVaultItem -Name muavm -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $vault | Remove-RecoveryVaultResourceGuardMapping -Force
+        $vault | Get-RecoveryVaultResourceGuardMapping | Should -BeNullOrEmpty
+        (Get-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod).MultiUserAuthorization | Should -Be 'Disabled'
+    }
+
+    It 'refuses stop-with-delete when the guard cannot be reached, and says how to pass a token' {
+        Add-RecoveryVaultEmulatorData -TenantId $tenantB -GuestClientId $emu.ClientId | Out-Null
+        Grant-OnGuard Reader
+        $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $guard.Id | Out-Null
+        $policy = $vault | New-RecoveryVaultPolicy -Name mua-d -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -Daily -At 02:30) -Retention (New-RecoveryVaultRetention -DailyDays 30)
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName muavm2 | Out-Null
+        Enable-RecoveryVaultProtection -SourceResourceId "/subscriptions/$($emu.SubscriptionId)/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/muavm2" -Policy $policy -Wait | Out-Null
+        # A connection with a fixed access token cannot get one for tenant B: AuthorizationRequired, naming the guard.
+        Connect-RecoveryVault -AccessToken (ConvertTo-SecureString (Get-EmulatorToken -Emulator $emu) -AsPlainText -Force) -Endpoint $emu.Endpoint -Thumbprint $emu.Thumbprint | Out-Null
+        $err = $null
+        $vault | Get-RecoveryVaultItem -Name muavm2 | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ResourceGuardAuthorizationRequired,RecoveryVault.Commands.DisableRecoveryVaultProtectionCommand'
+        $err[0].Exception.Message | Should -Match '-ResourceGuardToken'
+        ($vault | Get-RecoveryVaultItem -Name muavm2).ProtectionState | Should -Not -Be 'ProtectionStopped'
+        $emu | Connect-RecoveryVault | Out-Null
+    }
+}
