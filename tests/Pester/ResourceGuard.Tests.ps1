@@ -100,6 +100,11 @@ Describe 'Multi-user authorization with a guard in another tenant' {
         $m.ProtectedOperations | Should -Contain 'Microsoft.RecoveryServices/vaults/backupconfig/write'
         (Get-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod).MultiUserAuthorization | Should -Be 'Enabled'
         ($vault | Get-RecoveryVaultResourceGuardMapping).ResourceGuardId | Should -Be $guard.Id
+        # The security check sees the mapping, and the service's level moves with it (MUA alone is Fair, the Business
+        # Continuity center "security levels").
+        $report = Get-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod | Test-RecoveryVaultSecurity
+        ($report.Checks | Where-Object Name -EQ MultiUserAuthorization).Result | Should -Be 'Passed'
+        $report.BcdrSecurityLevel | Should -Be 'Fair'
 
         $policy = $vault | New-RecoveryVaultPolicy -Name mua-daily -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -Daily -At 02:30) -Retention (New-RecoveryVaultRetention -DailyDays 30)
         $short = $vault | New-RecoveryVaultPolicy -Name mua-short -Kind AzureVM -Schedule (New-RecoveryVaultSchedule -Daily -At 03:30) -Retention (New-RecoveryVaultRetention -DailyDays 7)
@@ -113,6 +118,8 @@ Describe 'Multi-user authorization with a guard in another tenant' {
         { $policy | Set-RecoveryVaultPolicy -Retention (New-RecoveryVaultRetention -DailyDays 10) -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'SetRecoveryVaultPolicyCommand')
         { $item | Set-RecoveryVaultItem -Policy $short -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'SetRecoveryVaultItemCommand')
         { $vault | Remove-RecoveryVaultResourceGuardMapping -Force -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'RemoveRecoveryVaultResourceGuardMappingCommand')
+        # Getting the MARS/MABS security PIN is critical too (bms.json SecurityPinBase.resourceGuardOperationRequests).
+        { $vault | Get-RecoveryVaultSecurityPin -ErrorAction Stop } | Should -Throw -ErrorId ($denied -f 'GetRecoveryVaultSecurityPinCommand')
         # Immutability on (Unlocked) is not critical; taking it back down is. (While it is on, immutability itself also
         # forbids retention reductions, hence this order.)
         Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -ImmutabilityState Unlocked | Out-Null
@@ -131,6 +138,7 @@ Describe 'Multi-user authorization with a guard in another tenant' {
 
         # Backup MUA Operator on the guard (what PIM would grant just in time): allowed, token acquired automatically.
         Grant-OnGuard 'Backup MUA Operator'
+        ($vault | Get-RecoveryVaultSecurityPin).Pin | Should -Match '^\d{6}$'
         (Set-RecoveryVault -Name mua-vault -ResourceGroupName rg-prod -ImmutabilityState Disabled).ImmutabilityState | Should -Be 'Disabled'
         ($policy | Set-RecoveryVaultPolicy -Retention (New-RecoveryVaultRetention -DailyDays 10)).DailyRetentionDays | Should -Be 10
         $item | Set-RecoveryVaultItem -Policy $short -Wait | Out-Null

@@ -155,7 +155,13 @@ internal static class ResourceGuards
             return;
         }
 
-        Json.Obj(Json.Obj(vault.Body, "properties"), "securitySettings")["multiUserAuthorization"] = mapped ? "Enabled" : "Disabled";
+        var properties = Json.Obj(vault.Body, "properties");
+        var security = Json.Obj(properties, "securitySettings");
+        security["multiUserAuthorization"] = mapped ? "Enabled" : "Disabled";
+        // The vault's security level counts MUA, so it moves with the mapping as it does with the vault's own settings.
+        var level = VaultModel.SecurityLevel(Json.Obj(security, "softDeleteSettings"), Json.Obj(security, "immutabilitySettings"), security);
+        properties["secureScore"] = level.SecureScore;
+        properties["bcdrSecurityLevel"] = level.Bcdr;
         vault.Save(s);
     }
 }

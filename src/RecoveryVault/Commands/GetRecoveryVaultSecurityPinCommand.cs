@@ -15,6 +15,10 @@ namespace RecoveryVault.Commands;
 [OutputType(typeof(VaultSecurityPin))]
 public sealed class GetRecoveryVaultSecurityPinCommand : VaultScopedCmdletBase
 {
+    /// <summary>For a vault protected by a resource guard: an access token for the guard's tenant (Az's -Token). Without it the token is acquired from the connection.</summary>
+    [Parameter]
+    public System.Security.SecureString? ResourceGuardToken { get; set; }
+
     /// <inheritdoc />
     protected override void BeginProcessing() => RequireSession();
 
@@ -23,7 +27,9 @@ public sealed class GetRecoveryVaultSecurityPinCommand : VaultScopedCmdletBase
     {
         RunOnVault(async (vault, ct) =>
         {
-            var pin = await Session.GetSecurityPinAsync(vault, ct).ConfigureAwait(false);
+            // Getting the PIN is a critical operation under a resource guard (MUA: getBackupSecurityPINRequests).
+            var pin = await Session.RunCriticalAsync(vault, ResourceGuardSupport.Plain(ResourceGuardToken), null, null,
+                () => Session.GetSecurityPinAsync(vault, ct), ct).ConfigureAwait(false);
             // The PIN goes to the pipeline only: verbose and debug streams end up in transcripts and runbook logs.
             EmitVerbose($"Security PIN generated for vault '{vault.Name}', valid until {pin.ExpiresOn:u}.");
             Emit(new VaultSecurityPin(vault.ToString(), pin));
