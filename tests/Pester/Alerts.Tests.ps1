@@ -175,3 +175,32 @@ Describe 'Microsoft.AlertsManagement/alerts on the wire' {
         (Invoke-Curl -Emulator $emu -Token $token -Method POST -PathAndQuery "$id/changestate?api-version=2019-03-01&newState=Resolved").Status | Should -Be 400
     }
 }
+
+Describe 'Security alerts' {
+    # Azure Backup docs "Azure Monitor alerts for Azure Backup": security alerts fire at Sev0 for destructive operations
+    # (deleting backup data, disabling soft delete) and cannot be turned off, so job failure alerts being off does not
+    # matter; AlertsManagement.json Alerts_GetAll filters by severity.
+    BeforeEach { Initialize-TestState -Emulator $emu; $script:vault = New-FailingVault | Set-RecoveryVault -JobFailureAlerts Disabled }
+
+    It 'raises Delete Backup Data when protection stops with delete' {
+        $vault | Get-RecoveryVaultItem -Name web01 | Disable-RecoveryVaultProtection -DeleteBackupData -Confirm:$false -Wait | Out-Null
+        $alerts = @($vault | Get-RecoveryVaultAlert -Severity Sev0)
+        $alerts.Count | Should -Be 1
+        $alerts[0].Name | Should -Be 'Delete Backup Data'
+        $alerts[0].Severity | Should -Be 'Sev0'
+        $alerts[0].ItemId | Should -BeLike '*/protectedItems/*web01*'
+        @($vault | Get-RecoveryVaultAlert -Severity Sev1) | Should -BeNullOrEmpty
+    }
+
+    It 'raises Soft Delete Disabled for Vault once, when soft delete goes off' {
+        $vault | Set-RecoveryVault -SoftDeleteState Disabled | Out-Null
+        $vault | Set-RecoveryVault -SoftDeleteState Disabled | Out-Null
+        $alerts = @($vault | Get-RecoveryVaultAlert)
+        $alerts.Count | Should -Be 1
+        $alerts[0].Name | Should -Be 'Soft Delete Disabled for Vault'
+        $alerts[0].Severity | Should -Be 'Sev0'
+        # Closed like any other alert.
+        $alerts[0] | Set-RecoveryVaultAlert -State Closed -Confirm:$false | Out-Null
+        @($vault | Get-RecoveryVaultAlert -State New) | Should -BeNullOrEmpty
+    }
+}

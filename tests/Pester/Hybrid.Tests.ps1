@@ -78,6 +78,17 @@ Describe 'Unregister-RecoveryVaultBackupServer' {
         @($vault | Get-RecoveryVaultItem -Kind BackupServer).FriendlyName | Should -Be 'vm-legacy'
     }
 
+    It 'raises a Sev0 Delete Backup Data security alert when a server goes with its data (a critical hybrid operation)' {
+        # Azure Backup docs "security features for hybrid backups" (alerting on critical operations) and "Azure Monitor
+        # alerts for Azure Backup" (security alerts are Sev0 and cannot be turned off): job failure alerts off changes nothing.
+        $vault | Set-RecoveryVault -JobFailureAlerts Disabled | Out-Null
+        $vault | Get-RecoveryVaultBackupServer -Name mabs01.contoso.com | Unregister-RecoveryVaultBackupServer -Force
+        $alerts = @($vault | Get-RecoveryVaultAlert -Severity Sev0)
+        $alerts.Count | Should -Be 1
+        $alerts[0].Name | Should -Be 'Delete Backup Data'
+        $alerts[0].Description | Should -BeLike '*mabs01.contoso.com*'
+    }
+
     It 'unregisters by name and by resource id; an unknown server is BackupServerNotFound' {
         Unregister-RecoveryVaultBackupServer -Name dpm01.contoso.com -VaultId $vault.Id -Confirm:$false
         Unregister-RecoveryVaultBackupServer -ResourceId "$($vault.Id)/backupEngines/mabs01.contoso.com" -Force

@@ -155,6 +155,12 @@ internal static class ContainerHandler
 
         s.DeleteTree(c.Id);
         BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, null, "UnRegister", ctx.SimNow(), null, entityName: Json.Str(c.Props, "friendlyName"), bmt: Json.Str(c.Props, "backupManagementType"));
+        if (items.Count > 0)
+        {
+            // Only kinds unregistered with their items get here with any (a MARS server): their backup data goes with them.
+            BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, Json.Str(v.Body, "id") ?? v.Id, Json.Str(c.Props, "friendlyName") ?? c.Id, null,
+                Json.Str(c.Props, "backupManagementType"), ctx.SimNow());
+        }
         if (ctx.Sync())
         {
             return ArmResponse.NoContent();

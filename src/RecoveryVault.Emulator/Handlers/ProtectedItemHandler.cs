@@ -363,6 +363,8 @@ internal static class ProtectedItemHandler
 
         var now = ctx.SimNow();
         var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "DeleteBackupData", now, null);
+        BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, Json.Str(v.Body, "id") ?? v.Id, Json.Str(item.Props, "friendlyName") ?? item.Id,
+            Json.Str(item.Body, "id") ?? item.Id, Json.Str(item.Props, "backupManagementType"), now);
         if (HybridSecurity.RetainDeletedFor(v, item) is { } days)
         {
             item.Meta["softDeleteDays"] = days;

@@ -2,6 +2,7 @@
 using RecoveryVault.Emulator.Arm;
 using RecoveryVault.Emulator.Domain.Backup;
 using RecoveryVault.Emulator.Domain;
+using RecoveryVault.Emulator.Store;
 
 namespace RecoveryVault.Emulator.Handlers;
 
@@ -19,14 +20,17 @@ internal static class RegisteredIdentityHandler
         var v = BackupRequest.Begin(ctx, s);
         var name = ctx.Value("identityName");
         string? bmt;
+        int items;
         if (BackupServers.Engine(s, v.Id, name) is { } engine)
         {
             bmt = Json.Str(engine.Props, "backupManagementType");
+            items = BackupServers.ItemCount(s, v.Id, engine);
             BackupServers.Unregister(s, v.Id, engine);
         }
         else if (ResourceDoc.Load(s, BackupModel.ContainerId(v.Id, name), BackupDocKinds.Container) is { } c && WorkloadCatalogue.Of(c) == WorkloadCatalogue.MarsServer)
         {
             bmt = Json.Str(c.Props, "backupManagementType");
+            items = ResourceDoc.List(s, DocumentKinds.ProtectedItem, c.Id).Count;
             s.DeleteTree(c.Id);
         }
         else
@@ -36,6 +40,11 @@ internal static class RegisteredIdentityHandler
         }
 
         BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, null, "UnRegister", ctx.SimNow(), null, entityName: name, bmt: bmt);
+        if (items > 0)
+        {
+            // Unregistering a server takes the backup data of what it protected: a critical hybrid operation.
+            BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, Json.Str(v.Body, "id") ?? v.Id, name, null, bmt, ctx.SimNow());
+        }
         return ArmResponse.NoContent();
     });
 }

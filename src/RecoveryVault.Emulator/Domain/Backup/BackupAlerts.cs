@@ -44,7 +44,6 @@ internal static class BackupAlerts
         var vaultResourceId = Json.Str(vault.Body, "id") ?? vault.Id;
         var parts = vaultResourceId.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var subscriptionId = parts[1];
-        var resourceGroup = parts[3];
         var rule = operation == "Restore" ? "Restore Failure" : "Backup Failure";
         var itemId = item is null ? null : Json.Str(item.Body, "id") ?? item.Id;
         foreach (var open in List(s, subscriptionId))
@@ -59,8 +58,57 @@ internal static class BackupAlerts
             }
         }
 
-        var alertId = BackupModel.Guid(rt.Seed, "alert", BackupEngine.Next(s));
         var friendly = Json.Str(job.Props, "entityFriendlyName") ?? string.Empty;
+        var context = new JsonObject
+        {
+            ["jobId"] = Json.Str(job.Body, "id") ?? job.Id,
+            ["protectedItemId"] = itemId,
+            ["entityFriendlyName"] = friendly,
+            ["errorCode"] = errorCode,
+            ["errorTitle"] = errorTitle,
+            ["errorString"] = errorString,
+        };
+        var meta = new JsonObject { ["vaultId"] = vaultResourceId, ["itemId"] = itemId, ["errorCode"] = errorCode };
+        // Azure Backup docs list job failure alerts at Sev1 (security alerts are Sev0).
+        return Raise(s, rt, vaultResourceId, rule, "Sev1", $"{operation} failed for '{friendly}': {errorTitle} ({errorCode}). {errorString}", context, meta, at);
+    }
+
+    /// <summary>
+    /// Raises a security alert (Azure Backup docs "Azure Monitor alerts for Azure Backup": security alerts fire at Sev0
+    /// for destructive operations such as deleting backup data or disabling soft delete, and cannot be turned off, so no
+    /// vault setting is consulted). Hybrid items included: the docs' "security features for hybrid backups" alert on the
+    /// same critical operations for MARS, Azure Backup Server and DPM.
+    /// </summary>
+    public static ResourceDoc RaiseSecurity(IStoreSession s, BackupRuntime rt, string vaultResourceId, string rule, string description, JsonObject context, DateTimeOffset at) =>
+        Raise(s, rt, vaultResourceId, rule, "Sev0", description, context, new JsonObject { ["vaultId"] = vaultResourceId, ["security"] = true }, at);
+
+    /// <summary>Stop protection with delete data, from ARM or by unregistering a server with its data: "Delete Backup Data".</summary>
+    public static ResourceDoc RaiseBackupDataDeleted(IStoreSession s, BackupRuntime rt, string vaultResourceId, string entityName, string? itemId, string? backupManagementType, DateTimeOffset at) =>
+        RaiseSecurity(s, rt, vaultResourceId, "Delete Backup Data",
+            $"Backup data of '{entityName}' was deleted (stop protection with delete data).",
+            new JsonObject { ["protectedItemId"] = itemId, ["entityFriendlyName"] = entityName, ["backupManagementType"] = backupManagementType }, at);
+
+    /// <summary>
+    /// The vault's soft delete turned off (vault PUT/PATCH or backupconfig): "Soft Delete Disabled for Vault". Called with
+    /// the vault body before and after the change; nothing is raised when soft delete was already off.
+    /// </summary>
+    public static void RaiseForVaultChange(IStoreSession s, BackupRuntime rt, string vaultResourceId, JsonObject previous, JsonObject current, DateTimeOffset at)
+    {
+        static string? SoftDelete(JsonObject body) =>
+            Json.Str(body["properties"]?["securitySettings"]?["softDeleteSettings"] as JsonObject, "softDeleteState");
+        if (SoftDelete(current) == "Disabled" && SoftDelete(previous) is not (null or "Disabled"))
+        {
+            RaiseSecurity(s, rt, vaultResourceId, "Soft Delete Disabled for Vault",
+                $"Soft delete was disabled for vault '{Json.Str(current, "name")}': deleted backup data is no longer kept.",
+                new JsonObject { ["softDeleteState"] = "Disabled" }, at);
+        }
+    }
+
+    private static ResourceDoc Raise(IStoreSession s, BackupRuntime rt, string vaultResourceId, string rule, string severity, string description, JsonObject context, JsonObject meta, DateTimeOffset at)
+    {
+        var parts = vaultResourceId.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var subscriptionId = parts[1];
+        var alertId = BackupModel.Guid(rt.Seed, "alert", BackupEngine.Next(s));
         var when = Json.Timestamp(at);
         var body = new JsonObject
         {
@@ -71,15 +119,14 @@ internal static class BackupAlerts
             {
                 ["essentials"] = new JsonObject
                 {
-                    // Azure Backup docs list job failure alerts at Sev1 (security alerts are Sev0).
-                    ["severity"] = "Sev1",
+                    ["severity"] = severity,
                     ["signalType"] = "Log",
                     ["alertState"] = "New",
                     ["monitorCondition"] = "Fired",
                     ["monitorService"] = "Azure Backup",
                     ["targetResource"] = vaultResourceId,
                     ["targetResourceName"] = parts[^1],
-                    ["targetResourceGroup"] = resourceGroup,
+                    ["targetResourceGroup"] = parts[3],
                     ["targetResourceType"] = "vaults",
                     ["sourceCreatedId"] = BackupModel.Guid(rt.Seed, "alertSource", BackupEngine.Next(s)),
                     ["alertRule"] = rule,
@@ -87,21 +134,12 @@ internal static class BackupAlerts
                     ["lastModifiedDateTime"] = when,
                     ["lastModifiedUserName"] = "System",
                     ["actionStatus"] = new JsonObject { ["isSuppressed"] = false },
-                    ["description"] = $"{operation} failed for '{friendly}': {errorTitle} ({errorCode}). {errorString}",
+                    ["description"] = description,
                 },
                 ["egressConfig"] = new JsonObject(),
-                ["context"] = new JsonObject
-                {
-                    ["jobId"] = Json.Str(job.Body, "id") ?? job.Id,
-                    ["protectedItemId"] = itemId,
-                    ["entityFriendlyName"] = friendly,
-                    ["errorCode"] = errorCode,
-                    ["errorTitle"] = errorTitle,
-                    ["errorString"] = errorString,
-                },
+                ["context"] = context,
             },
         };
-        var meta = new JsonObject { ["vaultId"] = vaultResourceId, ["itemId"] = itemId, ["errorCode"] = errorCode };
         var alert = new ResourceDoc(Key(subscriptionId, alertId), Kind, "/subscriptions/" + subscriptionId, body, meta);
         Save(s, alert);
         return alert;

@@ -178,6 +178,15 @@ internal static class BackupServers
         s.Delete(engine.Id);
     }
 
+    /// <summary>How many protected items the server's data sources hold (their data goes when it is unregistered).</summary>
+    public static int ItemCount(IStoreSession s, string vaultId, ResourceDoc engine)
+    {
+        var name = Json.Str(engine.Body, "name");
+        return ResourceDoc.List(s, BackupDocKinds.Container, vaultId + "/backupFabrics")
+            .Where(c => BackupModel.Eq(Json.Str(c.Meta, "backupEngine"), name))
+            .Sum(c => ResourceDoc.List(s, DocumentKinds.ProtectedItem, c.Id).Count);
+    }
+
     /// <summary>Registered backup servers count as vault content: a vault with one cannot be deleted.</summary>
     public static int Count(IStoreSession s, string vaultId) => s.ListByKind(EngineKind, vaultId + "/backupEngines").Count;
 
