@@ -184,6 +184,10 @@ try {
     $secure | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $guard.Id | Format-Table | Out-Host
     Get-RecoveryVault -Name secure-backup-01 -ResourceGroupName rg-prod | Format-List Name, SoftDeleteState, EnhancedSecurityState, ImmutabilityState, MultiUserAuthorization | Out-Host
 
+    Step 'The security check, one report per vault (made for compliance runbooks and Pester): the hardened vault against the others'
+    Get-RecoveryVault | Test-RecoveryVaultSecurity | Format-Table | Out-Host
+    (Get-RecoveryVault -Name secure-backup-01 -ResourceGroupName rg-prod | Test-RecoveryVaultSecurity).Checks | Format-Table Name, Result, Value | Out-Host
+
     Step 'A critical operation (removing the MUA protection) is refused: the backup admin has only Reader on the guard'
     try { $secure | Remove-RecoveryVaultResourceGuardMapping -Force -ErrorAction Stop }
     catch { Write-Host "  As expected: [$($_.FullyQualifiedErrorId)] $($_.Exception.Message -replace '(?<=Service: ).*', '…')" -ForegroundColor Yellow }
@@ -193,6 +197,12 @@ try {
     $secure | Remove-RecoveryVaultResourceGuardMapping -Force -Verbose 4>&1 |
         ForEach-Object { "  VERBOSE: $($_.Message -replace 'https://127\.0\.0\.1:\d+', '')" } | Where-Object { $_ -match 'unlockDelete|backupResourceGuardProxies' } | Out-Host
     "  MultiUserAuthorization now: $((Get-RecoveryVault -Name secure-backup-01 -ResourceGroupName rg-prod).MultiUserAuthorization)" | Out-Host
+
+    Step 'The whole estate: Azure Resource Graph answers in one query what the per-vault fan-out (-ThrottleLimit) reads vault by vault'
+    Search-RecoveryVault -Item | Format-Table FriendlyName, Kind, ProtectionState, LastBackupStatus, VaultName | Out-Host
+    Get-RecoveryVaultSummary | Format-List | Out-Host
+    $fanned = @(Get-RecoveryVault | Get-RecoveryVaultItem -ThrottleLimit 8)
+    "  per-vault fan-out, 8 vaults at a time: $($fanned.Count) items; Resource Graph: $(@(Search-RecoveryVault -Item).Count) items" | Out-Host
 
     Step 'Clean up: remove every vault'
     Get-RecoveryVault | Remove-RecoveryVault -DeleteBackupData -Force
