@@ -12,18 +12,14 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
+Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.psm1')
 # A frozen backup clock: the emulator's scheduler must not be what is measured.
 $emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0 -ClockRate 0
 try {
     $emulator | Connect-RecoveryVault | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-bench -Location westeurope | Out-Null
     $seed = [Diagnostics.Stopwatch]::StartNew()
-    $paths = 1..$ItemsPerVault | ForEach-Object { "D:\Data\folder$_" }
-    foreach ($i in 1..$Vaults) {
-        $v = New-RecoveryVault -Name ('bench-{0:d3}' -f $i) -ResourceGroupName rg-bench -Location westeurope
-        # A MARS server registers with its folders already protected: the cheapest way to get many items.
-        Add-RecoveryVaultEmulatorData -MarsServerName "server$i" -VaultId $v.Id -ItemPath $paths | Out-Null
-    }
+    Add-VaultsWithItems -ResourceGroupName rg-bench -Prefix bench -Count $Vaults -ItemsPerVault $ItemsPerVault
     '{0,-44} {1,10:N1} s' -f "seeded $Vaults vaults x $ItemsPerVault items", $seed.Elapsed.TotalSeconds
 
     # The raw client: HttpClient, the pinned certificate, one token, GET + nextLink, JSON parsed to count items.
