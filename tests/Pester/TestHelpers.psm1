@@ -49,6 +49,15 @@ function Get-EmulatorToken {
 }
 
 
+function Protect-TestVm {
+    <# Seeds an Azure VM and protects it in $Vault with DefaultPolicy, waiting for the job; returns the seeded VM. #>
+    param([Parameter(Mandatory)] $Vault, [Parameter(Mandatory)] [string] $VmName, [string] $ResourceGroupName = 'rg-prod')
+    $vm = Add-RecoveryVaultEmulatorData -ResourceGroupName $ResourceGroupName -VirtualMachineName $VmName
+    $Vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name $VmName |
+        Enable-RecoveryVaultProtection -Policy ($Vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+    $vm
+}
+
 function Invoke-WithJsSdkEnvironment {
     <#
     Runs $ScriptBlock (node on a tests/js script) with the environment tests/js/emulator-sdk.mjs reads, pointed at
