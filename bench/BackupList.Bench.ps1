@@ -12,38 +12,19 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
+Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1')
+Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.psm1')
 # A frozen backup clock: the emulator's scheduler must not be what is measured.
 $emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0 -ClockRate 0
 try {
     $emulator | Connect-RecoveryVault | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-bench -Location westeurope | Out-Null
     $seed = [Diagnostics.Stopwatch]::StartNew()
-    $paths = 1..$ItemsPerVault | ForEach-Object { "D:\Data\folder$_" }
-    foreach ($i in 1..$Vaults) {
-        $v = New-RecoveryVault -Name ('bench-{0:d3}' -f $i) -ResourceGroupName rg-bench -Location westeurope
-        # A MARS server registers with its folders already protected: the cheapest way to get many items.
-        Add-RecoveryVaultEmulatorData -MarsServerName "server$i" -VaultId $v.Id -ItemPath $paths | Out-Null
-    }
+    Add-VaultsWithItems -ResourceGroupName rg-bench -Prefix bench -Count $Vaults -ItemsPerVault $ItemsPerVault
     '{0,-44} {1,10:N1} s' -f "seeded $Vaults vaults x $ItemsPerVault items", $seed.Elapsed.TotalSeconds
 
     # The raw client: HttpClient, the pinned certificate, one token, GET + nextLink, JSON parsed to count items.
-    # The TLS callback runs on pool threads, where a PowerShell script block cannot: it is compiled.
-    Add-Type -TypeDefinition @'
-public static class RawPinnedHandler
-{
-    public static System.Net.Http.SocketsHttpHandler Create(string thumbprint)
-    {
-        var handler = new System.Net.Http.SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (s, c, ch, e) => c != null && string.Equals(c.GetCertHashString(), thumbprint, System.StringComparison.OrdinalIgnoreCase);
-        return handler;
-    }
-}
-'@
-    $http = [System.Net.Http.HttpClient]::new([RawPinnedHandler]::Create($emulator.Thumbprint))
-    $form = "grant_type=client_credentials&client_id=$($emulator.ClientId)&client_secret=$($emulator.ClientSecret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
-    $tokenResponse = $http.PostAsync("$($emulator.Endpoint)/$($emulator.TenantId)/oauth2/v2.0/token", [System.Net.Http.StringContent]::new($form, [Text.Encoding]::UTF8, 'application/x-www-form-urlencoded')).GetAwaiter().GetResult()
-    $token = ($tokenResponse.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json).access_token
-    $http.DefaultRequestHeaders.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $token)
+    $http = New-RawClient $emulator
     $vaultIds = (Get-RecoveryVault -ResourceGroupName rg-bench).Id
 
     function Invoke-Raw {

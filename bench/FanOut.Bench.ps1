@@ -23,6 +23,7 @@ if (-not (Test-Path (Join-Path $jsDir 'node_modules/@azure/arm-recoveryservicesb
     throw "The official JS SDK is not installed: run 'npm ci --prefix tests/js'."
 }
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
+Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.psm1')
 # A frozen backup clock: the emulator's scheduler must not be what is measured.
 $emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0 -ClockRate 0
 function Get-Load { (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3 }
@@ -31,12 +32,7 @@ try {
     $emulator | Connect-RecoveryVault | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-fan -Location westeurope | Out-Null
     $seed = [Diagnostics.Stopwatch]::StartNew()
-    $paths = 1..$ItemsPerVault | ForEach-Object { "D:\Data\folder$_" }
-    foreach ($i in 1..$Vaults) {
-        $v = New-RecoveryVault -Name ('fan-{0:d3}' -f $i) -ResourceGroupName rg-fan -Location westeurope
-        # A MARS server registers through /_emulator with its folders already protected: many items, cheaply.
-        Add-RecoveryVaultEmulatorData -MarsServerName "server$i" -VaultId $v.Id -ItemPath $paths | Out-Null
-    }
+    Add-VaultsWithItems -ResourceGroupName rg-fan -Prefix fan -Count $Vaults -ItemsPerVault $ItemsPerVault
     $expected = $Vaults * $ItemsPerVault
     '{0,-48} {1,10:N1} s' -f "seeded $Vaults vaults x $ItemsPerVault items", $seed.Elapsed.TotalSeconds
     '{0,-48} {1,10}' -f 'load average at start (1/5/15 min)', ((Get-Load) -join ' ')
@@ -55,24 +51,8 @@ try {
     }
 
     function Measure-Js([int] $Concurrency) {
-        $vars = @{
-            NODE_EXTRA_CA_CERTS = $emulator.CertificatePath
-            RV_ENDPOINT = $emulator.Endpoint.TrimEnd('/')
-            RV_TENANT_ID = $emulator.TenantId
-            RV_SUBSCRIPTION_ID = $emulator.SubscriptionId
-            RV_CLIENT_ID = $emulator.ClientId
-            RV_CLIENT_SECRET = $emulator.ClientSecret
-            RV_RESOURCE_GROUP = 'rg-fan'
-        }
-        $saved = @{}
-        foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
-        try {
-            $line = & node (Join-Path $jsDir 'list-items.mjs') $Concurrency $Runs
-            if ($LASTEXITCODE -ne 0) { throw "node list-items.mjs $Concurrency failed (exit $LASTEXITCODE)." }
-        }
-        finally {
-            foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
-        }
+        $line = Invoke-WithJsSdkEnvironment -Emulator $emulator -ResourceGroupName rg-fan { & node (Join-Path $jsDir 'list-items.mjs') $Concurrency $Runs }
+        if ($LASTEXITCODE -ne 0) { throw "node list-items.mjs $Concurrency failed (exit $LASTEXITCODE)." }
         $r = $line | Select-Object -Last 1 | ConvertFrom-Json
         if ($r.items -ne $expected) { throw "JS SDK (concurrency $Concurrency) listed $($r.items) items, expected $expected." }
         Get-Median $r.ms

@@ -22,39 +22,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
-
-Add-Type -TypeDefinition @'
-public static class ArgBenchPinnedHandler
-{
-    public static System.Net.Http.SocketsHttpHandler Create(string thumbprint)
-    {
-        var handler = new System.Net.Http.SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (s, c, ch, e) => c != null && string.Equals(c.GetCertHashString(), thumbprint, System.StringComparison.OrdinalIgnoreCase);
-        return handler;
-    }
-}
-'@
-
-function New-RawClient($Emulator) {
-    $http = [System.Net.Http.HttpClient]::new([ArgBenchPinnedHandler]::Create($Emulator.Thumbprint))
-    $http.Timeout = [timespan]::FromMinutes(10)
-    $form = "grant_type=client_credentials&client_id=$($Emulator.ClientId)&client_secret=$($Emulator.ClientSecret)&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
-    $tokenResponse = $http.PostAsync("$($Emulator.Endpoint)/$($Emulator.TenantId)/oauth2/v2.0/token", [System.Net.Http.StringContent]::new($form, [Text.Encoding]::UTF8, 'application/x-www-form-urlencoded')).GetAwaiter().GetResult()
-    $token = ($tokenResponse.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json).access_token
-    $http.DefaultRequestHeaders.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $token)
-    $http
-}
-
-function Invoke-Http([System.Net.Http.HttpClient] $Http, [string] $Method, [string] $Url, $Body, [switch] $AllowError) {
-    $request = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::new($Method), $Url)
-    if ($null -ne $Body) {
-        $request.Content = [System.Net.Http.StringContent]::new(($Body | ConvertTo-Json -Depth 10 -Compress), [Text.Encoding]::UTF8, 'application/json')
-    }
-    $response = $Http.SendAsync($request).GetAwaiter().GetResult()
-    $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-    if (-not $response.IsSuccessStatusCode -and -not $AllowError) { throw "$Method $Url -> $([int]$response.StatusCode): $text" }
-    $text
-}
+Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1')
 
 # The ARM requests after the marker request (a GET of a resource group that is never there) up to now.
 function Set-Marker($Emulator, $Http) {
@@ -78,7 +46,7 @@ function Measure-Requests($Emulator, $Http, [string] $Marker) {
 $emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0
 try {
     $emulator | Connect-RecoveryVault | Out-Null
-    $http = New-RawClient $emulator
+    $http = New-RawClient $emulator -Timeout ([timespan]::FromMinutes(10))
     $base = $emulator.Endpoint
 
     $seed = [Diagnostics.Stopwatch]::StartNew()

@@ -14,9 +14,7 @@ BeforeAll {
         <# A vault protecting web01, the way BackupErrors / VaultCredentials tests fail a job (faults/next jobFailure). #>
         param([string] $Name = 'alert-vault', [string] $VmName = 'web01')
         $vault = New-RecoveryVault -Name $Name -ResourceGroupName rg-prod -Location westeurope
-        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName $VmName | Out-Null
-        $policy = $vault | Get-RecoveryVaultPolicy -Name DefaultPolicy
-        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name $VmName | Enable-RecoveryVaultProtection -Policy $policy -Wait | Out-Null
+        Protect-TestVm -Vault $vault -VmName $VmName | Out-Null
         $vault
     }
 

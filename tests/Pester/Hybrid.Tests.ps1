@@ -218,10 +218,8 @@ Describe 'Get-RecoveryVaultBackupStatus' {
     BeforeEach {
         Initialize-TestState -Emulator $emu
         $script:vault = New-RecoveryVault -Name status-vault -ResourceGroupName rg-prod -Location westeurope
-        $script:protectedVm = Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app01
+        $script:protectedVm = Protect-TestVm -Vault $vault -VmName app01
         $script:bareVm = Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app02
-        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app01 |
-            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
     }
 
     It 'finds the vault, policy and item of a protected VM piped in, reading its region from the VM' {
@@ -281,14 +279,10 @@ Describe 'Get-RecoveryVaultBackupStatus for a whole subscription' {
         Initialize-TestState -Emulator $emu
         $script:vault = New-RecoveryVault -Name status-vault -ResourceGroupName rg-prod -Location westeurope
         $script:vault2 = New-RecoveryVault -Name status-vault2 -ResourceGroupName rg-test -Location westeurope
-        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName app01 | Out-Null
-        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-test -VirtualMachineName app02 | Out-Null
+        Protect-TestVm -Vault $vault -VmName app01 | Out-Null
+        Protect-TestVm -Vault $vault2 -VmName app02 -ResourceGroupName rg-test | Out-Null
         Add-RecoveryVaultEmulatorData -ResourceGroupName rg-test -VirtualMachineName app03 | Out-Null
         Add-RecoveryVaultEmulatorData -ResourceGroupName rg-restore -VirtualMachineName app04 -Location northeurope | Out-Null
-        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app01 |
-            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
-        $vault2 | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name app02 |
-            Enable-RecoveryVaultProtection -Policy ($vault2 | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
     }
 
     It 'lists the VMs no vault protects, across vaults and regions, without naming a vault (VirtualMachines_ListAll + BackupStatus_Get)' {
@@ -320,9 +314,7 @@ Describe 'Get-RecoveryVaultUsage' {
 
     It 'counts items and containers per management type (BackupUsageSummaries_List) and reads the vault usages' {
         $vault = New-TestHybridVault
-        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName web01 | Out-Null
-        $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web01 |
-            Enable-RecoveryVaultProtection -Policy ($vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        Protect-TestVm -Vault $vault -VmName web01 | Out-Null
         $u = $vault | Get-RecoveryVaultUsage
         $u | Should -BeOfType RecoveryVault.Models.VaultUsage
         $u.ItemsByType['AzureBackupServer'] | Should -Be 3

@@ -28,30 +28,10 @@ BeforeAll {
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-js -VirtualMachineName vm-js -Location westeurope -OsType Windows | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-js -StorageAccountName sajs01 -Location westeurope | Out-Null
 
-    $vars = @{
-        # Trust the emulator's self-signed certificate (its exported PEM) instead of switching TLS checks off.
-        NODE_EXTRA_CA_CERTS = $emu.CertificatePath
-        RV_ENDPOINT = $emu.Endpoint.TrimEnd('/')
-        RV_TENANT_ID = $emu.TenantId
-        RV_SUBSCRIPTION_ID = $emu.SubscriptionId
-        RV_CLIENT_ID = $emu.ClientId
-        RV_CLIENT_SECRET = $emu.ClientSecret
-        RV_RESOURCE_GROUP = 'rg-js'
-        RV_VM_NAME = 'vm-js'
-        RV_STORAGE_ACCOUNT = 'sajs01'
-        RV_LOCATION = 'westeurope'
-        RV_VAULT_NAME = 'js-sdk-vault'
-    }
-    $saved = @{}
-    foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
+    $extra = @{ RV_VM_NAME = 'vm-js'; RV_STORAGE_ACCOUNT = 'sajs01'; RV_LOCATION = 'westeurope'; RV_VAULT_NAME = 'js-sdk-vault' }
     $stderr = Join-Path ([IO.Path]::GetTempPath()) "rv-js-sdk-$PID.err"
-    try {
-        $lines = & node (Join-Path $jsDir 'scenario.mjs') 2> $stderr
-        $script:exitCode = $LASTEXITCODE
-    }
-    finally {
-        foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
-    }
+    $lines = Invoke-WithJsSdkEnvironment -Emulator $emu -ResourceGroupName rg-js -Extra $extra { & node (Join-Path $jsDir 'scenario.mjs') 2> $stderr }
+    $script:exitCode = $LASTEXITCODE
     $script:stderrText = if (Test-Path $stderr) { Get-Content $stderr -Raw; Remove-Item $stderr } else { '' }
     $script:results = @{}
     foreach ($line in @($lines)) {

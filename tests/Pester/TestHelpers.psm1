@@ -48,4 +48,57 @@ function Get-EmulatorToken {
     ($raw | ConvertFrom-Json).access_token
 }
 
+
+function Protect-TestVm {
+    <# Seeds an Azure VM and protects it in $Vault with DefaultPolicy, waiting for the job; returns the seeded VM. #>
+    param([Parameter(Mandatory)] $Vault, [Parameter(Mandatory)] [string] $VmName, [string] $ResourceGroupName = 'rg-prod')
+    $vm = Add-RecoveryVaultEmulatorData -ResourceGroupName $ResourceGroupName -VirtualMachineName $VmName
+    $Vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name $VmName |
+        Enable-RecoveryVaultProtection -Policy ($Vault | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+    $vm
+}
+
+function Invoke-WithJsSdkEnvironment {
+    <#
+    Runs $ScriptBlock (node on a tests/js script) with the environment tests/js/emulator-sdk.mjs reads, pointed at
+    $Emulator, and puts the process environment back after. NODE_EXTRA_CA_CERTS trusts the emulator's certificate
+    (its exported PEM) instead of switching TLS checks off. $LASTEXITCODE is node's when it returns.
+    #>
+    [CmdletBinding(PositionalBinding = $false)]
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $ResourceGroupName, [hashtable] $Extra = @{},
+        [Parameter(Mandatory, Position = 0)] [scriptblock] $ScriptBlock)
+    $vars = @{
+        NODE_EXTRA_CA_CERTS = $Emulator.CertificatePath
+        RV_ENDPOINT = $Emulator.Endpoint.TrimEnd('/')
+        RV_TENANT_ID = $Emulator.TenantId
+        RV_SUBSCRIPTION_ID = $Emulator.SubscriptionId
+        RV_CLIENT_ID = $Emulator.ClientId
+        RV_CLIENT_SECRET = $Emulator.ClientSecret
+        RV_RESOURCE_GROUP = $ResourceGroupName
+    }
+    foreach ($k in $Extra.Keys) { $vars[$k] = $Extra[$k] }
+    $saved = @{}
+    foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
+    try {
+        & $ScriptBlock
+    }
+    finally {
+        foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
+}
+
+function Add-VaultsWithItems {
+    <#
+    $Count vaults named $Prefix-001… in $ResourceGroupName, each with a MARS server registered through /_emulator with
+    $ItemsPerVault folders already protected: the cheapest way to get many items (the benches' estate).
+    #>
+    param([Parameter(Mandatory)] [string] $ResourceGroupName, [Parameter(Mandatory)] [string] $Prefix, [int] $Count,
+        [int] $ItemsPerVault, [string] $Location = 'westeurope')
+    $paths = 1..$ItemsPerVault | ForEach-Object { "D:\Data\folder$_" }
+    foreach ($i in 1..$Count) {
+        $v = New-RecoveryVault -Name ('{0}-{1:d3}' -f $Prefix, $i) -ResourceGroupName $ResourceGroupName -Location $Location
+        Add-RecoveryVaultEmulatorData -MarsServerName "server$i" -VaultId $v.Id -ItemPath $paths | Out-Null
+    }
+}
+
 Export-ModuleMember -Function *

@@ -53,18 +53,7 @@ public sealed class Arm : IDisposable
         return r.Body!["access_token"]!.GetValue<string>();
     }
 
-    public async Task<Reply> PostTokenAsync(string clientId, string secret)
-    {
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = secret,
-            ["scope"] = "https://management.azure.com/.default",
-        });
-        using var resp = await _http.PostAsync($"/{Server.TenantId}/oauth2/v2.0/token", form);
-        return await ToReply(resp);
-    }
+    public Task<Reply> PostTokenAsync(string clientId, string secret) => PostTokenForTenantAsync(Server.TenantId, clientId, secret);
 
     /// <summary>A client-credentials token from the authority of <paramref name="tenantId"/> (a second tenant for cross-tenant MUA).</summary>
     public async Task<Reply> PostTokenForTenantAsync(string tenantId, string clientId, string secret)

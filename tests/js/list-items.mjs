@@ -4,46 +4,14 @@
 // with N vaults in flight. The SDK builds every request and parses every response; only the timing is ours.
 //
 // Usage: node list-items.mjs <concurrency> <runs>  -> one JSON line {"concurrency","items","ms":[...]}
-// Environment: as scenario.mjs (RV_ENDPOINT, RV_TENANT_ID, RV_SUBSCRIPTION_ID, RV_CLIENT_ID, RV_CLIENT_SECRET,
+// Environment: as emulator-sdk.mjs (RV_ENDPOINT, RV_TENANT_ID, RV_SUBSCRIPTION_ID, RV_CLIENT_ID, RV_CLIENT_SECRET,
 // RV_RESOURCE_GROUP); TLS: NODE_EXTRA_CA_CERTS=<the emulator's certificate PEM>, certificate checks stay on.
 import { performance } from "node:perf_hooks";
-
-const { RecoveryServicesClient } = await import("@azure/arm-recoveryservices");
-const { RecoveryServicesBackupClient } = await import("@azure/arm-recoveryservicesbackup");
-
-function env(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-}
+import { emulatorClients } from "./emulator-sdk.mjs";
 
 const concurrency = Number(process.argv[2] ?? "1");
 const runs = Number(process.argv[3] ?? "3");
-const endpoint = env("RV_ENDPOINT");
-const tenantId = env("RV_TENANT_ID");
-const subscriptionId = env("RV_SUBSCRIPTION_ID");
-const rg = env("RV_RESOURCE_GROUP");
-
-// Client credentials on the emulator's token endpoint, cached as the SDK's own credentials cache tokens.
-const credential = {
-  cached: undefined,
-  async getToken(scopes) {
-    if (this.cached && this.cached.expiresOnTimestamp - Date.now() > 60_000) return this.cached;
-    const scope = Array.isArray(scopes) ? scopes[0] : scopes;
-    const res = await fetch(`${endpoint}/${tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: env("RV_CLIENT_ID"), client_secret: env("RV_CLIENT_SECRET"), scope }),
-    });
-    if (!res.ok) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
-    const body = await res.json();
-    this.cached = { token: body.access_token, expiresOnTimestamp: Date.now() + body.expires_in * 1000 };
-    return this.cached;
-  },
-};
-
-const rs = new RecoveryServicesClient(credential, subscriptionId, { endpoint });
-const bk = new RecoveryServicesBackupClient(credential, subscriptionId, { endpoint });
+const { rg, rs, bk } = await emulatorClients();
 
 async function itemsOf(vaultName) {
   let n = 0;

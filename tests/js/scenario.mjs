@@ -4,10 +4,12 @@
 //
 // Usage: node scenario.mjs --list            -> one JSON array of step names (no emulator needed)
 //        node scenario.mjs                   -> one JSON line per step: {"step","ok","detail"|"error"}
-// Environment: RV_ENDPOINT, RV_TENANT_ID, RV_SUBSCRIPTION_ID, RV_CLIENT_ID, RV_CLIENT_SECRET, RV_RESOURCE_GROUP,
-// RV_VM_NAME (a seeded Windows VM in the group's region), RV_STORAGE_ACCOUNT (a seeded staging account), RV_LOCATION.
+// Environment: as emulator-sdk.mjs (RV_ENDPOINT, RV_TENANT_ID, RV_SUBSCRIPTION_ID, RV_CLIENT_ID, RV_CLIENT_SECRET,
+// RV_RESOURCE_GROUP), and RV_VM_NAME (a seeded Windows VM in the group's region), RV_STORAGE_ACCOUNT (a seeded
+// staging account), RV_LOCATION.
 // TLS: run with NODE_EXTRA_CA_CERTS=<the emulator's certificate PEM>; certificate checks stay on.
 import assert from "node:assert/strict";
+import { emulatorClients, env } from "./emulator-sdk.mjs";
 
 const STEPS = [
   "operations.list (both providers)",
@@ -36,51 +38,11 @@ if (process.argv.includes("--list")) {
   process.exit(0);
 }
 
-const { RecoveryServicesClient } = await import("@azure/arm-recoveryservices");
-const { RecoveryServicesBackupClient } = await import("@azure/arm-recoveryservicesbackup");
-
-function env(name) {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-}
-
-const endpoint = env("RV_ENDPOINT");
-const tenantId = env("RV_TENANT_ID");
-const subscriptionId = env("RV_SUBSCRIPTION_ID");
-const rg = env("RV_RESOURCE_GROUP");
+const { subscriptionId, rg, rs, bk } = await emulatorClients();
 const vmName = env("RV_VM_NAME");
 const location = env("RV_LOCATION");
 const storageAccount = env("RV_STORAGE_ACCOUNT");
 const vaultName = process.env.RV_VAULT_NAME ?? "js-sdk-vault";
-
-// A TokenCredential that gets its token the way the module's Pester helper Get-EmulatorToken does: the
-// client-credentials grant on the emulator's tenant token endpoint (docs/EMULATOR.md "Tokens").
-const credential = {
-  cached: undefined,
-  async getToken(scopes) {
-    if (this.cached && this.cached.expiresOnTimestamp - Date.now() > 60_000) return this.cached;
-    const scope = Array.isArray(scopes) ? scopes[0] : scopes;
-    const res = await fetch(`${endpoint}/${tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: env("RV_CLIENT_ID"),
-        client_secret: env("RV_CLIENT_SECRET"),
-        scope,
-      }),
-    });
-    if (!res.ok) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
-    const body = await res.json();
-    this.cached = { token: body.access_token, expiresOnTimestamp: Date.now() + body.expires_in * 1000 };
-    return this.cached;
-  },
-};
-
-// The pollers wait Retry-After between polls; the emulator's is 1 s, so the scenario stays short.
-const rs = new RecoveryServicesClient(credential, subscriptionId, { endpoint });
-const bk = new RecoveryServicesBackupClient(credential, subscriptionId, { endpoint });
 
 const fabric = "Azure";
 const containerName = `IaasVMContainer;iaasvmcontainerv2;${rg};${vmName}`;

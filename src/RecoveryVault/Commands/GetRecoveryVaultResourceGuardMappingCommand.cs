@@ -1,6 +1,5 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Management.Automation;
-using RecoveryVault.Engine.Hosting;
 using RecoveryVault.Internal;
 using RecoveryVault.Models;
 
@@ -17,23 +16,11 @@ public sealed class GetRecoveryVaultResourceGuardMappingCommand : VaultTargetCmd
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var id = ResolveVaultId();
-        if (id is null)
+        RunOnVault(async (id, ct) =>
         {
-            return;
-        }
-        Run(async ct =>
-        {
-            try
+            if (await Session.GetResourceGuardMappingAsync(id, ct).ConfigureAwait(false) is { } mapping)
             {
-                if (await Session.GetResourceGuardMappingAsync(id, ct).ConfigureAwait(false) is { } mapping)
-                {
-                    Emit(new ResourceGuardMapping(mapping, id.ToString()));
-                }
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, id.ToString(), ErrorIds.VaultNotFound);
+                Emit(new ResourceGuardMapping(mapping, id.ToString()));
             }
         });
     }

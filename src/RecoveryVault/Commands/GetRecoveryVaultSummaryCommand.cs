@@ -14,25 +14,12 @@ namespace RecoveryVault.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "RecoveryVaultSummary")]
 [OutputType(typeof(RecoveryVaultSummary))]
-public sealed class GetRecoveryVaultSummaryCommand : RecoveryVaultCmdletBase
+public sealed class GetRecoveryVaultSummaryCommand : ResourceGraphCmdletBase
 {
-    /// <summary>Subscriptions to summarise (default: every subscription the credential can see).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? SubscriptionId { get; set; }
-
-    /// <summary>Management groups to summarise.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? ManagementGroup { get; set; }
-
-    /// <inheritdoc />
-    protected override void BeginProcessing() => RequireSession();
-
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (SubscriptionId is not null && SubscriptionId.Any(s => !CheckScope(s, null, s)))
+        if (!CheckSubscriptions())
         {
             return;
         }
@@ -44,7 +31,7 @@ public sealed class GetRecoveryVaultSummaryCommand : RecoveryVaultCmdletBase
                 async Task<List<JsonObject>> Rows(string kql)
                 {
                     var rows = new List<JsonObject>();
-                    await foreach (var r in Session.QueryResourceGraphAsync(kql, SubscriptionId, ManagementGroup, null, ct).ConfigureAwait(false))
+                    await foreach (var r in QueryAsync(kql, null, ct).ConfigureAwait(false))
                     {
                         rows.Add(r);
                     }
@@ -79,7 +66,7 @@ public sealed class GetRecoveryVaultSummaryCommand : RecoveryVaultCmdletBase
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitError(SearchRecoveryVaultCommand.SearchError(ex));
+                EmitError(QueryError(ex));
             }
         });
     }

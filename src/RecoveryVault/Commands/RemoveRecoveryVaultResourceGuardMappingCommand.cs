@@ -1,7 +1,6 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Management.Automation;
 using System.Security;
-using RecoveryVault.Engine.Hosting;
 using RecoveryVault.Internal;
 
 namespace RecoveryVault.Commands;
@@ -29,28 +28,16 @@ public sealed class RemoveRecoveryVaultResourceGuardMappingCommand : VaultTarget
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var id = ResolveVaultId();
-        if (id is null)
-        {
-            return;
-        }
         var token = ResourceGuardSupport.Plain(ResourceGuardToken);
-        Run(async ct =>
+        RunOnVault(async (id, ct) =>
         {
             if ((IsWhatIf || !Force) && !await ShouldProcessAsync(id.ToString(), "Remove the resource guard mapping (turns multi-user authorization off)").ConfigureAwait(false))
             {
                 return;
             }
-            try
+            if (!await Session.RemoveResourceGuardMappingAsync(id, token, ct).ConfigureAwait(false))
             {
-                if (!await Session.RemoveResourceGuardMappingAsync(id, token, ct).ConfigureAwait(false))
-                {
-                    EmitVerbose($"Vault '{id.Name}' is not mapped to a resource guard; nothing to remove.");
-                }
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, id.ToString(), ErrorIds.VaultNotFound);
+                EmitVerbose($"Vault '{id.Name}' is not mapped to a resource guard; nothing to remove.");
             }
         });
     }

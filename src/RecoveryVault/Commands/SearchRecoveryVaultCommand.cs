@@ -20,7 +20,7 @@ namespace RecoveryVault.Commands;
 [OutputType(typeof(BackupPolicy), ParameterSetName = [PolicySet])]
 [OutputType(typeof(Vault), ParameterSetName = [VaultSet])]
 [OutputType(typeof(PSObject), ParameterSetName = [QuerySet])]
-public sealed class SearchRecoveryVaultCommand : RecoveryVaultCmdletBase
+public sealed class SearchRecoveryVaultCommand : ResourceGraphCmdletBase
 {
     private const string ItemSet = "Item";
     private const string JobSet = "Job";
@@ -117,28 +117,15 @@ public sealed class SearchRecoveryVaultCommand : RecoveryVaultCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Location { get; set; }
 
-    /// <summary>Subscriptions to search (default: every subscription the credential can see).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? SubscriptionId { get; set; }
-
-    /// <summary>Management groups to search (their subscriptions and below).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? ManagementGroup { get; set; }
-
     /// <summary>Rows per Resource Graph page, 1-1000 (default: the service's 1,000).</summary>
     [Parameter]
     [ValidateRange(1, 1000)]
     public int? PageSize { get; set; }
 
     /// <inheritdoc />
-    protected override void BeginProcessing() => RequireSession();
-
-    /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (SubscriptionId is not null && SubscriptionId.Any(s => !CheckScope(s, null, s)))
+        if (!CheckSubscriptions())
         {
             return;
         }
@@ -163,7 +150,7 @@ public sealed class SearchRecoveryVaultCommand : RecoveryVaultCmdletBase
         {
             try
             {
-                await foreach (var row in Session.QueryResourceGraphAsync(kql, SubscriptionId, ManagementGroup, PageSize, ct).ConfigureAwait(false))
+                await foreach (var row in QueryAsync(kql, PageSize, ct).ConfigureAwait(false))
                 {
                     if (ToObject(row, pattern) is { } value)
                     {
@@ -173,18 +160,9 @@ public sealed class SearchRecoveryVaultCommand : RecoveryVaultCmdletBase
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitError(SearchError(ex));
+                EmitError(QueryError(ex));
             }
         });
-    }
-
-    /// <summary>A query Resource Graph refused as invalid is named so; other failures as the per-vault cmdlets name them.</summary>
-    internal static ErrorRecord SearchError(RecoveryVaultServiceException ex)
-    {
-        var record = ServiceErrorRecord(ex, null, null);
-        return ex.Status == 400 && ex.Details.Any(d => d.StartsWith("InvalidQuery:", StringComparison.Ordinal))
-            ? new ErrorRecord(record.Exception, ErrorIds.InvalidQuery, ErrorCategory.InvalidArgument, null) { ErrorDetails = record.ErrorDetails }
-            : record;
     }
 
     // The per-vault cmdlets' own checks, applied again to every row: the query narrows on the service, these make

@@ -27,23 +27,11 @@ public sealed class TestRecoveryVaultSecurityCommand : VaultTargetCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var id = ResolveVaultId();
-        if (id is null)
+        RunOnVault(async (id, ct) =>
         {
-            return;
-        }
-        Run(async ct =>
-        {
-            try
-            {
-                var vault = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
-                var mapped = await GuardMappedAsync(id, ct).ConfigureAwait(false);
-                Emit(new VaultSecurityReport(vault.Id ?? id.ToString(), vault.StringAt("properties", "secureScore"), vault.StringAt("properties", "bcdrSecurityLevel"), Checks(vault, mapped).ToList()));
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, id.ToString(), ErrorIds.VaultNotFound);
-            }
+            var vault = await Session.GetVaultAsync(id.SubscriptionId, id.ResourceGroupName!, id.Name, ct).ConfigureAwait(false);
+            var mapped = await GuardMappedAsync(id, ct).ConfigureAwait(false);
+            Emit(new VaultSecurityReport(vault.Id ?? id.ToString(), vault.StringAt("properties", "secureScore"), vault.StringAt("properties", "bcdrSecurityLevel"), Checks(vault, mapped).ToList()));
         });
     }
 

@@ -1,7 +1,6 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Management.Automation;
 using RecoveryVault.Engine;
-using RecoveryVault.Engine.Hosting;
 using RecoveryVault.Models;
 
 namespace RecoveryVault.Internal;
@@ -59,27 +58,6 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
         return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text, id.VaultName) ? id.GetVaultId() : null;
     }
 
-    /// <summary>
-    /// Resolves the vault and runs <paramref name="work"/> on it; a service failure becomes this vault's
-    /// non-terminating error (a vault that is gone is VaultNotFound), so the next piped vault still gets its turn.
-    /// </summary>
-    protected void RunOnVault(Func<RecoveryVaultResourceId, CancellationToken, Task> work)
-    {
-        var vault = ResolveVault();
-        if (vault is null)
-        {
-            return;
-        }
-        Run(async ct =>
-        {
-            try
-            {
-                await work(vault, ct).ConfigureAwait(false);
-            }
-            catch (RecoveryVaultServiceException ex)
-            {
-                EmitServiceError(ex, vault.ToString(), ErrorIds.VaultNotFound);
-            }
-        });
-    }
+    /// <summary>Resolves the vault and runs <paramref name="work"/> on it (see the base's RunOnVault).</summary>
+    protected void RunOnVault(Func<RecoveryVaultResourceId, CancellationToken, Task> work) => RunOnVault(ResolveVault(), work);
 }

@@ -71,4 +71,7 @@ public abstract class VaultTargetCmdletBase : RecoveryVaultCmdletBase
         }
         return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text, id.Name) ? id : null;
     }
+
+    /// <summary>Resolves the vault and runs <paramref name="work"/> on it (see the base's RunOnVault).</summary>
+    protected void RunOnVault(Func<RecoveryVaultResourceId, CancellationToken, Task> work) => RunOnVault(ResolveVaultId(), work);
 }

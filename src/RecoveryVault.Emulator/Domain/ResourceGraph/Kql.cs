@@ -557,6 +557,24 @@ internal sealed class KqlParser
         return list;
     }
 
+    /// <summary>Comma-separated items after an opening '(' already read, up to and including the ')'; none for "()".</summary>
+    private List<KqlExpr> ParseListToClose(Func<KqlExpr> item)
+    {
+        var items = new List<KqlExpr>();
+        if (!IsSymbol(")"))
+        {
+            items.Add(item());
+            while (IsSymbol(","))
+            {
+                Next();
+                items.Add(item());
+            }
+        }
+
+        Expect(")");
+        return items;
+    }
+
     private bool LooksLikeAssignment()
     {
         if (Peek.Kind == KqlTokenKind.Identifier)
@@ -632,18 +650,7 @@ internal sealed class KqlParser
             if (word is "in" or "!in" or "in~" or "!in~")
             {
                 Expect("(");
-                var items = new List<KqlExpr>();
-                if (!IsSymbol(")"))
-                {
-                    items.Add(ParseAdditive());
-                    while (IsSymbol(","))
-                    {
-                        Next();
-                        items.Add(ParseAdditive());
-                    }
-                }
-
-                Expect(")");
+                var items = ParseListToClose(ParseAdditive);
                 left = new KqlInList(word.StartsWith('!'), word.EndsWith('~'), left, items);
                 continue;
             }
@@ -767,18 +774,7 @@ internal sealed class KqlParser
                 if (IsSymbol("("))
                 {
                     Next();
-                    var args = new List<KqlExpr>();
-                    if (!IsSymbol(")"))
-                    {
-                        args.Add(ParseExpr());
-                        while (IsSymbol(","))
-                        {
-                            Next();
-                            args.Add(ParseExpr());
-                        }
-                    }
-
-                    Expect(")");
+                    var args = ParseListToClose(ParseExpr);
                     KqlEvaluator.CheckFunction(tok, args.Count);
                     return new KqlCall(tok.Text, args, tok);
                 }
