@@ -54,6 +54,22 @@ Describe 'Resource guards' {
         { Get-RecoveryVaultResourceGuard -Name guard1 -ResourceGroupName rg-prod -ErrorAction Stop } | Should -Throw -ErrorId 'ResourceNotFound,RecoveryVault.Commands.GetRecoveryVaultResourceGuardCommand'
     }
 
+    It 'finds a guard by name, or by a wildcard, across the subscription as Get-RecoveryVault finds vaults, and pipes it on' {
+        # Without -ResourceGroupName the name was refused ('-Name needs -ResourceGroupName'), so
+        # Get-RecoveryVaultResourceGuard guard-a | Remove-RecoveryVaultResourceGuard could not be written.
+        $a = New-RecoveryVaultResourceGuard -Name guard-a -ResourceGroupName rg-prod -Location westeurope
+        New-RecoveryVaultResourceGuard -Name guard-b -ResourceGroupName rg-test -Location westeurope | Out-Null
+        (Get-RecoveryVaultResourceGuard guard-a).Id | Should -Be $a.Id
+        @(Get-RecoveryVaultResourceGuard -Name guard-* | Sort-Object Name).Name | Should -Be @('guard-a', 'guard-b')
+        @(Get-RecoveryVaultResourceGuard -Name guard-* -ResourceGroupName rg-test).Name | Should -Be @('guard-b')
+        Get-RecoveryVaultResourceGuard -Name nothing-* | Should -BeNullOrEmpty
+        { Get-RecoveryVaultResourceGuard -Name guard-z -ErrorAction Stop } | Should -Throw -ErrorId 'ResourceNotFound,RecoveryVault.Commands.GetRecoveryVaultResourceGuardCommand'
+        # ByResourceId with the Id property, as every other Get- takes a piped object's Id.
+        ([pscustomobject]@{ Id = $a.Id } | Get-RecoveryVaultResourceGuard).Name | Should -Be 'guard-a'
+        Get-RecoveryVaultResourceGuard guard-a | Remove-RecoveryVaultResourceGuard -Force
+        @(Get-RecoveryVaultResourceGuard -Name guard-*).Name | Should -Be @('guard-b')
+    }
+
     It 'excludes optional operations but refuses to exclude a Mandatory one' {
         $g = New-RecoveryVaultResourceGuard -Name guard2 -ResourceGroupName rg-prod -Location westeurope -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
         $g.ExcludedOperations | Should -Be @('Microsoft.RecoveryServices/vaults/backupPolicies/write')
