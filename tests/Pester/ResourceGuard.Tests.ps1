@@ -78,6 +78,17 @@ Describe 'Resource guards' {
             Should -Throw -ErrorId 'InvalidRequest,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand'
     }
 
+    It 'refuses a -Location that is not a region, or not one of the subscription''s, and creates nothing' {
+        # As New-RecoveryVault (Subscriptions - List Locations); a guard must be in the vaults' region
+        # ("Configure Multi-user authorization using Resource Guard"), so a made-up one was a guard no vault could use.
+        { New-RecoveryVaultResourceGuard -Name guard-l -ResourceGroupName rg-prod -Location '../x' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidLocation,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand'
+        { New-RecoveryVaultResourceGuard -Name guard-l -ResourceGroupName rg-prod -Location nowhere -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidLocation,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand' -ExpectedMessage "*'nowhere' is not a region of subscription*"
+        Get-RecoveryVaultResourceGuard -ResourceGroupName rg-prod | Should -BeNullOrEmpty
+        (New-RecoveryVaultResourceGuard -Name guard-l -ResourceGroupName rg-prod -Location 'West Europe').Location | Should -Be 'westeurope'
+    }
+
     It 'refuses a malformed guard id before any request' {
         $vault = New-RecoveryVault -Name mua-bad -ResourceGroupName rg-prod -Location westeurope
         { $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId '/subscriptions/x/resourceGroups/y' -ErrorAction Stop } |
