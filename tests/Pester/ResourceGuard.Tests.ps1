@@ -89,6 +89,17 @@ Describe 'Resource guards' {
         (New-RecoveryVaultResourceGuard -Name guard-l -ResourceGroupName rg-prod -Location 'West Europe').Location | Should -Be 'westeurope'
     }
 
+    It 'says a guard that does not exist may be why the guard refused, not only a missing role' {
+        # Azure's LinkedAuthorizationFailed: "does not have permission … on the linked scope(s) … or the linked scope(s)
+        # are invalid". The owner of the subscription reads every guard in it, so 'needs the Reader role' alone was wrong.
+        $vault = New-RecoveryVault -Name mua-gone -ResourceGroupName rg-prod -Location westeurope
+        $missing = "/subscriptions/$($emu.SubscriptionId)/resourceGroups/rg-prod/providers/Microsoft.DataProtection/resourceGuards/no-such-guard"
+        $err = $null
+        $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $missing -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ResourceGuardAccessDenied,RecoveryVault.Commands.SetRecoveryVaultResourceGuardMappingCommand'
+        $err[0].Exception.Message | Should -BeLike "*If the guard was deleted or the id is wrong*Get-RecoveryVaultResourceGuard -ResourceId '$missing'*"
+    }
+
     It 'refuses a malformed guard id before any request' {
         $vault = New-RecoveryVault -Name mua-bad -ResourceGroupName rg-prod -Location westeurope
         { $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId '/subscriptions/x/resourceGroups/y' -ErrorAction Stop } |
