@@ -100,6 +100,13 @@ Describe 'Resource guards' {
         $err[0].Exception.Message | Should -BeLike "*If the guard was deleted or the id is wrong*Get-RecoveryVaultResourceGuard -ResourceId '$missing'*"
     }
 
+    It 'maps a vault to a guard object given as -ResourceGuardId, as to its id' {
+        # '-ResourceGuardId $guard' bound the type name ('RecoveryVault.Models.ResourceGuard is not a resource guard id').
+        $g = New-RecoveryVaultResourceGuard -Name guard-o -ResourceGroupName rg-prod -Location westeurope
+        $vault = New-RecoveryVault -Name mua-obj -ResourceGroupName rg-prod -Location westeurope
+        ($vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $g).ResourceGuardId | Should -Be $g.Id
+    }
+
     It 'refuses a malformed guard id before any request' {
         $vault = New-RecoveryVault -Name mua-bad -ResourceGroupName rg-prod -Location westeurope
         { $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId '/subscriptions/x/resourceGroups/y' -ErrorAction Stop } |
