@@ -107,6 +107,19 @@ Describe 'Resource guards' {
         ($vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $g).ResourceGuardId | Should -Be $g.Id
     }
 
+    It 'in a host that cannot ask, a removal without -Force is ConfirmationRequired and removes nothing' {
+        # The Pester host is non-interactive: the prompt of ConfirmImpact High fails. It came out as ServiceError,
+        # although no service was involved; the catalogue's id for "this host cannot ask" is ConfirmationRequired.
+        $g = New-RecoveryVaultResourceGuard -Name guard-ask -ResourceGroupName rg-prod -Location westeurope
+        $err = $null
+        $g | Remove-RecoveryVaultResourceGuard -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConfirmationRequired,RecoveryVault.Commands.RemoveRecoveryVaultResourceGuardCommand'
+        $err[0].Exception.Message | Should -Match '-Force'
+        (Get-RecoveryVaultResourceGuard -ResourceId $g.Id).Name | Should -Be 'guard-ask'
+        $g | Remove-RecoveryVaultResourceGuard -Confirm:$false
+        Get-RecoveryVaultResourceGuard -ResourceGroupName rg-prod | Should -BeNullOrEmpty
+    }
+
     It 'refuses a malformed guard id before any request' {
         $vault = New-RecoveryVault -Name mua-bad -ResourceGroupName rg-prod -Location westeurope
         { $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId '/subscriptions/x/resourceGroups/y' -ErrorAction Stop } |
