@@ -304,6 +304,12 @@ Describe 'Customer-managed keys and managed identities (Set-RecoveryVault)' {
         $v = Get-RecoveryVault -Name cmk-vault -ResourceGroupName rg-prod
         $v.UserAssignedIdentityIds | Should -BeNullOrEmpty
         $v.EncryptionKeyId | Should -BeNullOrEmpty
+        # The emulator refuses it as ARM does: 400 InvalidIdentityId "The identity ids '…' are invalid. It must be of
+        # the following format: …" (as quoted in MicrosoftDocs/azure-docs#48229 and Azure/aad-pod-identity#230).
+        $r = Invoke-TestArm -Method PATCH -Path $vault.Id -ApiVersion '2026-07-01' -Body @{ identity = @{ type = 'UserAssigned'; userAssignedIdentities = @{ x = @{} } } }
+        $r.Status | Should -Be 400
+        $r.Body.error.code | Should -Be 'InvalidIdentityId'
+        (Get-RecoveryVault -Name cmk-vault -ResourceGroupName rg-prod).UserAssignedIdentityIds | Should -BeNullOrEmpty
     }
 
     It 'refuses contradictory parameters before any request, and a key id that is not a Key Vault key URI' {
