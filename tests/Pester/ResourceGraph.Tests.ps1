@@ -139,6 +139,11 @@ Describe 'Search-RecoveryVault answers as the per-vault cmdlets do' {
         $w | Should -BeNullOrEmpty
     }
 
+    It 'completes -ResourceGroupName of -Vault as Get-RecoveryVault does' {
+        $line = 'Search-RecoveryVault -Vault -ResourceGroupName rg-'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'rg-prod'
+    }
+
     It 'says InvalidQuery for a query Resource Graph refuses, naming the token' {
         { Search-RecoveryVault -Query 'Resources | join (Resources) on id' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidQuery,RecoveryVault.Commands.SearchRecoveryVaultCommand'
         $err = $null

@@ -120,6 +120,13 @@ Describe 'Resource guards' {
         Get-RecoveryVaultResourceGuard -ResourceGroupName rg-prod | Should -BeNullOrEmpty
     }
 
+    It 'completes -ResourceGroupName of the guard cmdlets as the vault cmdlets do' {
+        foreach ($command in 'New-RecoveryVaultResourceGuard', 'Get-RecoveryVaultResourceGuard', 'Remove-RecoveryVaultResourceGuard') {
+            $line = "$command -ResourceGroupName rg-p"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('rg-prod') -Because $command
+        }
+    }
+
     It 'refuses a malformed guard id before any request' {
         $vault = New-RecoveryVault -Name mua-bad -ResourceGroupName rg-prod -Location westeurope
         { $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId '/subscriptions/x/resourceGroups/y' -ErrorAction Stop } |

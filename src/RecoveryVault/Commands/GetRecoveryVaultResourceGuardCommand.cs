@@ -23,6 +23,7 @@ public sealed class GetRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
     /// <summary>Resource group; without it, the whole subscription.</summary>
     [Parameter(ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     public string? ResourceGroupName { get; set; }
 
     /// <summary>Subscription (default: the connection's).</summary>

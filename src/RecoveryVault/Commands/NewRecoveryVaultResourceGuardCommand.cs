@@ -23,6 +23,7 @@ public sealed class NewRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
     /// <summary>Resource group (must exist).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     public string ResourceGroupName { get; set; } = string.Empty;
 
     /// <summary>Region: the same as the vaults it will guard.</summary>

@@ -111,6 +111,7 @@ public sealed class SearchRecoveryVaultCommand : RecoveryVaultCmdletBase
     /// <summary>Vaults of this resource group.</summary>
     [Parameter(ParameterSetName = VaultSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     public string? ResourceGroupName { get; set; }
 
     /// <summary>Vaults in this region.</summary>
