@@ -26,6 +26,12 @@ Describe 'Schedules, retention and policies' {
         ($vault | Get-RecoveryVaultPolicy).Name | Should -Contain 'DefaultPolicy'
         ($vault | Get-RecoveryVaultPolicy -Kind AzureFileShare).Kind | Sort-Object -Unique | Should -Be 'AzureFileShare'
         { $vault | Get-RecoveryVaultPolicy -Name NoSuchPolicy -ErrorAction Stop } | Should -Throw -ErrorId 'PolicyNotFound,RecoveryVault.Commands.GetRecoveryVaultPolicyCommand'
+        # A vault that is gone is ARM's 404 ResourceNotFound on the parent, not Azure Backup's BMSUserErrorPolicyNotFound:
+        # it was reported as PolicyNotFound, so a fan-out over stale vault objects blamed the policy.
+        { Get-RecoveryVaultPolicy -VaultName gone-vault -ResourceGroupName rg-prod -Name DefaultPolicy -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultPolicyCommand'
+        { Get-RecoveryVaultJob -VaultName gone-vault -ResourceGroupName rg-prod -JobId ([guid]::NewGuid()) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultJobCommand'
     }
 
     It 'builds validated schedules and retention before any request' {

@@ -60,6 +60,14 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
     }
 
     /// <summary>
+    /// The not-found id of a 404 on one resource inside the vault: ARM answers a vault that is gone with
+    /// <c>ResourceNotFound</c> on the parent before Azure Backup is asked, which names its own misses
+    /// (<c>BMSUserErrorPolicyNotFound</c>, <c>BMSUserErrorJobNotFound</c>); only those are the child's.
+    /// </summary>
+    protected static string ChildNotFoundId(RecoveryVaultServiceException ex, string childNotFoundId) =>
+        ex.ErrorCode == "ResourceNotFound" ? ErrorIds.VaultNotFound : childNotFoundId;
+
+    /// <summary>
     /// Resolves the vault and runs <paramref name="work"/> on it; a service failure becomes this vault's
     /// non-terminating error (a vault that is gone is VaultNotFound), so the next piped vault still gets its turn.
     /// </summary>
