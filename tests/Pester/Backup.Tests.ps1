@@ -220,6 +220,17 @@ Describe 'Protection lifecycle' {
         $vault | Remove-RecoveryVault -DeleteBackupData -Force
         Get-RecoveryVault -Name prod-vault1 -ResourceGroupName rg-prod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'says VaultNotFound, not ItemNotFound, for the recovery points of an item whose vault is gone' {
+        # ARM answers the gone vault (ResourceNotFound on the parent) before Azure Backup could say BMSUserErrorItemNotFound.
+        $gone = New-RecoveryVault -Name rp-gone-vault -ResourceGroupName rg-prod -Location westeurope
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName rpgone01 | Out-Null
+        $gone | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name rpgone01 |
+            Enable-RecoveryVaultProtection -Policy ($gone | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        $item = $gone | Get-RecoveryVaultItem -Name rpgone01
+        $gone | Remove-RecoveryVault -DeleteBackupData -Force
+        { $item | Get-RecoveryVaultRecoveryPoint -ErrorAction Stop } | Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultRecoveryPointCommand'
+    }
 }
 
 Describe 'Backup permissions' {

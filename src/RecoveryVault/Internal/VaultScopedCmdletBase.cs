@@ -64,7 +64,7 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
     /// <c>ResourceNotFound</c> on the parent before Azure Backup is asked, which names its own misses
     /// (<c>BMSUserErrorPolicyNotFound</c>, <c>BMSUserErrorJobNotFound</c>); only those are the child's.
     /// </summary>
-    protected static string ChildNotFoundId(RecoveryVaultServiceException ex, string childNotFoundId) =>
+    internal static string ChildNotFoundId(RecoveryVaultServiceException ex, string childNotFoundId) =>
         ex.ErrorCode == "ResourceNotFound" ? ErrorIds.VaultNotFound : childNotFoundId;
 
     /// <summary>
