@@ -26,6 +26,12 @@ Describe 'Schedules, retention and policies' {
         ($vault | Get-RecoveryVaultPolicy).Name | Should -Contain 'DefaultPolicy'
         ($vault | Get-RecoveryVaultPolicy -Kind AzureFileShare).Kind | Sort-Object -Unique | Should -Be 'AzureFileShare'
         { $vault | Get-RecoveryVaultPolicy -Name NoSuchPolicy -ErrorAction Stop } | Should -Throw -ErrorId 'PolicyNotFound,RecoveryVault.Commands.GetRecoveryVaultPolicyCommand'
+        # A vault that is gone is ARM's 404 ResourceNotFound on the parent, not Azure Backup's BMSUserErrorPolicyNotFound:
+        # it was reported as PolicyNotFound, so a fan-out over stale vault objects blamed the policy.
+        { Get-RecoveryVaultPolicy -VaultName gone-vault -ResourceGroupName rg-prod -Name DefaultPolicy -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultPolicyCommand'
+        { Get-RecoveryVaultJob -VaultName gone-vault -ResourceGroupName rg-prod -JobId ([guid]::NewGuid()) -ErrorAction Stop } |
+            Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultJobCommand'
     }
 
     It 'builds validated schedules and retention before any request' {
@@ -213,6 +219,17 @@ Describe 'Protection lifecycle' {
         Get-RecoveryVault -Name prod-vault1 -ResourceGroupName rg-prod | Should -Not -BeNullOrEmpty
         $vault | Remove-RecoveryVault -DeleteBackupData -Force
         Get-RecoveryVault -Name prod-vault1 -ResourceGroupName rg-prod -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'says VaultNotFound, not ItemNotFound, for the recovery points of an item whose vault is gone' {
+        # ARM answers the gone vault (ResourceNotFound on the parent) before Azure Backup could say BMSUserErrorItemNotFound.
+        $gone = New-RecoveryVault -Name rp-gone-vault -ResourceGroupName rg-prod -Location westeurope
+        Add-RecoveryVaultEmulatorData -ResourceGroupName rg-prod -VirtualMachineName rpgone01 | Out-Null
+        $gone | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name rpgone01 |
+            Enable-RecoveryVaultProtection -Policy ($gone | Get-RecoveryVaultPolicy -Name DefaultPolicy) -Wait | Out-Null
+        $item = $gone | Get-RecoveryVaultItem -Name rpgone01
+        $gone | Remove-RecoveryVault -DeleteBackupData -Force
+        { $item | Get-RecoveryVaultRecoveryPoint -ErrorAction Stop } | Should -Throw -ErrorId 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultRecoveryPointCommand'
     }
 }
 

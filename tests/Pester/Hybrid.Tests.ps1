@@ -302,6 +302,15 @@ Describe 'Get-RecoveryVaultBackupStatus for a whole subscription' {
         @($all | Where-Object IsProtected).Count | Should -Be 2
     }
 
+    It 'shows, in the default table of an 80-column host, which VM, its status and its vault' {
+        # A VM's resource id is longer than the host: a ResourceId column left no room for the status.
+        $text = Get-RecoveryVaultBackupStatus -SubscriptionId $emu.SubscriptionId | Sort-Object { ($_.ResourceId -split '/')[-1] } | Out-String -Width 80
+        $lines = @($text -split "`r?`n" | Where-Object { $_ -match '^app0\d ' })
+        $lines.Count | Should -Be 4
+        $lines[0] | Should -Match '^app01\s+rg-prod\s+Protected\s+status-vault\s'
+        $lines[3] | Should -Match '^app04\s+rg-restore\s+NotProtected\s'
+    }
+
     It 'refuses a subscription id that is not a GUID' {
         $err = $null
         Get-RecoveryVaultBackupStatus -SubscriptionId 'not-a-guid' -Unprotected -ErrorVariable err -ErrorAction SilentlyContinue

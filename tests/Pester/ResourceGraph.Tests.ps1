@@ -127,6 +127,23 @@ Describe 'Search-RecoveryVault answers as the per-vault cmdlets do' {
         $vm.os | Should -Be 'Windows'
     }
 
+    It 'does not promise a positional query: a KQL string given without -Query is a -Name, and says so' {
+        # SYNTAX said [-Query] <string>, but the default (Item) set's -Name is position 0 too, so PowerShell always bound
+        # the string to -Name: Search-AzGraph's habit (Search-AzGraph 'Resources | …') silently found nothing.
+        (Get-Command Search-RecoveryVault).Parameters['Query'].ParameterSets['Query'].Position | Should -BeLessThan 0
+        $w = $null
+        Search-RecoveryVault 'Resources | project name' -WarningVariable w -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        "$w" | Should -Match '-Query'
+        $w = $null
+        Search-RecoveryVault -Name 'vm*' -WarningVariable w -WarningAction SilentlyContinue | Out-Null
+        $w | Should -BeNullOrEmpty
+    }
+
+    It 'completes -ResourceGroupName of -Vault as Get-RecoveryVault does' {
+        $line = 'Search-RecoveryVault -Vault -ResourceGroupName rg-'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'rg-prod'
+    }
+
     It 'says InvalidQuery for a query Resource Graph refuses, naming the token' {
         { Search-RecoveryVault -Query 'Resources | join (Resources) on id' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidQuery,RecoveryVault.Commands.SearchRecoveryVaultCommand'
         $err = $null

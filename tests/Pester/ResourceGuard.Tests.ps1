@@ -54,12 +54,77 @@ Describe 'Resource guards' {
         { Get-RecoveryVaultResourceGuard -Name guard1 -ResourceGroupName rg-prod -ErrorAction Stop } | Should -Throw -ErrorId 'ResourceNotFound,RecoveryVault.Commands.GetRecoveryVaultResourceGuardCommand'
     }
 
+    It 'finds a guard by name, or by a wildcard, across the subscription as Get-RecoveryVault finds vaults, and pipes it on' {
+        # Without -ResourceGroupName the name was refused ('-Name needs -ResourceGroupName'), so
+        # Get-RecoveryVaultResourceGuard guard-a | Remove-RecoveryVaultResourceGuard could not be written.
+        $a = New-RecoveryVaultResourceGuard -Name guard-a -ResourceGroupName rg-prod -Location westeurope
+        New-RecoveryVaultResourceGuard -Name guard-b -ResourceGroupName rg-test -Location westeurope | Out-Null
+        (Get-RecoveryVaultResourceGuard guard-a).Id | Should -Be $a.Id
+        @(Get-RecoveryVaultResourceGuard -Name guard-* | Sort-Object Name).Name | Should -Be @('guard-a', 'guard-b')
+        @(Get-RecoveryVaultResourceGuard -Name guard-* -ResourceGroupName rg-test).Name | Should -Be @('guard-b')
+        Get-RecoveryVaultResourceGuard -Name nothing-* | Should -BeNullOrEmpty
+        { Get-RecoveryVaultResourceGuard -Name guard-z -ErrorAction Stop } | Should -Throw -ErrorId 'ResourceNotFound,RecoveryVault.Commands.GetRecoveryVaultResourceGuardCommand'
+        # ByResourceId with the Id property, as every other Get- takes a piped object's Id.
+        ([pscustomobject]@{ Id = $a.Id } | Get-RecoveryVaultResourceGuard).Name | Should -Be 'guard-a'
+        Get-RecoveryVaultResourceGuard guard-a | Remove-RecoveryVaultResourceGuard -Force
+        @(Get-RecoveryVaultResourceGuard -Name guard-*).Name | Should -Be @('guard-b')
+    }
+
     It 'excludes optional operations but refuses to exclude a Mandatory one' {
         $g = New-RecoveryVaultResourceGuard -Name guard2 -ResourceGroupName rg-prod -Location westeurope -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
         $g.ExcludedOperations | Should -Be @('Microsoft.RecoveryServices/vaults/backupPolicies/write')
         $g.ProtectedOperations | Should -Not -Contain 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
         { New-RecoveryVaultResourceGuard -Name guard3 -ResourceGroupName rg-prod -Location westeurope -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupconfig/write' -ErrorAction Stop } |
             Should -Throw -ErrorId 'InvalidRequest,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand'
+    }
+
+    It 'refuses a -Location that is not a region, or not one of the subscription''s, and creates nothing' {
+        # As New-RecoveryVault (Subscriptions - List Locations); a guard must be in the vaults' region
+        # ("Configure Multi-user authorization using Resource Guard"), so a made-up one was a guard no vault could use.
+        { New-RecoveryVaultResourceGuard -Name guard-l -ResourceGroupName rg-prod -Location '../x' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidLocation,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand'
+        { New-RecoveryVaultResourceGuard -Name guard-l -ResourceGroupName rg-prod -Location nowhere -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidLocation,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand' -ExpectedMessage "*'nowhere' is not a region of subscription*"
+        Get-RecoveryVaultResourceGuard -ResourceGroupName rg-prod | Should -BeNullOrEmpty
+        (New-RecoveryVaultResourceGuard -Name guard-l -ResourceGroupName rg-prod -Location 'West Europe').Location | Should -Be 'westeurope'
+    }
+
+    It 'says a guard that does not exist may be why the guard refused, not only a missing role' {
+        # Azure's LinkedAuthorizationFailed: "does not have permission … on the linked scope(s) … or the linked scope(s)
+        # are invalid". The owner of the subscription reads every guard in it, so 'needs the Reader role' alone was wrong.
+        $vault = New-RecoveryVault -Name mua-gone -ResourceGroupName rg-prod -Location westeurope
+        $missing = "/subscriptions/$($emu.SubscriptionId)/resourceGroups/rg-prod/providers/Microsoft.DataProtection/resourceGuards/no-such-guard"
+        $err = $null
+        $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $missing -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ResourceGuardAccessDenied,RecoveryVault.Commands.SetRecoveryVaultResourceGuardMappingCommand'
+        $err[0].Exception.Message | Should -BeLike "*If the guard was deleted or the id is wrong*Get-RecoveryVaultResourceGuard -ResourceId '$missing'*"
+    }
+
+    It 'maps a vault to a guard object given as -ResourceGuardId, as to its id' {
+        # '-ResourceGuardId $guard' bound the type name ('RecoveryVault.Models.ResourceGuard is not a resource guard id').
+        $g = New-RecoveryVaultResourceGuard -Name guard-o -ResourceGroupName rg-prod -Location westeurope
+        $vault = New-RecoveryVault -Name mua-obj -ResourceGroupName rg-prod -Location westeurope
+        ($vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId $g).ResourceGuardId | Should -Be $g.Id
+    }
+
+    It 'in a host that cannot ask, a removal without -Force is ConfirmationRequired and removes nothing' {
+        # The Pester host is non-interactive: the prompt of ConfirmImpact High fails. It came out as ServiceError,
+        # although no service was involved; the catalogue's id for "this host cannot ask" is ConfirmationRequired.
+        $g = New-RecoveryVaultResourceGuard -Name guard-ask -ResourceGroupName rg-prod -Location westeurope
+        $err = $null
+        $g | Remove-RecoveryVaultResourceGuard -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'ConfirmationRequired,RecoveryVault.Commands.RemoveRecoveryVaultResourceGuardCommand'
+        $err[0].Exception.Message | Should -Match '-Force'
+        (Get-RecoveryVaultResourceGuard -ResourceId $g.Id).Name | Should -Be 'guard-ask'
+        $g | Remove-RecoveryVaultResourceGuard -Confirm:$false
+        Get-RecoveryVaultResourceGuard -ResourceGroupName rg-prod | Should -BeNullOrEmpty
+    }
+
+    It 'completes -ResourceGroupName of the guard cmdlets as the vault cmdlets do' {
+        foreach ($command in 'New-RecoveryVaultResourceGuard', 'Get-RecoveryVaultResourceGuard', 'Remove-RecoveryVaultResourceGuard') {
+            $line = "$command -ResourceGroupName rg-p"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('rg-prod') -Because $command
+        }
     }
 
     It 'refuses a malformed guard id before any request' {

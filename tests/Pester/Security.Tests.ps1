@@ -289,6 +289,29 @@ Describe 'Customer-managed keys and managed identities (Set-RecoveryVault)' {
         $v.InfrastructureEncryption | Should -Be 'Disabled'
     }
 
+    It 'refuses an identity that is not a user-assigned identity''s resource id, before any request' {
+        # Vaults spec 2026-07-01 IdentityData.userAssignedIdentities (and common-types managedidentity v5): the keys
+        # are ARM resource ids '/subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{n}'.
+        # -IdentityId 'x' was sent and the vault was left holding an identity named 'x'.
+        foreach ($bad in 'x', ($uai -replace 'Microsoft.ManagedIdentity', 'Microsoft.Storage'), "/subscriptions/not-a-guid/resourceGroups/rg-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/a") {
+            $err = $null
+            $vault | Set-RecoveryVault -IdentityType UserAssigned -IdentityId $uai, $bad -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.SetRecoveryVaultCommand' -Because $bad
+            $err = $null
+            $vault | Set-RecoveryVault -EncryptionKeyId $key -UserAssignedIdentityId $bad -Force -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.SetRecoveryVaultCommand' -Because $bad
+        }
+        $v = Get-RecoveryVault -Name cmk-vault -ResourceGroupName rg-prod
+        $v.UserAssignedIdentityIds | Should -BeNullOrEmpty
+        $v.EncryptionKeyId | Should -BeNullOrEmpty
+        # The emulator refuses it as ARM does: 400 InvalidIdentityId "The identity ids '…' are invalid. It must be of
+        # the following format: …" (as quoted in MicrosoftDocs/azure-docs#48229 and Azure/aad-pod-identity#230).
+        $r = Invoke-TestArm -Method PATCH -Path $vault.Id -ApiVersion '2026-07-01' -Body @{ identity = @{ type = 'UserAssigned'; userAssignedIdentities = @{ x = @{} } } }
+        $r.Status | Should -Be 400
+        $r.Body.error.code | Should -Be 'InvalidIdentityId'
+        (Get-RecoveryVault -Name cmk-vault -ResourceGroupName rg-prod).UserAssignedIdentityIds | Should -BeNullOrEmpty
+    }
+
     It 'refuses contradictory parameters before any request, and a key id that is not a Key Vault key URI' {
         $err = $null
         $vault | Set-RecoveryVault -EncryptionKeyId $key -UseSystemAssignedIdentity -UserAssignedIdentityId $uai -Force -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null

@@ -376,6 +376,14 @@ internal static partial class VaultModel
             var prevUais = prevIdentity?["userAssignedIdentities"] as JsonObject;
             foreach (var (key, _) in uais.ToList())
             {
+                // The keys are user-assigned identity resource ids (vaults spec IdentityData); ARM refuses any other
+                // key with InvalidIdentityId before the vault changes.
+                if (!UserAssignedIdentityId().IsMatch(key))
+                {
+                    throw ArmErrors.BadRequest("InvalidIdentityId",
+                        $"The identity ids '{key}' are invalid. It must be of the following format: '/subscriptions/{{subscriptionId}}/resourceGroups/{{resourceGroupName}}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{{resourceName}}'.");
+                }
+
                 var prev = prevUais?[key] as JsonObject;
                 uais[key] = new JsonObject
                 {
@@ -440,6 +448,9 @@ internal static partial class VaultModel
                 $"Vault '{name}' cannot be deleted as there are existing resources within the vault: {string.Join(" and ", parts)}. Please delete all backup items, registered servers and storage accounts (stop protection with delete data, then unregister) and try again.");
         }
     }
+
+    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/Microsoft\.ManagedIdentity/userAssignedIdentities/[^/]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UserAssignedIdentityId();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{1,49}$")]
     private static partial Regex NamePattern();

@@ -195,6 +195,9 @@ public sealed partial class RecoveryVaultSession
         return new RecoveryVaultServiceException(403, "ResourceGuardAccessDenied",
             $"The resource guard '{grant.GuardId}' {where} refused to let {who} {what}: that identity needs the '{role}' role on the guard" +
             (role == "Reader" ? "." : " (Contributor also works; Reader and Backup MUA Admin do not). The guard's owner usually grants it just in time (Privileged Identity Management).") +
+            // LinkedAuthorizationFailed reads "does not have permission … or the linked scope(s) are invalid": a guard
+            // that is gone is refused exactly like one the identity may not use, so the role alone would mislead.
+            $" If the guard was deleted or the id is wrong, Azure refuses it the same way: check it with Get-RecoveryVaultResourceGuard -ResourceId '{grant.GuardId}'." +
             $" Service: {FirstLine(ex.Message)}",
             ex.Target, ex.RequestId, ex.Details, ex);
     }

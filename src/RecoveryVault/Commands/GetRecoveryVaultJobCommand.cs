@@ -142,7 +142,7 @@ public sealed class GetRecoveryVaultJobCommand : VaultScopedCmdletBase
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitServiceError(ex, jobId is null ? vault.ToString() : $"{vault}/backupJobs/{jobId}", jobId is null ? ErrorIds.VaultNotFound : ErrorIds.JobNotFound);
+                EmitServiceError(ex, jobId is null ? vault.ToString() : $"{vault}/backupJobs/{jobId}", jobId is null ? ErrorIds.VaultNotFound : ChildNotFoundId(ex, ErrorIds.JobNotFound));
             }
         });
     }

@@ -65,7 +65,7 @@ public sealed class GetRecoveryVaultPolicyCommand : VaultScopedCmdletBase
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitServiceError(ex, Name is null ? vaultId : $"{vaultId}/backupPolicies/{Name}", Name is null ? ErrorIds.VaultNotFound : ErrorIds.PolicyNotFound);
+                EmitServiceError(ex, Name is null ? vaultId : $"{vaultId}/backupPolicies/{Name}", Name is null ? ErrorIds.VaultNotFound : ChildNotFoundId(ex, ErrorIds.PolicyNotFound));
             }
         });
     }

@@ -108,7 +108,7 @@ public sealed class GetRecoveryVaultRecoveryPointCommand : RecoveryVaultCmdletBa
             }
             catch (RecoveryVaultServiceException ex)
             {
-                EmitServiceError(ex, item.Id, ParameterSetName == IdSet ? ErrorIds.RecoveryPointNotFound : ErrorIds.ItemNotFound);
+                EmitServiceError(ex, item.Id, VaultScopedCmdletBase.ChildNotFoundId(ex, ParameterSetName == IdSet ? ErrorIds.RecoveryPointNotFound : ErrorIds.ItemNotFound));
             }
         });
     }

@@ -14,14 +14,16 @@ public sealed class GetRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
     private const string ByNameSet = "ByName";
     private const string ByResourceIdSet = "ByResourceId";
 
-    /// <summary>Guard name (needs -ResourceGroupName).</summary>
+    /// <summary>Guard name; wildcards allowed. Without -ResourceGroupName, looked for across the subscription.</summary>
     [Parameter(Position = 0, ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string? Name { get; set; }
 
     /// <summary>Resource group; without it, the whole subscription.</summary>
     [Parameter(ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     public string? ResourceGroupName { get; set; }
 
     /// <summary>Subscription (default: the connection's).</summary>
@@ -29,9 +31,9 @@ public sealed class GetRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
     [ValidateNotNullOrEmpty]
     public string? SubscriptionId { get; set; }
 
-    /// <summary>The guard's resource id (also from a mapping's ResourceGuardId).</summary>
+    /// <summary>The guard's resource id (a piped object's Id, or a mapping's ResourceGuardId).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByResourceIdSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("ResourceGuardId")]
+    [Alias("ResourceGuardId", "Id")]
     [ValidateNotNullOrEmpty]
     public string ResourceId { get; set; } = string.Empty;
 
@@ -41,21 +43,23 @@ public sealed class GetRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (Name is not null && ResourceGroupName is null)
-        {
-            WriteError(InputError("-Name needs -ResourceGroupName.", ErrorIds.InvalidParameterCombination, Name));
-            return;
-        }
+        // As Get-RecoveryVault: a plain name with a resource group is one GET; otherwise list and match, a plain name
+        // that matches nothing being an error and a wildcard a filter.
+        var wildcard = Name is null || WildcardPattern.ContainsWildcardCharacters(Name);
         string? id = ParameterSetName == ByResourceIdSet ? ResourceId
-            : Name is not null ? ResourceGuardSupport.GuardId(SubscriptionId ?? Session.SubscriptionId!, ResourceGroupName!, Name) : null;
+            : !wildcard && ResourceGroupName is not null ? ResourceGuardSupport.GuardId(SubscriptionId ?? Session.SubscriptionId!, ResourceGroupName, Name!) : null;
         if (id is not null && ResourceGuardSupport.GuardIdProblem(id) is { } problem)
         {
             WriteError(InputError(problem, ErrorIds.InvalidResourceId, id));
             return;
         }
         var sub = SubscriptionId ?? Session.SubscriptionId!;
+        var name = Name;
+        var group = ResourceGroupName;
+        var pattern = new WildcardPattern(name ?? "*", WildcardOptions.IgnoreCase);
         Run(async ct =>
         {
+            var found = false;
             try
             {
                 if (id is not null)
@@ -63,14 +67,26 @@ public sealed class GetRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
                     Emit(new ResourceGuard(await Session.GetResourceGuardAsync(id, ct).ConfigureAwait(false)));
                     return;
                 }
-                await foreach (var g in Session.ListResourceGuardsAsync(sub, ResourceGroupName, ct).ConfigureAwait(false))
+                await foreach (var g in Session.ListResourceGuardsAsync(sub, group, ct).ConfigureAwait(false))
                 {
-                    Emit(new ResourceGuard(g));
+                    var guard = new ResourceGuard(g);
+                    if (pattern.IsMatch(guard.Name))
+                    {
+                        found = true;
+                        Emit(guard);
+                    }
                 }
             }
             catch (RecoveryVaultServiceException ex)
             {
                 EmitServiceError(ex, id ?? sub, ErrorIds.ResourceNotFound);
+                return;
+            }
+            if (!wildcard && !found)
+            {
+                var target = group is null ? $"/subscriptions/{sub}" : $"/subscriptions/{sub}/resourceGroups/{group}";
+                EmitError(new ErrorRecord(new ItemNotFoundException($"No resource guard named '{name}' was found in {target}."),
+                    ErrorIds.ResourceNotFound, ErrorCategory.ObjectNotFound, name));
             }
         });
     }

@@ -23,6 +23,7 @@ public sealed class NewRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
     /// <summary>Resource group (must exist).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     public string ResourceGroupName { get; set; } = string.Empty;
 
     /// <summary>Region: the same as the vaults it will guard.</summary>
@@ -55,6 +56,11 @@ public sealed class NewRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
         {
             return;
         }
+        if (InputRules.LocationProblem(Location) is { } location)
+        {
+            WriteError(InputError(location, ErrorIds.InvalidLocation, Location));
+            return;
+        }
         if (Tag is not null && InputRules.TagsProblem(Tag) is { } tags)
         {
             WriteError(InputError(tags, ErrorIds.InvalidTag, id));
@@ -64,6 +70,12 @@ public sealed class NewRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
         {
             if (!await ShouldProcessAsync(id, "Create or update resource guard").ConfigureAwait(false))
             {
+                return;
+            }
+            // As New-RecoveryVault: a region the subscription does not have is refused before the PUT.
+            if (await RegionRules.UnknownRegionAsync(Session, sub, Location, ct).ConfigureAwait(false) is { } unknown)
+            {
+                EmitError(InputError(unknown, ErrorIds.InvalidLocation, Location));
                 return;
             }
             try

@@ -21,6 +21,7 @@ public sealed class RemoveRecoveryVaultResourceGuardCommand : RecoveryVaultCmdle
     /// <summary>Resource group.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     public string ResourceGroupName { get; set; } = string.Empty;
 
     /// <summary>Subscription (default: the connection's).</summary>

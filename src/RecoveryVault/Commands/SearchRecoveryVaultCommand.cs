@@ -45,7 +45,8 @@ public sealed class SearchRecoveryVaultCommand : ResourceGraphCmdletBase
     public SwitchParameter Vault { get; set; }
 
     /// <summary>A raw KQL query; rows come back as PSObjects.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = QuerySet)]
+    /// <remarks>Not positional: the default set's -Name holds position 0, so a positional string never reached it.</remarks>
+    [Parameter(Mandatory = true, ParameterSetName = QuerySet)]
     [ValidateNotNullOrEmpty]
     public string Query { get; set; } = string.Empty;
 
@@ -110,6 +111,7 @@ public sealed class SearchRecoveryVaultCommand : ResourceGraphCmdletBase
     /// <summary>Vaults of this resource group.</summary>
     [Parameter(ParameterSetName = VaultSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ResourceGroupCompleter))]
     public string? ResourceGroupName { get; set; }
 
     /// <summary>Vaults in this region.</summary>
@@ -134,6 +136,11 @@ public sealed class SearchRecoveryVaultCommand : ResourceGraphCmdletBase
         {
             WriteError(InputError($"-From ({from:u}) is later than -To ({to:u}).", ErrorIds.InvalidParameterCombination, null));
             return;
+        }
+
+        if (ParameterSetName != QuerySet && Name is not null && Name.Contains('|', StringComparison.Ordinal))
+        {
+            WriteWarning($"'{Name}' is taken as -Name (a name pattern); to run it as a Resource Graph query, pass it with -Query.");
         }
 
         var kql = ParameterSetName switch

@@ -168,6 +168,11 @@ public sealed class SetRecoveryVaultCommand : VaultTargetCmdletBase
             WriteError(InputError(problem, ErrorIds.InvalidParameterCombination, id.ToString()));
             return;
         }
+        if ((IdentityId ?? []).Append(UserAssignedIdentityId).OfType<string>().Select(InputRules.UserAssignedIdentityProblem).FirstOrDefault(p => p is not null) is { } identity)
+        {
+            WriteError(InputError(identity, ErrorIds.InvalidResourceId, id.ToString()));
+            return;
+        }
         var patch = BuildPatch();
         if (patch is null)
         {

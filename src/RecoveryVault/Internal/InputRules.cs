@@ -63,6 +63,17 @@ internal static partial class InputRules
     private static partial Regex VaultName();
 
     /// <summary>
+    /// A user-assigned identity's resource id, the form the vaults spec gives the keys of
+    /// <c>identity.userAssignedIdentities</c> (and a key's <c>kekIdentity.userAssignedIdentity</c>).
+    /// </summary>
+    public static string? UserAssignedIdentityProblem(string value) =>
+        UserAssignedIdentity().IsMatch(value) ? null
+            : $"'{value}' is not a user-assigned identity's resource id (/subscriptions/{{guid}}/resourceGroups/{{group}}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{{name}}).";
+
+    [GeneratedRegex(@"^/subscriptions/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/resourceGroups/[^/]+/providers/Microsoft\.ManagedIdentity/userAssignedIdentities/[^/]+$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex UserAssignedIdentity();
+
+    /// <summary>
     /// A region name as Subscriptions - List Locations spells it (<c>westeurope</c>, <c>eastus2</c>): after removing
     /// spaces and lower-casing (as <c>RecoveryVaultClient.NormalizeLocation</c> does, so 'West Europe' is accepted),
     /// a letter followed by letters and digits.

@@ -237,6 +237,11 @@ public abstract partial class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
         {
             ThrowTerminatingError(ServiceErrorRecord(s, s.Target, null));
         }
+        catch (HostCannotAskException h)
+        {
+            // Nothing was done for this record; another one may not need the question (or -Force may be added).
+            WriteError(new ErrorRecord(h, ErrorIds.ConfirmationRequired, ErrorCategory.PermissionDenied, null));
+        }
         catch (ErrorRecordException e)
         {
             ThrowTerminatingError(e.Record);
@@ -318,6 +323,12 @@ public abstract partial class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
             {
                 tcs.TrySetResult(ShouldProcess(target, action));
             }
+            catch (Exception ex) when (ex is PSInvalidOperationException or NullReferenceException)
+            {
+                // NonInteractive mode, or a console host whose input is closed (its prompt then fails with a
+                // NullReferenceException of its own): either way nobody can answer.
+                tcs.TrySetException(new HostCannotAskException(ex));
+            }
             catch (Exception ex)
             {
                 tcs.TrySetException(ex);
@@ -341,6 +352,12 @@ public abstract partial class RecoveryVaultCmdletBase : PSCmdlet, ICmdletAccess
             try
             {
                 tcs.TrySetResult(ShouldContinue(query, caption));
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException or NullReferenceException)
+            {
+                // NonInteractive mode, or a console host whose input is closed (its prompt then fails with a
+                // NullReferenceException of its own): either way nobody can answer.
+                tcs.TrySetException(new HostCannotAskException(ex));
             }
             catch (Exception ex)
             {
@@ -429,6 +446,17 @@ internal interface ICmdletAccess
 
     /// <summary>Verbose from any thread.</summary>
     void Verbose(string text);
+}
+
+/// <summary>A confirmation the host could not ask (NonInteractive, closed input). A PSInvalidOperationException, as the
+/// host's own, so a cmdlet that catches that one for its own ConfirmationRequired keeps doing so.</summary>
+public sealed class HostCannotAskException : PSInvalidOperationException
+{
+    /// <summary>Wraps the host's failure.</summary>
+    public HostCannotAskException(Exception inner)
+        : base($"This host cannot ask for confirmation ({inner.Message}). Pass -Force or -Confirm:$false to go ahead, or -WhatIf to see what would be done.", inner)
+    {
+    }
 }
 
 /// <summary>Carries a ready error record out of async work.</summary>

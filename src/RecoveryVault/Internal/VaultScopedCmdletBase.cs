@@ -1,6 +1,7 @@
 // Copyright (c) RecoveryVault contributors. MIT License.
 using System.Management.Automation;
 using RecoveryVault.Engine;
+using RecoveryVault.Engine.Hosting;
 using RecoveryVault.Models;
 
 namespace RecoveryVault.Internal;
@@ -57,6 +58,14 @@ public abstract class VaultScopedCmdletBase : RecoveryVaultCmdletBase
         }
         return CheckScope(id.SubscriptionId, id.ResourceGroupName, text, text, id.VaultName) ? id.GetVaultId() : null;
     }
+
+    /// <summary>
+    /// The not-found id of a 404 on one resource inside the vault: ARM answers a vault that is gone with
+    /// <c>ResourceNotFound</c> on the parent before Azure Backup is asked, which names its own misses
+    /// (<c>BMSUserErrorPolicyNotFound</c>, <c>BMSUserErrorJobNotFound</c>); only those are the child's.
+    /// </summary>
+    internal static string ChildNotFoundId(RecoveryVaultServiceException ex, string childNotFoundId) =>
+        ex.ErrorCode == "ResourceNotFound" ? ErrorIds.VaultNotFound : childNotFoundId;
 
     /// <summary>Resolves the vault and runs <paramref name="work"/> on it (see the base's RunOnVault).</summary>
     protected void RunOnVault(Func<RecoveryVaultResourceId, CancellationToken, Task> work) => RunOnVault(ResolveVault(), work);

@@ -46,6 +46,9 @@ public sealed class ResourceGuard
 
     /// <summary>Resource id (pass to Set-RecoveryVaultResourceGuardMapping -ResourceGuardId).</summary>
     public string Id { get; }
+
+    /// <summary>The id, so the guard itself can be given where a guard id is asked for (-ResourceGuardId $guard).</summary>
+    public override string ToString() => Id;
 }
 
 /// <summary>A vault's mapping to a resource guard (backupResourceGuardProxies/VaultProxy): multi-user authorization is on.</summary>
