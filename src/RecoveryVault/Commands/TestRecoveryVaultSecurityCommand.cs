@@ -36,21 +36,14 @@ public sealed class TestRecoveryVaultSecurityCommand : VaultTargetCmdletBase
     }
 
     /// <summary>
-    /// Whether a Resource Guard is mapped (backupResourceGuardProxies, backup api): a vault without one answers an empty
-    /// list, and a service that does not know the collection answers 404; both mean not mapped.
+    /// Whether a Resource Guard is mapped (the session's mapping lookup, backupResourceGuardProxies): a vault without one
+    /// answers an empty list, and a service that does not know the collection answers 404; both mean not mapped.
     /// </summary>
     private async Task<bool> GuardMappedAsync(RecoveryVaultResourceId vault, CancellationToken ct)
     {
         try
         {
-            await foreach (var proxy in Session.ListBackupAsync(vault, "backupResourceGuardProxies", null, ct).ConfigureAwait(false))
-            {
-                if (proxy.StringAt("properties", "resourceGuardResourceId") is { Length: > 0 })
-                {
-                    return true;
-                }
-            }
-            return false;
+            return (await Session.GetResourceGuardMappingAsync(vault, ct).ConfigureAwait(false))?.ResourceGuardId is { Length: > 0 };
         }
         catch (RecoveryVaultServiceException ex) when (ex.Status == 404)
         {
