@@ -14,6 +14,9 @@ internal sealed record ResourceDoc(string Id, string Kind, string? ParentId, Jso
 {
     public JsonObject Props => Json.Obj(Body, "properties");
 
+    /// <summary>The id as the client sent and sees it: the body's own (the store keys ids in lower case), else the store id.</summary>
+    public string ArmId => Json.Str(Body, "id") ?? Id;
+
     public static ResourceDoc? Load(IStoreSession s, string id, string? kind = null)
     {
         var d = s.Get(id);
@@ -31,5 +34,5 @@ internal sealed record ResourceDoc(string Id, string Kind, string? ParentId, Jso
         new(id, DocumentKinds.Vault, resourceGroupId, body, meta);
 
     public void Save(IStoreSession s) =>
-        s.Put(new StoredDocument(Json.Str(Body, "id") ?? Id, Kind, ParentId, Body.ToJsonString(), Meta.ToJsonString()));
+        s.Put(new StoredDocument(ArmId, Kind, ParentId, Body.ToJsonString(), Meta.ToJsonString()));
 }

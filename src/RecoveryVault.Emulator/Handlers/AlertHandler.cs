@@ -124,7 +124,7 @@ internal static class AlertHandler
         }
 
         var vault = VaultModel.Require(s, ctx.Value("subscriptionId"), ctx.Value("resourceGroupName"), ctx.Value("vaultName"), ctx.Now);
-        return Json.Str(vault.Body, "id") ?? vault.Id;
+        return vault.ArmId;
     }
 
     private static JsonNode Render(ResourceDoc alert, bool includeContext)

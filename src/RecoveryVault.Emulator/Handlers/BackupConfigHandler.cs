@@ -150,7 +150,7 @@ internal static class BackupConfigHandler
         VaultModel.Normalize(vault.Body, previous, vault.Id, Json.Str(vault.Body, "name")!, Json.Str(previous, "location")!, ctx.Now,
             ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, vault.Id));
         ResourceGuardCheck.AuthorizeVaultChange(ctx, s, vault.Id, previous, vault.Body, ctx.Body?["properties"]?["resourceGuardOperationRequests"]);
-        BackupAlerts.RaiseForVaultChange(s, ctx.Runtime.Backup, Json.Str(vault.Body, "id") ?? vault.Id, previous, vault.Body, ctx.SimNow());
+        BackupAlerts.RaiseForVaultChange(s, ctx.Runtime.Backup, vault.ArmId, previous, vault.Body, ctx.SimNow());
         VaultModel.Save(s, vault);
     }
 }

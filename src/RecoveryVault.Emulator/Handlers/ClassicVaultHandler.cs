@@ -68,7 +68,7 @@ internal static class ClassicVaultHandler
         var findings = ClassicUpgrade.Check(s, vault, target, ctx.Principal.ObjectId, ctx.SimNow());
         return ArmResponse.Ok(new JsonObject
         {
-            ["classicVaultId"] = ClassicUpgrade.Wire(vault),
+            ["classicVaultId"] = vault.ArmId,
             ["targetVaultId"] = ClassicUpgrade.TargetVaultId(target),
             ["canUpgrade"] = ClassicUpgrade.CanUpgrade(findings),
             ["findings"] = findings,
@@ -86,7 +86,7 @@ internal static class ClassicVaultHandler
 
         var op = ClassicUpgrade.Start(s, ctx.Runtime.Backup, vault, target, ctx.Principal.ObjectId, ctx.SimNow());
         var r = ArmResponse.Accepted();
-        var url = $"{ctx.BaseUrl}{BackupOps.EscapePath(ClassicUpgrade.Wire(op))}?api-version={Uri.EscapeDataString(ctx.ApiVersion)}";
+        var url = $"{ctx.BaseUrl}{BackupOps.EscapePath(op.ArmId)}?api-version={Uri.EscapeDataString(ctx.ApiVersion)}";
         r.Headers["Azure-AsyncOperation"] = url;
         r.Headers["Location"] = url;
         r.Headers["Retry-After"] = ctx.Runtime.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

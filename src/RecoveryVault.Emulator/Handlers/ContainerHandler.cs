@@ -158,7 +158,7 @@ internal static class ContainerHandler
         if (items.Count > 0)
         {
             // Only kinds unregistered with their items get here with any (a MARS server): their backup data goes with them.
-            BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, Json.Str(v.Body, "id") ?? v.Id, Json.Str(c.Props, "friendlyName") ?? c.Id, null,
+            BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, v.ArmId, Json.Str(c.Props, "friendlyName") ?? c.Id, null,
                 Json.Str(c.Props, "backupManagementType"), ctx.SimNow());
         }
         if (ctx.Sync())

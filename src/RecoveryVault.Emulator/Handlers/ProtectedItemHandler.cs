@@ -359,12 +359,12 @@ internal static class ProtectedItemHandler
             throw Immutability.Denied(v, $"stopping protection of '{Json.Str(item.Props, "friendlyName")}' with deletion of its backup data");
         }
 
-        ResourceGuardCheck.RequireUnlocked(ctx, s, v.Id, ResourceGuards.DeleteItem, Json.Str(item.Body, "id") ?? item.Id);
+        ResourceGuardCheck.RequireUnlocked(ctx, s, v.Id, ResourceGuards.DeleteItem, item.ArmId);
 
         var now = ctx.SimNow();
         var job = BackupEngine.NewJob(s, ctx.Runtime.Backup, v.Id, item, "DeleteBackupData", now, null);
-        BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, Json.Str(v.Body, "id") ?? v.Id, Json.Str(item.Props, "friendlyName") ?? item.Id,
-            Json.Str(item.Body, "id") ?? item.Id, Json.Str(item.Props, "backupManagementType"), now);
+        BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, v.ArmId, Json.Str(item.Props, "friendlyName") ?? item.Id,
+            item.ArmId, Json.Str(item.Props, "backupManagementType"), now);
         if (HybridSecurity.RetainDeletedFor(v, item) is { } days)
         {
             item.Meta["softDeleteDays"] = days;

@@ -43,7 +43,7 @@ internal static class RegisteredIdentityHandler
         if (items > 0)
         {
             // Unregistering a server takes the backup data of what it protected: a critical hybrid operation.
-            BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, Json.Str(v.Body, "id") ?? v.Id, name, null, bmt, ctx.SimNow());
+            BackupAlerts.RaiseBackupDataDeleted(s, ctx.Runtime.Backup, v.ArmId, name, null, bmt, ctx.SimNow());
         }
         return ArmResponse.NoContent();
     });

@@ -87,7 +87,7 @@ internal static class VaultHandler
                 Json.MergePatch(merged, incoming);
                 VaultModel.Normalize(merged, existing.Body, existing.Id, Json.Str(existing.Body, "name")!, location, ctx.Now, ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, existing.Id));
                 ResourceGuardCheck.AuthorizeVaultChange(ctx, s, existing.Id, existing.Body, merged, body["properties"]?["resourceGuardOperationRequests"]);
-                BackupAlerts.RaiseForVaultChange(s, ctx.Runtime.Backup, Json.Str(existing.Body, "id") ?? existing.Id, existing.Body, merged, ctx.SimNow());
+                BackupAlerts.RaiseForVaultChange(s, ctx.Runtime.Backup, existing.ArmId, existing.Body, merged, ctx.SimNow());
                 var record = existing with { Body = merged };
                 VaultModel.Save(s, record);
                 return ArmResponse.Ok(VaultModel.Render(record, ctx.Now));
@@ -124,7 +124,7 @@ internal static class VaultHandler
             Json.MergePatch(merged, incoming);
             VaultModel.Normalize(merged, existing.Body, existing.Id, Json.Str(existing.Body, "name")!, location, ctx.Now, ctx.Principal.ObjectId, VaultModel.ProtectedItemCount(s, existing.Id));
             ResourceGuardCheck.AuthorizeVaultChange(ctx, s, existing.Id, existing.Body, merged, patch["properties"]?["resourceGuardOperationRequests"]);
-            BackupAlerts.RaiseForVaultChange(s, ctx.Runtime.Backup, Json.Str(existing.Body, "id") ?? existing.Id, existing.Body, merged, ctx.SimNow());
+            BackupAlerts.RaiseForVaultChange(s, ctx.Runtime.Backup, existing.ArmId, existing.Body, merged, ctx.SimNow());
             var duration = ctx.Runtime.LroDurationMs;
             var meta = (JsonObject)existing.Meta.DeepClone();
             if (duration <= 0)

@@ -41,11 +41,11 @@ internal static class BackupAlerts
             return null;
         }
 
-        var vaultResourceId = Json.Str(vault.Body, "id") ?? vault.Id;
+        var vaultResourceId = vault.ArmId;
         var parts = vaultResourceId.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var subscriptionId = parts[1];
         var rule = operation == "Restore" ? "Restore Failure" : "Backup Failure";
-        var itemId = item is null ? null : Json.Str(item.Body, "id") ?? item.Id;
+        var itemId = item is null ? null : item.ArmId;
         foreach (var open in List(s, subscriptionId))
         {
             var e = Essentials(open);
@@ -61,7 +61,7 @@ internal static class BackupAlerts
         var friendly = Json.Str(job.Props, "entityFriendlyName") ?? string.Empty;
         var context = new JsonObject
         {
-            ["jobId"] = Json.Str(job.Body, "id") ?? job.Id,
+            ["jobId"] = job.ArmId,
             ["protectedItemId"] = itemId,
             ["entityFriendlyName"] = friendly,
             ["errorCode"] = errorCode,

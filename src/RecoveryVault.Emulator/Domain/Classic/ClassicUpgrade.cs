@@ -33,9 +33,6 @@ internal static class ClassicUpgrade
 
     private const int CommitPhase = 4;
 
-    /// <summary>The id as the client sent and sees it (the store keys ids in lower case).</summary>
-    public static string Wire(ResourceDoc d) => Json.Str(d.Body, "id") ?? d.Id;
-
     public static UpgradeTarget ReadTarget(JsonObject body, string classicSubscription, string classicName)
     {
         var rg = Json.Str(body, "targetResourceGroupName");
@@ -87,7 +84,7 @@ internal static class ClassicUpgrade
                 $"{old.Count} registered server(s) run a MARS agent older than {ClassicVaults.MinimumMarsAgent}, the oldest the upgrade supports: "
                 + string.Join(", ", old.Select(sv => $"{Json.Str(sv.Body, "name")} ({Json.Str(sv.Props, "agentVersion")})")) + ".",
                 $"Update the MARS agent on each named server to {ClassicVaults.MinimumMarsAgent} or later, then check again.",
-                [.. old.Select(Wire)]));
+                [.. old.Select(d => d.ArmId)]));
         }
 
         foreach (var sv in servers)
@@ -98,7 +95,7 @@ internal static class ClassicUpgrade
                 findings.Add(Finding("Warning", "ServerNotReporting",
                     $"Server '{Json.Str(sv.Body, "name")}' has not contacted the vault for {(int)(now - seen).TotalDays} days. Its backup data moves with the vault, but its agent cannot take part in the upgrade: the server stays unable to back up until it is registered again with the new vault.",
                     "Unregister the server from the classic vault first if it is retired; otherwise register it with the new vault after the upgrade.",
-                    Wire(sv)));
+                    sv.ArmId));
             }
         }
 
@@ -109,7 +106,7 @@ internal static class ClassicUpgrade
                 $"{blocking.Count} configuration or registration job(s) are running: "
                 + string.Join(", ", blocking.Select(j => $"{Json.Str(j.Props, "operation")} on {Json.Str(j.Props, "serverName")}")) + ". The vault's configuration cannot move while it changes.",
                 "Wait for these jobs to finish, then check again.",
-                [.. blocking.Select(Wire)]));
+                [.. blocking.Select(d => d.ArmId)]));
         }
 
         var backups = ClassicVaults.Jobs(s, vault.Id).Count(j => Json.Str(j.Props, "status") == "InProgress" && Json.Str(j.Props, "operation") == "Backup");
@@ -239,14 +236,14 @@ internal static class ClassicUpgrade
 
         Refuse(Check(s, vault, t, callerObjectId, now));
         var name = BackupModel.Guid(rt.Seed, "upgrade", BackupEngine.Next(s));
-        var id = $"{Wire(vault)}/upgradeOperations/{name}";
+        var id = $"{vault.ArmId}/upgradeOperations/{name}";
         var op = new ResourceDoc(id, OperationKind, vault.Id, new JsonObject
         {
             ["id"] = id,
             ["name"] = name,
             ["properties"] = new JsonObject
             {
-                ["classicVaultId"] = Wire(vault),
+                ["classicVaultId"] = vault.ArmId,
                 ["status"] = "InProgress",
                 ["phase"] = Phases[0].Name,
                 ["percentComplete"] = 0,
@@ -452,7 +449,7 @@ internal static class ClassicUpgrade
             ["message"] = "Finalizing the upgrade from the classic Backup vault.",
             ["triggerType"] = "UserTriggered",
             ["upgradedResourceId"] = newId,
-            ["previousResourceId"] = Wire(vault),
+            ["previousResourceId"] = vault.ArmId,
         };
         var record = ResourceDoc.Vault(newId, Json.Str(rg, "id")!, body, Json.Object());
         VaultModel.Save(s, record);
@@ -482,7 +479,7 @@ internal static class ClassicUpgrade
                     },
                 },
             });
-            map[Wire(p)] = Json.Str(saved.Body, "id");
+            map[p.ArmId] = Json.Str(saved.Body, "id");
         }
 
         int servers = 0, items = 0, points = 0, jobs = 0;
@@ -499,10 +496,10 @@ internal static class ClassicUpgrade
             var sources = classicItems.Where(it => BackupModel.Eq(Json.Str(it.Props, "serverName"), serverName))
                 .Select(it => new BackupServers.DataSource(Json.Str(it.Props, "path")!, "FileFolder")).ToList();
             var engine = BackupServers.Register(s, newId, serverName, kind, null, Json.Str(sv.Props, "agentVersion"), [new BackupServers.ProtectedServer(serverName, sources)], at);
-            engine.Meta["classicId"] = Wire(sv);
+            engine.Meta["classicId"] = sv.ArmId;
             engine.Meta["lastContact"] = Json.Str(sv.Props, "lastSeen") ?? Json.Timestamp(at);
             engine.Save(s);
-            map[Wire(sv)] = Json.Str(engine.Body, "id");
+            map[sv.ArmId] = Json.Str(engine.Body, "id");
             backupServerNames.Add(serverName);
             servers++;
         }
@@ -512,10 +509,10 @@ internal static class ClassicUpgrade
             var serverName = Json.Str(sv.Body, "name")!;
             var lastSeen = Json.ParseTime(Json.Str(sv.Props, "lastSeen")) ?? at;
             var container = Sources.MarsContainer(s, newId, serverName, Json.Str(sv.Props, "agentVersion"), lastSeen, healthy: at - lastSeen <= ClassicVaults.StaleAfter);
-            container.Meta["classicId"] = Wire(sv);
+            container.Meta["classicId"] = sv.ArmId;
             container.Save(s);
             var containerId = Json.Str(container.Body, "id")!;
-            map[Wire(sv)] = containerId;
+            map[sv.ArmId] = containerId;
             servers++;
         }
 
@@ -549,10 +546,10 @@ internal static class ClassicUpgrade
 
             var itemId = Json.Str(item.Body, "id")!;
             newItemIds[(serverName.ToLowerInvariant(), path.ToLowerInvariant())] = item.Id;
-            item.Meta["classicId"] = Wire(it);
+            item.Meta["classicId"] = it.ArmId;
             item.Meta["agentManaged"] = true;
             item.Save(s);
-            map[Wire(it)] = itemId;
+            map[it.ArmId] = itemId;
             items++;
             foreach (var cp in classicPoints)
             {
@@ -564,7 +561,7 @@ internal static class ClassicUpgrade
                     ["name"] = rpName,
                     ["type"] = BackupModel.RecoveryPointType,
                     ["properties"] = RecoveryPoints.GenericPoint(path, Json.ParseTime(Json.Str(cp.Props, "recoveryPointTime"))!.Value),
-                }, new JsonObject { ["expiry"] = Json.Str(cp.Props, "expiryTime"), ["classicId"] = Wire(cp) }).Save(s);
+                }, new JsonObject { ["expiry"] = Json.Str(cp.Props, "expiryTime"), ["classicId"] = cp.ArmId }).Save(s);
                 points++;
             }
         }
@@ -581,13 +578,13 @@ internal static class ClassicUpgrade
             var retention = Json.Int(policy?.Props["retentionPolicy"]?["dailySchedule"]?["retentionDuration"]?["count"]) ?? 180;
             var newJob = BackupEngine.NewJob(s, rt, newId, item, "Backup", start, end > start ? end - start : TimeSpan.FromMinutes(1));
             newJob.Meta["expiry"] = Json.Timestamp(end.AddDays(retention));
-            newJob.Meta["classicJobId"] = Wire(job);
+            newJob.Meta["classicJobId"] = job.ArmId;
             newJob.Save(s);
             job.Meta["handedOver"] = true;
             job.Props["status"] = "HandedOver";
             job.Props["handedOverTo"] = Json.Str(newJob.Body, "id");
             job.Save(s);
-            map[Wire(job)] = Json.Str(newJob.Body, "id");
+            map[job.ArmId] = Json.Str(newJob.Body, "id");
             jobs++;
         }
 

@@ -185,7 +185,7 @@ internal static class ClassicVaults
     private static void SeedServer(IStoreSession s, BackupRuntime rt, ResourceDoc vault, JsonObject sv, int pointDays, DateTimeOffset now)
     {
         var serverName = Json.Str(sv, "name") ?? throw new ArgumentException("Every server needs a name.");
-        var serverId = ServerId(ClassicUpgrade.Wire(vault), serverName);
+        var serverId = ServerId(vault.ArmId, serverName);
         var server = ResourceDoc.Load(s, serverId, ServerKind) ?? new ResourceDoc(serverId, ServerKind, vault.Id, new JsonObject
         {
             ["id"] = serverId,
@@ -314,7 +314,7 @@ internal static class ClassicVaults
         }
 
         var name = BackupModel.Guid(rt.Seed, "classicjob", BackupEngine.Next(s));
-        var id = $"{ClassicUpgrade.Wire(vault)}/jobs/{name}";
+        var id = $"{vault.ArmId}/jobs/{name}";
         var job = new ResourceDoc(id, JobKind, vault.Id, new JsonObject
         {
             ["id"] = id,
