@@ -124,6 +124,15 @@ Describe 'Get-RecoveryVaultAlert / Set-RecoveryVaultAlert' {
         $other | Get-RecoveryVaultAlert | Should -BeNullOrEmpty
     }
 
+    It 'refuses a vault id that is not a vault before any request, and goes on with the next piped vault' {
+        $err = $null
+        $out = @('/subscriptions/x/resourceGroups/y', $vault.Id) | ForEach-Object { [pscustomobject]@{ VaultId = $_ } } |
+            Get-RecoveryVaultAlert -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidResourceId,RecoveryVault.Commands.GetRecoveryVaultAlertCommand'
+        $out | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+    }
+
     It 'says AlertNotFound for an alert id the service does not know, and refuses an id that is not an alert' {
         $missing = "$($vault.Id)/providers/Microsoft.AlertsManagement/alerts/$([guid]::NewGuid())"
         { Set-RecoveryVaultAlert -Id $missing -State Closed -ErrorAction Stop } |

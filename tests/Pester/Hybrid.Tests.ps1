@@ -346,6 +346,14 @@ Describe 'Get-RecoveryVaultUsage' {
         $u.Usages['ProtectedItemCount'] | Should -Be 5
     }
 
+    It 'says VaultNotFound for a vault that is gone (Usages_ListByVaults: ARM 404 ResourceNotFound)' {
+        $gone = New-RecoveryVault -Name gone-vault -ResourceGroupName rg-prod -Location westeurope
+        $gone | Remove-RecoveryVault -Force
+        $err = $null
+        $gone | Get-RecoveryVaultUsage -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultUsageCommand'
+    }
+
     It 'reports an empty vault as zero counts' {
         $u = New-RecoveryVault -Name empty-vault -ResourceGroupName rg-prod -Location westeurope | Get-RecoveryVaultUsage
         $u.ProtectedItemCount | Should -Be 0

@@ -185,4 +185,9 @@ Describe 'Get-RecoveryVaultSummary' {
         ($s.VaultsBySecurityLevel | Measure-Object Count -Sum).Sum | Should -Be 3
         (Get-RecoveryVaultSummary -SubscriptionId $sub2).ProtectedItemCount | Should -Be 5
     }
+
+    It 'refuses a subscription id that is not one before any query' {
+        { Get-RecoveryVaultSummary -SubscriptionId 'not-a-guid' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidResourceId,RecoveryVault.Commands.GetRecoveryVaultSummaryCommand'
+    }
 }

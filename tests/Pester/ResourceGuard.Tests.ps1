@@ -127,6 +127,14 @@ Describe 'Resource guards' {
         }
     }
 
+    It 'says VaultNotFound when asked for the mapping of a vault that is gone (ResourceGuardProxy_Get under a deleted vault)' {
+        $gone = New-RecoveryVault -Name mua-gone -ResourceGroupName rg-prod -Location westeurope
+        $gone | Remove-RecoveryVault -Force
+        $err = $null
+        $gone | Get-RecoveryVaultResourceGuardMapping -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'VaultNotFound,RecoveryVault.Commands.GetRecoveryVaultResourceGuardMappingCommand'
+    }
+
     It 'refuses a malformed guard id before any request' {
         $vault = New-RecoveryVault -Name mua-bad -ResourceGroupName rg-prod -Location westeurope
         { $vault | Set-RecoveryVaultResourceGuardMapping -ResourceGuardId '/subscriptions/x/resourceGroups/y' -ErrorAction Stop } |
