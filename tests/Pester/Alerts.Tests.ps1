@@ -20,8 +20,9 @@ BeforeAll {
 
     function Invoke-FailedBackup {
         param([Parameter(Mandatory)] $Vault, [string] $VmName = 'web01')
-        Add-RecoveryVaultEmulatorData -Fault jobFailure -Count 1 | Out-Null
-        $Vault | Get-RecoveryVaultItem -Name $VmName | Backup-RecoveryVaultItem -Wait -ErrorAction SilentlyContinue
+        $item = $Vault | Get-RecoveryVaultItem -Name $VmName
+        Add-RecoveryVaultEmulatorData -Fault jobFailure -PathContains $item.Id | Out-Null
+        $item | Backup-RecoveryVaultItem -Wait -ErrorAction SilentlyContinue
     }
 }
 AfterAll { Stop-RecoveryVaultEmulator }
@@ -102,7 +103,7 @@ Describe 'Get-RecoveryVaultAlert / Set-RecoveryVaultAlert' {
         $account = Add-RecoveryVaultEmulatorData -StorageAccountName saalerts -ResourceGroupName rg-prod
         ($vault | Get-RecoveryVaultItem -Name web01 | Backup-RecoveryVaultItem -Wait).Status | Should -Be 'Completed'
         $rp = $vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint -Latest
-        Add-RecoveryVaultEmulatorData -Fault jobFailure -Count 1 | Out-Null
+        Add-RecoveryVaultEmulatorData -Fault jobFailure -PathContains $rp.ItemId | Out-Null
         $job = $rp | Restore-RecoveryVaultItem -RestoreDisks -StagingStorageAccountId $account.id -TargetResourceGroupName rg-restore -Wait -Confirm:$false -ErrorAction SilentlyContinue
         $job.Status | Should -Be 'Failed'
         $a = @($vault | Get-RecoveryVaultAlert)

@@ -36,7 +36,9 @@ BeforeAll {
         $vaults[0] | Get-RecoveryVaultItem -Name vm2
         $vaults[2] | Get-RecoveryVaultItem -Name vm8
     )
-    Add-RecoveryVaultEmulatorData -Fault jobFailure -Count 2 | Out-Null
+    # Scoped to those two items: an unscoped failure goes to whichever job ends first, and a scheduled backup of
+    # another item that comes due meanwhile would take it.
+    $failing | ForEach-Object { Add-RecoveryVaultEmulatorData -Fault jobFailure -PathContains $_.Id | Out-Null }
     $failing | Backup-RecoveryVaultItem -Wait -ErrorAction SilentlyContinue | Out-Null
 
     function Get-PerVault([scriptblock] $Read) { $vaults | ForEach-Object { & $Read $_ } }
@@ -101,9 +103,16 @@ Describe 'Search-RecoveryVault answers as the per-vault cmdlets do' {
         @($log[1..8] | Where-Object { $_.method -eq 'POST' -and $_.path -like '/providers/Microsoft.ResourceGraph/resources*' -and $_.status -eq 200 }).Count | Should -Be 8
         Ids $paged | Should -Be (Ids (Search-RecoveryVault))
 
-        # Pages are asked for as the pipeline reads: the first object needs one query only.
+        # Pages are asked for as the pipeline reads: the first object is out while the second page is on its way, and
+        # stopping there asks for no more. Each query answers after 200 ms (a latency fault), so a third query could
+        # only have started 400 ms in: on loopback the whole listing would otherwise be fetched before the first write.
         $null = Get-RecoveryVault -Name est-vault1 -ResourceGroupName rg-prod
-        $first = Search-RecoveryVault -PageSize 2 | Select-Object -First 1
+        Add-RecoveryVaultEmulatorData -Fault latency -Count 8 -PathContains Microsoft.ResourceGraph | Out-Null
+        try {
+            $first = Search-RecoveryVault -PageSize 2 | Select-Object -First 1
+        } finally {
+            $null = Invoke-Curl -Emulator $emu -Method DELETE -PathAndQuery '/_emulator/faults'
+        }
         $first | Should -BeOfType RecoveryVault.Models.BackupItem
         $log = @((Invoke-Curl -Emulator $emu -PathAndQuery '/_emulator/requests?last=3').Body | ConvertFrom-Json)
         @($log | Where-Object { $_.path -like '/providers/Microsoft.ResourceGraph/resources*' }).Count | Should -BeLessOrEqual 2

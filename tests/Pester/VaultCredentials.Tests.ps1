@@ -147,7 +147,7 @@ Describe 'Job details' {
         $policy = $vault | Get-RecoveryVaultPolicy -Name DefaultPolicy
         $vault | Get-RecoveryVaultProtectableItem -Refresh -Kind AzureVM -Name web01 | Enable-RecoveryVaultProtection -Policy $policy -Wait | Out-Null
         $item = $vault | Get-RecoveryVaultItem -Name web01
-        Add-RecoveryVaultEmulatorData -Fault jobFailure -Count 1 | Out-Null
+        Add-RecoveryVaultEmulatorData -Fault jobFailure -PathContains $item.Id | Out-Null
         $item | Backup-RecoveryVaultItem -Wait -ErrorAction SilentlyContinue | Out-Null
 
         $listed = $vault | Get-RecoveryVaultJob -Status Failed

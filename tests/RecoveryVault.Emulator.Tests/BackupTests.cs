@@ -382,6 +382,37 @@ public sealed class BackupTests(BackupTests.BackupFixture fx) : IClassFixture<Ba
         Assert.Equal("Cancelled", (await arm.SendAsync("GET", vault + "/backupJobs/" + job2 + Api)).Body!["properties"]!["status"]!.GetValue<string>());
     }
 
+    // Emulator contract (docs/EMULATOR.md, faults/next jobFailure): a failure scoped by pathContains goes to that item's
+    // on-demand job only, so another item's job that ends first, or a scheduled backup coming due, does not take it.
+    [Fact]
+    public async Task JobFailure_ScopedToAnItem_SkipsOtherItemsJobs()
+    {
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { InMemory = true, Port = 0, LroDurationMs = 30, RetryAfterSeconds = 0, ClockRate = 0, ClockStart = TestClock.Start, Strict = true });
+        var (arm, vault) = await NewVaultAsync(server, "bk-scope");
+        await SeedVmAsync(arm, "bk-scope", "vmx");
+        await SeedVmAsync(arm, "bk-scope", "vmy");
+        var x = await ProtectVmAsync(arm, vault, "bk-scope", "vmx");
+        var y = await ProtectVmAsync(arm, vault, "bk-scope", "vmy");
+        Assert.Equal(200, (await arm.AdminAsync("POST", "/_emulator/faults/next", new { kind = "jobFailure", count = 1, pathContains = y })).Code);
+
+        // A day on: both items' scheduled backups ran and completed; the failure still waits for y's on-demand job.
+        await AdvanceAsync(arm, minutes: 25 * 60);
+        var jobs = (await arm.SendAsync("GET", vault + "/backupJobs" + Api)).Body!["value"]!.AsArray();
+        Assert.Contains(jobs, j => j!["properties"]!["operation"]!.GetValue<string>() == "Backup");
+        Assert.DoesNotContain(jobs, j => j!["properties"]!["status"]!.GetValue<string>() == "Failed");
+        Assert.Equal(1, (await arm.AdminAsync("GET", "/_emulator/faults")).Body!["queuedJobFailures"]!.GetValue<int>());
+
+        var body = new JsonObject { ["properties"] = new JsonObject { ["objectType"] = "IaasVMBackupRequest" } };
+        var jobX = (await FollowStatusAsync(arm, await arm.SendAsync("POST", x + "/backup" + Api, body.DeepClone())))["properties"]!["jobId"]!.GetValue<string>();
+        await AdvanceAsync(arm, minutes: 11);
+        Assert.Equal("Completed", (await arm.SendAsync("GET", vault + "/backupJobs/" + jobX + Api)).Body!["properties"]!["status"]!.GetValue<string>());
+        var jobY = (await FollowStatusAsync(arm, await arm.SendAsync("POST", y + "/backup" + Api, body.DeepClone())))["properties"]!["jobId"]!.GetValue<string>();
+        await AdvanceAsync(arm, minutes: 11);
+        Assert.Equal("Failed", (await arm.SendAsync("GET", vault + "/backupJobs/" + jobY + Api)).Body!["properties"]!["status"]!.GetValue<string>());
+        var state = (await arm.AdminAsync("GET", "/_emulator/faults")).Body!;
+        Assert.Equal(0, state["queuedJobFailures"]!.GetValue<int>());
+    }
+
     // Alerts_GetAll / Alerts_ChangeState (AlertsManagement.json stable 2019-03-01); a failed job raises Azure Backup's
     // job failure alert while the vault's monitoringSettings.azureMonitorAlertSettings.alertsForAllJobFailures is on.
     [Fact]

@@ -230,13 +230,14 @@ internal static class AdminHandler
                 }
 
             case ("GET", "/_emulator/faults"):
-                return (200, runtime.Faults.Describe());
+                return (200, Describe(runtime));
             case ("DELETE", "/_emulator/faults"):
                 runtime.Faults.Clear();
                 return (204, null);
             case ("POST", "/_emulator/faults/next") when string.Equals(Json.Str(body, "kind"), "jobFailure", StringComparison.OrdinalIgnoreCase):
-                // Not an HTTP fault: the next backup/restore job(s) to finish end as Failed.
-                runtime.Backup.QueueJobFailures(Json.Int(body["count"]) ?? 1);
+                // Not an HTTP fault: the next backup/restore job(s) to finish end as Failed; with pathContains, only
+                // jobs of an item whose id contains it.
+                runtime.Backup.QueueJobFailures(Json.Int(body["count"]) ?? 1, Json.Str(body, "pathContains"));
                 return (200, Describe(runtime));
             case ("POST", "/_emulator/faults/next") when string.Equals(Json.Str(body, "kind"), "upgradeFailure", StringComparison.OrdinalIgnoreCase):
                 // Not an HTTP fault: the next classic vault upgrade to reach this phase fails there.

@@ -102,7 +102,7 @@ public sealed class AddRecoveryVaultEmulatorDataCommand : RecoveryVaultCmdletBas
     [ValidateRange(1, 1000)]
     public int Count { get; set; } = 1;
 
-    /// <summary>Only requests whose path contains this text.</summary>
+    /// <summary>Only requests whose path contains this text; with -Fault jobFailure, only on-demand backups and restores of an item whose id contains it.</summary>
     [Parameter(ParameterSetName = FaultSet)]
     [ValidateNotNullOrEmpty]
     public string? PathContains { get; set; }

@@ -8,36 +8,70 @@ namespace RecoveryVault.Emulator.Domain.Backup;
 /// <summary>Run-time state of the backup simulation that is not in the store: clock, seed, queued job failures.</summary>
 internal sealed class BackupRuntime(double clockRate, int seed, DateTimeOffset? clockStart = null)
 {
-    private int _failNext;
+    // Each queued failure may name the item whose on-demand job it fails. An unscoped one fails whatever job ends next,
+    // which may be a scheduled backup that came due meanwhile (the clock runs 600x by default), so a script that fails
+    // "the backup I am about to start" scopes it.
+    private readonly List<(string? ItemContains, int Remaining)> _failures = [];
 
     public SimulatedClock Clock { get; } = new(clockRate, clockStart);
 
     public int Seed { get; } = seed;
 
-    public void QueueJobFailures(int count) => Interlocked.Add(ref _failNext, Math.Max(1, count));
-
-    public int QueuedJobFailures => Volatile.Read(ref _failNext);
-
-    public bool TryConsumeFailure()
+    public void QueueJobFailures(int count, string? itemContains = null)
     {
-        while (true)
+        lock (_failures)
         {
-            var n = Volatile.Read(ref _failNext);
-            if (n <= 0)
-            {
-                return false;
-            }
+            _failures.Add((string.IsNullOrEmpty(itemContains) ? null : itemContains, Math.Max(1, count)));
+        }
+    }
 
-            if (Interlocked.CompareExchange(ref _failNext, n - 1, n) == n)
+    public int QueuedJobFailures
+    {
+        get
+        {
+            lock (_failures)
             {
+                return _failures.Sum(f => f.Remaining);
+            }
+        }
+    }
+
+    /// <summary>Takes one queued failure that applies to a job of <paramref name="itemId"/> (null: a job of no item).</summary>
+    public bool TryConsumeFailure(string? itemId, bool onDemand)
+    {
+        lock (_failures)
+        {
+            for (var i = 0; i < _failures.Count; i++)
+            {
+                var (contains, remaining) = _failures[i];
+                if (contains is not null && (!onDemand || itemId is null || !itemId.Contains(contains, StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+
+                if (remaining <= 1)
+                {
+                    _failures.RemoveAt(i);
+                }
+                else
+                {
+                    _failures[i] = (contains, remaining - 1);
+                }
+
                 return true;
             }
+
+            return false;
         }
     }
 
     public void Reset()
     {
-        Volatile.Write(ref _failNext, 0);
+        lock (_failures)
+        {
+            _failures.Clear();
+        }
+
         Clock.Reset();
     }
 }
@@ -363,7 +397,9 @@ internal static class BackupEngine
         var operation = Json.Str(job.Props, "operation");
         var item = Json.Str(job.Meta, "itemId") is { } itemId ? ResourceDoc.Load(s, itemId, DocumentKinds.ProtectedItem) : null;
         var created = 0;
-        if (rt.TryConsumeFailure())
+        // Scheduled backups are the ones whose adhoc flag is false; restores are always asked for.
+        var onDemand = operation == "Restore" || Json.Bool(job.Meta["adhoc"]) != false;
+        if (operation is "Backup" or "Restore" && rt.TryConsumeFailure(Json.Str(job.Meta, "itemId"), onDemand))
         {
             Finish(job, "Failed", end);
             // The job error infos (AzureIaaSVMErrorInfo, AzureStorageErrorInfo, AzureWorkloadErrorInfo) type errorCode
