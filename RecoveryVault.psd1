@@ -31,6 +31,7 @@
         'New-RecoveryVaultResourceGuard'
         'Get-RecoveryVaultResourceGuard'
         'Remove-RecoveryVaultResourceGuard'
+        'Set-RecoveryVaultResourceGuard'
         'Set-RecoveryVaultResourceGuardMapping'
         'Get-RecoveryVaultResourceGuardMapping'
         'Remove-RecoveryVaultResourceGuardMapping'

@@ -78,6 +78,74 @@ Describe 'Resource guards' {
             Should -Throw -ErrorId 'InvalidRequest,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand'
     }
 
+    It 'never replaces an existing guard: New- is ResourceGuardAlreadyExists and the guard keeps its exclusions and tags' {
+        # The PUT of ResourceGuards_Put (dataprotection.json) is create-or-update: sent again it would reset the
+        # exclusion list and tags, as New-RecoveryVault refuses an existing vault (VaultAlreadyExists).
+        $g = New-RecoveryVaultResourceGuard -Name guard-keep -ResourceGroupName rg-prod -Location westeurope -Tag @{ owner = 'security' } `
+            -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
+        $err = $null
+        New-RecoveryVaultResourceGuard -Name guard-keep -ResourceGroupName rg-prod -Location westeurope -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'ResourceGuardAlreadyExists,RecoveryVault.Commands.NewRecoveryVaultResourceGuardCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $err[0].Exception.Message | Should -Match 'Set-RecoveryVaultResourceGuard'
+        $now = Get-RecoveryVaultResourceGuard -ResourceId $g.Id
+        $now.ExcludedOperations | Should -Be @('Microsoft.RecoveryServices/vaults/backupPolicies/write')
+        $now.Tags.owner | Should -Be 'security'
+    }
+
+    It 'changes a guard''s exclusions or tags with Set-, keeping what is not given' {
+        $policyWrite = 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
+        $itemWrite = 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/write'
+        $g = New-RecoveryVaultResourceGuard -Name guard-set -ResourceGroupName rg-prod -Location westeurope -Tag @{ owner = 'security' }
+        $s = Set-RecoveryVaultResourceGuard -Name guard-set -ResourceGroupName rg-prod -ExcludedOperation $policyWrite, $itemWrite
+        $s | Should -BeOfType RecoveryVault.Models.ResourceGuard
+        @($s.ExcludedOperations | Sort-Object) | Should -Be @($itemWrite, $policyWrite | Sort-Object)
+        $s.ProtectedOperations | Should -Not -Contain $policyWrite
+        $s.ProtectedOperations | Should -Contain 'Microsoft.RecoveryServices/vaults/backupconfig/write'
+        $s.Tags.owner | Should -Be 'security'
+        $s.Location | Should -Be 'westeurope'
+        # A piped guard binds by Id; -Tag alone keeps the exclusions.
+        $t = $g | Set-RecoveryVaultResourceGuard -Tag @{ owner = 'secops'; cost = 'shared' }
+        $t.Tags.owner | Should -Be 'secops'
+        $t.Tags.cost | Should -Be 'shared'
+        $t.ExcludedOperations.Count | Should -Be 2
+        # @() protects everything again.
+        $u = Set-RecoveryVaultResourceGuard -ResourceId $g.Id -ExcludedOperation @()
+        $u.ExcludedOperations | Should -BeNullOrEmpty
+        $u.ProtectedOperations | Should -Contain $policyWrite
+        (Get-RecoveryVaultResourceGuard -ResourceId $g.Id).Tags.cost | Should -Be 'shared'
+    }
+
+    It 'Set- changes nothing under -WhatIf, and its confirmation names what stops and starts being protected' {
+        $op = 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
+        $g = New-RecoveryVaultResourceGuard -Name guard-wi -ResourceGroupName rg-prod -Location westeurope
+        Set-RecoveryVaultResourceGuard -ResourceId $g.Id -ExcludedOperation $op -WhatIf | Should -BeNullOrEmpty
+        (Get-RecoveryVaultResourceGuard -ResourceId $g.Id).ExcludedOperations | Should -BeNullOrEmpty
+        # The ShouldProcess text (what -WhatIf and -Confirm show) also goes to the verbose stream.
+        $said = Set-RecoveryVaultResourceGuard -ResourceId $g.Id -ExcludedOperation $op -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+        $said | Should -Match "stop protecting $([regex]::Escape($op)) \(no longer needs the guard's approval\)"
+        $said = Set-RecoveryVaultResourceGuard -ResourceId $g.Id -ExcludedOperation @() -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+        $said | Should -Match "protect $([regex]::Escape($op)) again"
+    }
+
+    It 'Set- refuses a mandatory exclusion (InvalidRequest), a missing guard (ResourceNotFound) and nothing to change, leaving the guard as it was' {
+        # MUA concept page: "You can't exclude the operations denoted as Mandatory" (disable soft delete, remove MUA).
+        $g = New-RecoveryVaultResourceGuard -Name guard-bad -ResourceGroupName rg-prod -Location westeurope -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupPolicies/write'
+        { $g | Set-RecoveryVaultResourceGuard -ExcludedOperation 'Microsoft.RecoveryServices/vaults/backupconfig/write' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidRequest,RecoveryVault.Commands.SetRecoveryVaultResourceGuardCommand'
+        (Get-RecoveryVaultResourceGuard -ResourceId $g.Id).ExcludedOperations | Should -Be @('Microsoft.RecoveryServices/vaults/backupPolicies/write')
+        { Set-RecoveryVaultResourceGuard -Name no-such-guard -ResourceGroupName rg-prod -Tag @{ a = 'b' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ResourceNotFound,RecoveryVault.Commands.SetRecoveryVaultResourceGuardCommand'
+        { $g | Set-RecoveryVaultResourceGuard -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidParameterCombination,RecoveryVault.Commands.SetRecoveryVaultResourceGuardCommand'
+        # Per-item errors: the next piped guard still goes through.
+        $other = New-RecoveryVaultResourceGuard -Name guard-next -ResourceGroupName rg-prod -Location westeurope
+        $err = $null
+        $done = [pscustomobject]@{ Id = "$($g.Id)-gone" }, $other | Set-RecoveryVaultResourceGuard -Tag @{ k = 'v' } -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $done.Name | Should -Be 'guard-next'
+    }
+
     It 'refuses a -Location that is not a region, or not one of the subscription''s, and creates nothing' {
         # As New-RecoveryVault (Subscriptions - List Locations); a guard must be in the vaults' region
         # ("Configure Multi-user authorization using Resource Guard"), so a made-up one was a guard no vault could use.
@@ -121,7 +189,7 @@ Describe 'Resource guards' {
     }
 
     It 'completes -ResourceGroupName of the guard cmdlets as the vault cmdlets do' {
-        foreach ($command in 'New-RecoveryVaultResourceGuard', 'Get-RecoveryVaultResourceGuard', 'Remove-RecoveryVaultResourceGuard') {
+        foreach ($command in 'New-RecoveryVaultResourceGuard', 'Get-RecoveryVaultResourceGuard', 'Set-RecoveryVaultResourceGuard', 'Remove-RecoveryVaultResourceGuard') {
             $line = "$command -ResourceGroupName rg-p"
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('rg-prod') -Because $command
         }

@@ -8,8 +8,9 @@ using RecoveryVault.Models;
 namespace RecoveryVault.Commands;
 
 /// <summary>
-/// Creates (or updates) a resource guard, the Security admin's half of multi-user authorization. Put it in another
-/// subscription or tenant than the vaults it will guard, owned by someone other than the backup admins.
+/// Creates a resource guard, the Security admin's half of multi-user authorization. Put it in another subscription or
+/// tenant than the vaults it will guard, owned by someone other than the backup admins. An existing guard is never
+/// replaced (the PUT would reset its exclusions and tags): Set-RecoveryVaultResourceGuard changes it.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "RecoveryVaultResourceGuard", SupportsShouldProcess = true)]
 [OutputType(typeof(ResourceGuard))]
@@ -68,8 +69,23 @@ public sealed class NewRecoveryVaultResourceGuardCommand : RecoveryVaultCmdletBa
         }
         Run(async ct =>
         {
-            if (!await ShouldProcessAsync(id, "Create or update resource guard").ConfigureAwait(false))
+            if (!await ShouldProcessAsync(id, $"Create resource guard in {Location}").ConfigureAwait(false))
             {
+                return;
+            }
+            try
+            {
+                var existing = await Session.GetResourceGuardAsync(id, ct).ConfigureAwait(false);
+                EmitError(new ErrorRecord(new InvalidOperationException($"A resource guard named '{existing.Name ?? Name}' already exists in resource group '{ResourceGroupName}'. Use Set-RecoveryVaultResourceGuard to change its excluded operations or tags."),
+                    ErrorIds.ResourceGuardAlreadyExists, ErrorCategory.ResourceExists, id));
+                return;
+            }
+            catch (RecoveryVaultServiceException ex) when (ex.Status == 404 && ex.ErrorCode != "ResourceGroupNotFound")
+            {
+            }
+            catch (RecoveryVaultServiceException ex)
+            {
+                EmitServiceError(ex, id, ErrorIds.ResourceGroupNotFound);
                 return;
             }
             // As New-RecoveryVault: a region the subscription does not have is refused before the PUT.

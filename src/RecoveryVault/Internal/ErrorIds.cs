@@ -101,6 +101,9 @@ public static class ErrorIds
     /// <summary>New-RecoveryVaultPolicy on a name the vault already has.</summary>
     public const string PolicyAlreadyExists = "PolicyAlreadyExists";
 
+    /// <summary>New-RecoveryVaultResourceGuard on a name that exists (New never replaces; Set changes).</summary>
+    public const string ResourceGuardAlreadyExists = "ResourceGuardAlreadyExists";
+
     /// <summary>Azure no longer exposes classic Backup vaults (retired; upgrade them in the portal or by support).</summary>
     public const string ClassicVaultsRetired = "ClassicVaultsRetired";
 
