@@ -18,6 +18,8 @@ internal static class BackupAlerts
     public const string ResourceType = "Microsoft.AlertsManagement/alerts";
     public static readonly string[] States = ["New", "Acknowledged", "Closed"];
     public static readonly string[] Severities = ["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"];
+    private const string OpenMarkerKind = "alertOpenMarker";
+    private const string OpenMarkerPrefix = "/_backup/alertopen/";
 
     /// <summary>Store key: the subscription-scope form of the alert id, so a lookup by alert id needs no target.</summary>
     public static string Key(string subscriptionId, string alertId) =>
@@ -46,16 +48,14 @@ internal static class BackupAlerts
         var subscriptionId = parts[1];
         var rule = operation == "Restore" ? "Restore Failure" : "Backup Failure";
         var itemId = item is null ? null : item.ArmId;
-        foreach (var open in List(s, subscriptionId))
+        // One marker per (vault, item, rule, error code) names the last alert raised for it, so the check reads two
+        // documents however many alerts the subscription has.
+        var marker = OpenMarkerPrefix + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{vaultResourceId}|{itemId}|{rule}|{errorCode}".ToLowerInvariant())));
+        if (s.Get(marker) is { } last && JsonNode.Parse(last.Body)?["alert"]?.GetValue<string>() is { } lastKey
+            && ResourceDoc.Load(s, lastKey, Kind) is { } open && Json.Str(Essentials(open), "alertState") != "Closed")
         {
-            var e = Essentials(open);
-            if (Json.Str(e, "alertState") != "Closed" && Json.Str(e, "alertRule") == rule
-                && string.Equals(Json.Str(open.Meta, "vaultId"), vaultResourceId, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(Json.Str(open.Meta, "itemId"), itemId, StringComparison.OrdinalIgnoreCase)
-                && Json.Int(open.Meta["errorCode"]) == errorCode)
-            {
-                return null;
-            }
+            return null;
         }
 
         var friendly = Json.Str(job.Props, "entityFriendlyName") ?? string.Empty;
@@ -70,7 +70,9 @@ internal static class BackupAlerts
         };
         var meta = new JsonObject { ["vaultId"] = vaultResourceId, ["itemId"] = itemId, ["errorCode"] = errorCode };
         // Azure Backup docs list job failure alerts at Sev1 (security alerts are Sev0).
-        return Raise(s, rt, vaultResourceId, rule, "Sev1", $"{operation} failed for '{friendly}': {errorTitle} ({errorCode}). {errorString}", context, meta, at);
+        var raised = Raise(s, rt, vaultResourceId, rule, "Sev1", $"{operation} failed for '{friendly}': {errorTitle} ({errorCode}). {errorString}", context, meta, at);
+        s.Put(new StoredDocument(marker, OpenMarkerKind, null, new JsonObject { ["alert"] = raised.Id }.ToJsonString()));
+        return raised;
     }
 
     /// <summary>
