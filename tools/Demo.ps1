@@ -100,8 +100,10 @@ try {
     "  web01 has $(@($vault | Get-RecoveryVaultItem -Name web01 | Get-RecoveryVaultRecoveryPoint).Count) recovery points" | Out-Host
 
     Step 'A backup fails: Azure Monitor raises a job failure alert for the vault; close it once dealt with'
-    Add-RecoveryVaultEmulatorData -Fault jobFailure -Count 1 | Out-Null
-    $vault | Get-RecoveryVaultItem -Name web01 | Backup-RecoveryVaultItem -Wait -ErrorAction SilentlyContinue | Format-Table Operation, Status, ErrorTitle | Out-Host
+    $web01 = $vault | Get-RecoveryVaultItem -Name web01
+    # Scoped to web01's on-demand backup, so a scheduled backup coming due meanwhile does not take the failure.
+    Add-RecoveryVaultEmulatorData -Fault jobFailure -PathContains $web01.Id | Out-Null
+    $web01 | Backup-RecoveryVaultItem -Wait -ErrorAction SilentlyContinue | Format-Table Operation, Status, ErrorTitle | Out-Host
     $vault | Get-RecoveryVaultAlert -State New | Format-List Name, Severity, State, Description, ErrorCode | Out-Host
     $vault | Get-RecoveryVaultAlert -State New | Set-RecoveryVaultAlert -State Closed | Format-Table Name, State, LastModifiedBy | Out-Host
 
