@@ -41,4 +41,8 @@ function Invoke-Http([System.Net.Http.HttpClient] $Http, [string] $Method, [stri
     $text
 }
 
-Export-ModuleMember -Function New-RawClient, Invoke-Http
+# Medians and the load average: a bench's figures are only as good as the machine was quiet (2 cores here).
+function Get-Median([double[]] $Values) { ($Values | Sort-Object)[[int][math]::Floor($Values.Count / 2)] }
+function Get-Load { (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3 }
+
+Export-ModuleMember -Function New-RawClient, Invoke-Http, Get-Median, Get-Load

@@ -26,8 +26,6 @@ Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
 Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.psm1')
 # A frozen backup clock: the emulator's scheduler must not be what is measured.
 $emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0 -ClockRate 0
-function Get-Load { (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ' | Select-Object -First 3 }
-function Get-Median([double[]] $Values) { ($Values | Sort-Object)[[int][math]::Floor($Values.Count / 2)] }
 try {
     $emulator | Connect-RecoveryVault | Out-Null
     Add-RecoveryVaultEmulatorData -ResourceGroupName rg-fan -Location westeurope | Out-Null
