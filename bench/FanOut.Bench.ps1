@@ -24,6 +24,7 @@ if (-not (Test-Path (Join-Path $jsDir 'node_modules/@azure/arm-recoveryservicesb
 }
 Import-Module (Join-Path (Resolve-Path $ModulePath) 'RecoveryVault.psd1')
 Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.psm1')
+Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1')
 # A frozen backup clock: the emulator's scheduler must not be what is measured.
 $emulator = Start-RecoveryVaultEmulator -InMemory -LroDurationMs 0 -ClockRate 0
 try {
