@@ -50,9 +50,8 @@ internal static class BackupAlerts
         var itemId = item is null ? null : item.ArmId;
         // One marker per (vault, item, rule, error code) names the last alert raised for it, so the check reads two
         // documents however many alerts the subscription has.
-        var marker = OpenMarkerPrefix + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes($"{vaultResourceId}|{itemId}|{rule}|{errorCode}".ToLowerInvariant())));
-        if (s.Get(marker) is { } last && JsonNode.Parse(last.Body)?["alert"]?.GetValue<string>() is { } lastKey
+        var marker = OpenMarkerPrefix + Subscriptions.DeterministicGuid($"{vaultResourceId}|{itemId}|{rule}|{errorCode}".ToLowerInvariant());
+        if (s.Get(marker) is { } last && Json.Str(Json.ParseObject(last.Body), "alert") is { } lastKey
             && ResourceDoc.Load(s, lastKey, Kind) is { } open && Json.Str(Essentials(open), "alertState") != "Closed")
         {
             return null;

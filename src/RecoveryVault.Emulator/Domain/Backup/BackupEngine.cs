@@ -397,8 +397,8 @@ internal static class BackupEngine
         var operation = Json.Str(job.Props, "operation");
         var item = Json.Str(job.Meta, "itemId") is { } itemId ? ResourceDoc.Load(s, itemId, DocumentKinds.ProtectedItem) : null;
         var created = 0;
-        // Scheduled backups are the ones whose adhoc flag is false; restores are always asked for.
-        var onDemand = operation == "Restore" || Json.Bool(job.Meta["adhoc"]) != false;
+        // Only the engine's scheduled backups carry adhoc: false; every other job was asked for.
+        var onDemand = Json.Bool(job.Meta["adhoc"]) != false;
         if (operation is "Backup" or "Restore" && rt.TryConsumeFailure(Json.Str(job.Meta, "itemId"), onDemand))
         {
             Finish(job, "Failed", end);
