@@ -59,7 +59,9 @@ public sealed class DurabilityTests
             string item;
             string statusPath;
             string jobId;
-            await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
+            // A fixed start (noon): started at the real time of day, the clock could reach the DefaultPolicy's 02:30
+            // backup mid-test, and the on-demand backup was then refused as UserErrorBackupOperationInProgress.
+            await using (var server = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir, LroDurationMs = 3000, ClockRate = 60, ClockStart = TestClock.Start }))
             {
                 using var arm = await Arm.ForOwnerAsync(server);
                 await arm.CreateResourceGroupAsync("rg-lro");
@@ -87,7 +89,7 @@ public sealed class DurabilityTests
                 token = arm.Token!;
             }
 
-            await using (var again = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir, LroDurationMs = 3000, ClockRate = 60 }))
+            await using (var again = await EmulatorServer.StartAsync(new EmulatorOptions { Strict = true, DataDir = dir, LroDurationMs = 3000, ClockRate = 60, ClockStart = TestClock.Start }))
             {
                 using var arm = new Arm(again, token);
                 var done = await arm.WaitAsync(statusPath, 30_000);
